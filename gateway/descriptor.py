@@ -1,0 +1,111 @@
+"""Reads the gateway's routing facts from the compiled descriptor set (build/descriptors/api.pb).
+
+A service is *public* when its name does not end in ``InternalService`` and at least one of
+its methods carries a ``google.api.http`` option; only public services are transcoded and
+routed. ``binoauth.<svc>.v<N>.<Name>`` is served by the cluster ``<svc>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from google.api import annotations_pb2, http_pb2
+from google.protobuf import descriptor_pb2
+
+_SERVICE_NAME = re.compile(r"^binoauth\.([a-z][a-z0-9_]*)\.v[0-9]+[a-z0-9]*\.[A-Z][A-Za-z0-9]*$")
+_IDEMPOTENT_LEVELS = (
+    descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS,
+    descriptor_pb2.MethodOptions.IDEMPOTENT,
+)
+
+
+class DescriptorError(ValueError):
+    """The descriptor set cannot be read or names a service the gateway cannot route."""
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    # Safe to retry after the request may have reached the service (reset, UNAVAILABLE).
+    idempotent: bool
+
+
+@dataclass(frozen=True)
+class Service:
+    full_name: str
+    cluster: str
+    public: bool
+    methods: tuple[Method, ...]
+
+    @property
+    def route_prefix(self) -> str:
+        return f"/{self.full_name}/"
+
+    def method_path(self, method: Method) -> str:
+        return f"/{self.full_name}/{method.name}"
+
+
+def cluster_for(full_name: str) -> str:
+    """``binoauth.tenant.v1.TenantService`` -> ``tenant``."""
+    match = _SERVICE_NAME.match(full_name)
+    if match is None:
+        raise DescriptorError(
+            f"service {full_name!r} does not follow binoauth.<svc>.v<N>.<Name>; "
+            "the gateway cannot tell which cluster serves it"
+        )
+    return match.group(1)
+
+
+def _bindings(rule: http_pb2.HttpRule) -> list[http_pb2.HttpRule]:
+    return [rule, *rule.additional_bindings]
+
+
+def _is_idempotent(options: descriptor_pb2.MethodOptions, rule: http_pb2.HttpRule | None) -> bool:
+    if options.idempotency_level in _IDEMPOTENT_LEVELS:
+        return True
+    if rule is None:
+        return False
+    # Every binding must be a GET: a POST additional binding reaches the same RPC.
+    return all(b.WhichOneof("pattern") == "get" for b in _bindings(rule))
+
+
+def load_services(path: str | Path) -> list[Service]:
+    """Every service in the descriptor set at ``path`` (public and internal), sorted by name."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise DescriptorError(f"cannot read descriptor set {path}: {exc}") from exc
+    try:
+        fds = descriptor_pb2.FileDescriptorSet.FromString(data)
+    except Exception as exc:  # protobuf raises DecodeError, a plain Exception subclass
+        raise DescriptorError(f"{path} is not a FileDescriptorSet: {exc}") from exc
+
+    services: list[Service] = []
+    for file in fds.file:
+        for svc in file.service:
+            full_name = f"{file.package}.{svc.name}" if file.package else svc.name
+            methods: list[Method] = []
+            has_http = False
+            for m in svc.method:
+                rule: http_pb2.HttpRule | None = None
+                if m.options.HasExtension(annotations_pb2.http):
+                    rule = m.options.Extensions[annotations_pb2.http]
+                    has_http = True
+                methods.append(Method(m.name, _is_idempotent(m.options, rule)))
+            public = has_http and not svc.name.endswith("InternalService")
+            cluster = cluster_for(full_name) if public else _cluster_or_empty(full_name)
+            services.append(Service(full_name, cluster, public, tuple(methods)))
+    return sorted(services, key=lambda s: s.full_name)
+
+
+def _cluster_or_empty(full_name: str) -> str:
+    try:
+        return cluster_for(full_name)
+    except DescriptorError:
+        return ""
+
+
+def public_services(path: str | Path) -> list[Service]:
+    return [s for s in load_services(path) if s.public]

@@ -1,0 +1,132 @@
+-- BinoAuth gateway filter; runs BEFORE the gRPC-JSON transcoder (see gateway/README.md).
+--
+-- Request (every request, REST or native gRPC):
+--   * drop every client-supplied x-binoauth-* header and x-forwarded-host;
+--   * x-binoauth-gateway: 1;
+--   * x-forwarded-host: :authority without its port (lower-cased);
+--   * /tenant/{id}/rest with id ~ ^[a-z0-9-]+$: :path becomes /rest and x-binoauth-tenant: id
+--     (a client's own X-Tenant-ID is left alone: the services rank the path prefix first).
+-- Response (REST requests only; a native gRPC client keeps its grpc-status trailers):
+--   * x-http-status (service initial metadata) becomes :status, then is dropped;
+--   * x-error-json (trailing metadata; a header for trailers-only errors) replaces the body;
+--     a gRPC error without it gets a generic envelope (never the upstream's message);
+--   * grpc-status, grpc-message, grpc-status-details-bin, grpc-accept-encoding and
+--     x-error-json never reach a REST client.
+
+local META = "binoauth.gateway"   -- dynamic metadata namespace (also the filter's name)
+local PREFIX = "x-binoauth-"
+local STRIP = {"grpc-status", "grpc-message", "grpc-status-details-bin",
+               "grpc-accept-encoding", "x-error-json", "x-http-status"}
+
+local GRPC_CODES = {
+  [1] = {"CANCELLED", "request cancelled"},
+  [2] = {"UNKNOWN", "request failed"},
+  [3] = {"INVALID_ARGUMENT", "invalid argument"},
+  [4] = {"DEADLINE_EXCEEDED", "request timed out"},
+  [5] = {"NOT_FOUND", "not found"},
+  [6] = {"ALREADY_EXISTS", "already exists"},
+  [7] = {"PERMISSION_DENIED", "permission denied"},
+  [8] = {"RESOURCE_EXHAUSTED", "resource exhausted"},
+  [9] = {"FAILED_PRECONDITION", "failed precondition"},
+  [10] = {"ABORTED", "aborted"},
+  [11] = {"OUT_OF_RANGE", "out of range"},
+  [12] = {"UNIMPLEMENTED", "not implemented"},
+  [13] = {"INTERNAL", "internal error"},
+  [14] = {"UNAVAILABLE", "service unavailable"},
+  [15] = {"DATA_LOSS", "internal error"},
+  [16] = {"UNAUTHENTICATED", "authentication required"},
+}
+
+local function host_without_port(host)
+  local h = string.match(host, "^(%[.*%]):%d+$")   -- [v6]:port
+  if not h and not string.match(host, "^%[") then
+    h = string.match(host, "^([^:]+):%d+$")         -- name:port, v4:port
+  end
+  return string.lower(h or host)
+end
+
+local function json_string(s)
+  s = string.gsub(s, '[%c"\\]', function(c)
+    if c == '"' then return '\\"' end
+    if c == "\\" then return "\\\\" end
+    return string.format("\\u%04x", string.byte(c))
+  end)
+  return '"' .. s .. '"'
+end
+
+local function iso_now(h)
+  local ms = tonumber(h:timestampString()) or 0
+  local secs = math.floor(ms / 1000)
+  return os.date("!%Y-%m-%dT%H:%M:%S", secs) .. string.format(".%03dZ", ms % 1000)
+end
+
+function envoy_on_request(h)
+  local hdrs = h:headers()
+
+  local drop = {}
+  for key, _ in pairs(hdrs) do          -- no changes while iterating
+    local k = string.lower(key)
+    if string.sub(k, 1, #PREFIX) == PREFIX or k == "x-forwarded-host" then
+      drop[#drop + 1] = k
+    end
+  end
+  for _, k in ipairs(drop) do hdrs:remove(k) end
+
+  hdrs:replace("x-binoauth-gateway", "1")
+  local authority = hdrs:get(":authority")
+  if authority and authority ~= "" then
+    hdrs:replace("x-forwarded-host", host_without_port(authority))
+  end
+
+  local id, rest = string.match(hdrs:get(":path") or "", "^/tenant/([^/?#]+)(/.*)$")
+  if id and string.match(id, "^[a-z0-9%-]+$") then
+    hdrs:replace(":path", rest)         -- before the transcoder matches the REST path
+    hdrs:replace("x-binoauth-tenant", id)
+  end
+
+  local ct = hdrs:get("content-type") or ""
+  local grpc = string.sub(string.lower(ct), 1, 16) == "application/grpc"
+  local md = h:streamInfo():dynamicMetadata()
+  md:set(META, "rest", not grpc)
+  md:set(META, "request_id", hdrs:get("x-request-id") or "")
+end
+
+function envoy_on_response(h)
+  local md = h:streamInfo():dynamicMetadata()
+  local state = md:get(META)
+  if not state or not state["rest"] then
+    return                              -- native gRPC (or reply before our request hook)
+  end
+
+  local hdrs = h:headers()
+  local status = hdrs:get("x-http-status")
+  if status and string.match(status, "^[1-5]%d%d$") then
+    hdrs:replace(":status", status)
+  end
+  local error_json = hdrs:get("x-error-json")
+  local grpc_status = hdrs:get("grpc-status")
+
+  -- Unary responses are already buffered by the transcoder; wait for body and trailers.
+  local body = h:body(true)
+  local trailers = h:trailers()
+  if trailers then
+    error_json = error_json or trailers:get("x-error-json")
+    grpc_status = grpc_status or trailers:get("grpc-status")
+    for _, k in ipairs(STRIP) do trailers:remove(k) end
+  end
+  hdrs = h:headers()                    -- the old handle is invalid after body()/trailers()
+  for _, k in ipairs(STRIP) do hdrs:remove(k) end
+  if grpc_status then md:set(META, "grpc_status", grpc_status) end
+
+  local code = tonumber(grpc_status or "0") or 2
+  if not error_json and code ~= 0 then
+    local info = GRPC_CODES[code] or GRPC_CODES[2]
+    error_json = '{"error":{"code":"' .. info[1] .. '","message":"' .. info[2] ..
+      '","details":{},"timestamp":"' .. iso_now(h) .. '","request_id":' ..
+      json_string(state["request_id"] or "") .. "}}"
+  end
+  if error_json and body then
+    body:setBytes(error_json)
+    hdrs:replace("content-type", "application/json")
+  end
+end

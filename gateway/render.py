@@ -1,0 +1,471 @@
+"""Renders the Envoy bootstrap for the local stack and for Kubernetes from one source.
+
+    python -m gateway.render --profile local --out build/gateway/envoy.yaml
+    python -m gateway.render --profile k8s --out envoy.yaml --set xff_num_trusted_hops=1
+
+Routes are derived from the descriptor set: one prefix route per public gRPC service
+(``/binoauth.<svc>.v1.<Name>/`` -> cluster ``<svc>``) plus an exact route with wider retries
+for each idempotent (GET) method. Internal services and unknown paths get no route.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml  # type: ignore[import-untyped]
+
+from gateway.descriptor import DescriptorError, Service, load_services
+from gateway.values import SERVICES, GatewayValues, Upstream
+
+__all__ = ["GatewayValues", "Upstream", "render_config", "write_config", "main"]
+
+Json = dict[str, Any]
+
+_HCM = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+_HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
+
+SAFE_RETRY_ON = "connect-failure,refused-stream"
+IDEMPOTENT_RETRY_ON = "connect-failure,refused-stream,reset,unavailable"
+
+# Lua filter name; also the dynamic-metadata namespace the filter writes (see filter.lua).
+LUA_FILTER_NAME = "binoauth.gateway"
+
+_TIMESTAMP = "%START_TIME(%Y-%m-%dT%H:%M:%S.%3fZ)%"
+
+# (status, envelope code, message); message None keeps Envoy's own text (%LOCAL_REPLY_BODY%).
+LOCAL_REPLIES: tuple[tuple[int, str, str | None], ...] = (
+    (400, "INVALID_ARGUMENT", None),
+    (401, "UNAUTHENTICATED", "authentication required"),
+    (403, "PERMISSION_DENIED", "permission denied"),
+    (404, "NOT_FOUND", "no such endpoint"),
+    (405, "METHOD_NOT_ALLOWED", "method not allowed"),
+    (408, "REQUEST_TIMEOUT", "request not received in time"),
+    (413, "PAYLOAD_TOO_LARGE", "request body too large"),
+    (414, "URI_TOO_LONG", "request URI too long"),
+    (429, "RATE_LIMITED", "too many requests"),
+    (431, "HEADERS_TOO_LARGE", "request headers too large"),
+    (500, "INTERNAL", "internal error"),
+    (501, "NOT_IMPLEMENTED", "not implemented"),
+    (502, "UNAVAILABLE", "service unavailable"),
+    (503, "UNAVAILABLE", "service unavailable"),
+    (504, "DEADLINE_EXCEEDED", "upstream request timeout"),
+)
+
+
+def _duration(seconds: float) -> str:
+    text = f"{seconds:.3f}".rstrip("0").rstrip(".")
+    return f"{text}s"
+
+
+def _socket(address: str, port: int) -> Json:
+    return {"socket_address": {"address": address, "port_value": port}}
+
+
+def _envelope(code: str, message: str) -> Json:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": {},
+            "timestamp": _TIMESTAMP,
+            "request_id": "%REQ(X-REQUEST-ID)%",
+        }
+    }
+
+
+def _json_body(code: str, message: str) -> Json:
+    return {
+        "json_format": _envelope(code, message),
+        "content_type": "application/json",
+    }
+
+
+def _status_filter(status: int) -> Json:
+    return {
+        "status_code_filter": {
+            "comparison": {
+                "op": "EQ",
+                "value": {"default_value": status, "runtime_key": f"binoauth.local_reply.{status}"},
+            }
+        }
+    }
+
+
+def local_reply_config() -> Json:
+    mappers: list[Json] = []
+    for status, code, message in LOCAL_REPLIES:
+        mapper: Json = {
+            "filter": _status_filter(status),
+            "body_format_override": _json_body(code, "%LOCAL_REPLY_BODY%"),
+        }
+        if message is not None:
+            mapper["body"] = {"inline_string": message}
+        mappers.append(mapper)
+    return {
+        "mappers": mappers,
+        # Any other status: keep the status, never leak Envoy's internal text.
+        "body_format": _json_body("INTERNAL", "request failed"),
+    }
+
+
+def access_log() -> list[Json]:
+    # Never Authorization, Cookie or query strings (OAuth codes travel in queries).
+    fields = {
+        "time": _TIMESTAMP,
+        "request_id": "%REQ(X-REQUEST-ID)%",
+        "method": "%REQ(:METHOD)%",
+        "path": "%REQ_WITHOUT_QUERY(X-ENVOY-ORIGINAL-PATH?:PATH)%",
+        "upstream_path": "%REQ_WITHOUT_QUERY(:PATH)%",
+        "tenant": "%REQ(X-BINOAUTH-TENANT)%",
+        "protocol": "%PROTOCOL%",
+        "status": "%RESPONSE_CODE%",
+        "response_flags": "%RESPONSE_FLAGS%",
+        "details": "%RESPONSE_CODE_DETAILS%",
+        "grpc_status": "%DYNAMIC_METADATA(" + LUA_FILTER_NAME + ":grpc_status)%",
+        "upstream_cluster": "%UPSTREAM_CLUSTER%",
+        "upstream_host": "%UPSTREAM_HOST%",
+        "attempts": "%UPSTREAM_REQUEST_ATTEMPT_COUNT%",
+        "duration_ms": "%DURATION%",
+        "upstream_ms": "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%",
+        "bytes_in": "%BYTES_RECEIVED%",
+        "bytes_out": "%BYTES_SENT%",
+        "client_ip": "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%",
+        "authority": "%REQ(:AUTHORITY)%",
+        "user_agent": "%REQ(USER-AGENT)%",
+    }
+    return [
+        {
+            "name": "envoy.access_loggers.stdout",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog",
+                "log_format": {
+                    "json_format": fields,
+                    "formatters": [
+                        {
+                            "name": "envoy.formatter.req_without_query",
+                            "typed_config": {
+                                "@type": "type.googleapis.com/envoy.extensions.formatter.req_without_query.v3.ReqWithoutQuery"
+                            },
+                        }
+                    ],
+                },
+            },
+        }
+    ]
+
+
+def _retry_policy(values: GatewayValues, idempotent: bool) -> Json:
+    policy: Json = {
+        "retry_on": IDEMPOTENT_RETRY_ON if idempotent else SAFE_RETRY_ON,
+        "num_retries": values.num_retries,
+        "retry_host_predicate": [
+            {
+                "name": "envoy.retry_host_predicates.previous_hosts",
+                "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"
+                },
+            }
+        ],
+        "host_selection_retry_max_attempts": 3,
+    }
+    if idempotent:
+        # A per-try timeout only retries on routes that retry on `reset`; elsewhere it would
+        # merely shorten the route timeout, so non-idempotent routes keep the route timeout.
+        policy["per_try_timeout"] = _duration(values.per_try_timeout_s)
+    return policy
+
+
+def _route(name: str, match: Json, cluster: str, values: GatewayValues, idempotent: bool) -> Json:
+    return {
+        "name": name,
+        # grpc: {} -> only gRPC requests (native, or made by the transcoder) reach a service.
+        "match": {**match, "grpc": {}},
+        "route": {
+            "cluster": cluster,
+            "timeout": _duration(values.route_timeout_s),
+            "retry_policy": _retry_policy(values, idempotent),
+        },
+    }
+
+
+def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
+    out: list[Json] = []
+    for svc in services:
+        for method in svc.methods:
+            if method.idempotent:
+                path = svc.method_path(method)
+                out.append(_route(path.lstrip("/"), {"path": path}, svc.cluster, values, True))
+        out.append(_route(svc.full_name, {"prefix": svc.route_prefix}, svc.cluster, values, False))
+    # No catch-all: an unknown path has no route and the router answers 404 (mapped to the
+    # JSON envelope by local_reply_config).
+    return out
+
+
+def http_filters(services: Sequence[Service], values: GatewayValues) -> list[Json]:
+    return [
+        {
+            "name": LUA_FILTER_NAME,
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+                "default_source_code": {"filename": values.lua_path},
+            },
+        },
+        {
+            # Streams (no buffering): 413 from Content-Length at once, or once the body
+            # passes the limit.
+            "name": "envoy.filters.http.body_size_limit",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.body_size_limit.v3.BodySizeLimit",
+                "max_request_bytes": values.max_request_bytes,
+            },
+        },
+        {
+            "name": "envoy.filters.http.grpc_json_transcoder",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
+                "proto_descriptor": values.descriptor_path,
+                "services": [s.full_name for s in services],
+                "print_options": {
+                    "add_whitespace": False,
+                    "always_print_primitive_fields": True,
+                    "always_print_enums_as_ints": False,
+                    "preserve_proto_field_names": True,
+                },
+                "convert_grpc_status": True,
+                "auto_mapping": False,
+                "ignore_unknown_query_parameters": False,
+                "request_validation_options": {
+                    "reject_unknown_method": True,
+                    "reject_unknown_query_parameters": True,
+                },
+            },
+        },
+        {
+            "name": "envoy.filters.http.router",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
+                "suppress_envoy_headers": True,
+            },
+        },
+    ]
+
+
+def http_connection_manager(services: Sequence[Service], values: GatewayValues) -> Json:
+    hcm: Json = {
+        "@type": _HCM,
+        "stat_prefix": "gateway",
+        "codec_type": "AUTO",
+        "use_remote_address": True,
+        "xff_num_trusted_hops": values.xff_num_trusted_hops,
+        "generate_request_id": True,
+        "preserve_external_request_id": True,
+        "always_set_request_id_in_response": True,
+        "normalize_path": True,
+        "merge_slashes": True,
+        "server_header_transformation": "PASS_THROUGH",
+        "max_request_headers_kb": values.max_request_headers_kb,
+        "request_timeout": _duration(values.request_timeout_s),
+        "request_headers_timeout": "10s",
+        "stream_idle_timeout": _duration(values.stream_idle_timeout_s),
+        "common_http_protocol_options": {
+            "headers_with_underscores_action": "REJECT_REQUEST",
+            "idle_timeout": "300s",
+        },
+        "local_reply_config": local_reply_config(),
+        "route_config": {
+            "name": "binoauth",
+            "virtual_hosts": [
+                {"name": "binoauth", "domains": ["*"], "routes": routes(services, values)}
+            ],
+        },
+        "http_filters": http_filters(services, values),
+    }
+    if values.access_log:
+        hcm["access_log"] = access_log()
+    return hcm
+
+
+def cluster(upstream: Upstream, values: GatewayValues) -> Json:
+    c: Json = {
+        "name": upstream.cluster,
+        "type": upstream.discovery,
+        "connect_timeout": _duration(values.connect_timeout_s),
+        "lb_policy": "ROUND_ROBIN",
+        "typed_extension_protocol_options": {
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": _HTTP_OPTIONS,
+                "explicit_http_config": {"http2_protocol_options": {}},
+            }
+        },
+        "load_assignment": {
+            "cluster_name": upstream.cluster,
+            "endpoints": [
+                {
+                    "lb_endpoints": [
+                        {"endpoint": {"address": _socket(host, port)}}
+                        for host, port in upstream.endpoints
+                    ]
+                }
+            ],
+        },
+        "health_checks": [
+            {
+                "timeout": "1s",
+                "interval": "2s",
+                "no_traffic_interval": "2s",
+                "unhealthy_threshold": 2,
+                "healthy_threshold": 1,
+                "grpc_health_check": {"service_name": ""},
+            }
+        ],
+        "outlier_detection": {
+            "consecutive_5xx": 3,
+            "consecutive_gateway_failure": 2,
+            "consecutive_local_origin_failure": 2,
+            "split_external_local_origin_errors": True,
+            "interval": "1s",
+            "base_ejection_time": "10s",
+            "max_ejection_percent": 50,
+        },
+        "circuit_breakers": {
+            "thresholds": [
+                {
+                    "priority": "DEFAULT",
+                    "max_connections": 10000,
+                    "max_pending_requests": 10000,
+                    "max_requests": 10000,
+                    # Default is 3 concurrent retries: a replica dying under load gave 503s.
+                    "max_retries": 100,
+                }
+            ]
+        },
+    }
+    if values.healthy_panic_threshold is not None:
+        c["common_lb_config"] = {
+            "healthy_panic_threshold": {"value": values.healthy_panic_threshold}
+        }
+    if upstream.discovery == "STRICT_DNS":
+        # Re-resolved every 5 s (Envoy's default dns_refresh_rate; the field is deprecated).
+        c["dns_lookup_family"] = "V4_ONLY"
+    return c
+
+
+def render_config(values: GatewayValues) -> Json:
+    """The Envoy bootstrap for ``values`` as a plain dict (dump it as YAML or JSON)."""
+    all_services = load_services(values.routes_descriptor)
+    public = [s for s in all_services if s.public]
+    if not public:
+        raise DescriptorError(f"{values.routes_descriptor} has no public service to route")
+    missing = sorted({s.cluster for s in public} - {u.cluster for u in values.upstreams})
+    if missing:
+        raise ValueError(f"no upstream configured for cluster(s) {missing}")
+    return {
+        "admin": {"address": _socket(values.admin_address, values.admin_port)},
+        "static_resources": {
+            "listeners": [
+                {
+                    "name": "gateway",
+                    "address": _socket(values.listen_address, values.listen_port),
+                    "per_connection_buffer_limit_bytes": 1024 * 1024,
+                    "filter_chains": [
+                        {
+                            "filters": [
+                                {
+                                    "name": "envoy.filters.network.http_connection_manager",
+                                    "typed_config": http_connection_manager(public, values),
+                                }
+                            ]
+                        }
+                    ],
+                }
+            ],
+            "clusters": [cluster(u, values) for u in values.upstreams],
+        },
+        "layered_runtime": {
+            "layers": [
+                {
+                    "name": "static",
+                    "static_layer": {
+                        # Close connections from clients that never finish sending headers.
+                        "overload": {"global_downstream_max_connections": 50000},
+                    },
+                }
+            ]
+        },
+    }
+
+
+def dump(config: Json) -> str:
+    header = "# Generated by `python -m gateway.render`; edit gateway/render.py, not this file.\n"
+    return header + yaml.safe_dump(config, sort_keys=False, default_flow_style=False, width=120)
+
+
+def write_config(values: GatewayValues, out: str | Path) -> Path:
+    """Render ``values`` and write the YAML atomically to ``out``; returns the path."""
+    text = dump(render_config(values))
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def values_for(profile: str, overrides: dict[str, str]) -> GatewayValues:
+    base = GatewayValues.local() if profile == "local" else GatewayValues.k8s()
+    return base.with_overrides(overrides)
+
+
+def _parse_sets(items: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--set expects key=value, got {item!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gateway.render", description=__doc__.split("\n")[0])
+    parser.add_argument("--profile", choices=("local", "k8s"), required=True)
+    parser.add_argument("--out", required=True, help="file to write ('-' for stdout)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help=(
+            "override a GatewayValues field (listen_port=8081, admin_port=9902, "
+            "xff_num_trusted_hops=1, max_request_bytes=2097152, descriptor_path=..., "
+            "descriptor_source=..., lua_path=...) or an upstream "
+            f"(upstream.<svc>=host:port[,host:port]; svc in {', '.join(SERVICES)})"
+        ),
+    )
+    args = parser.parse_args(argv)
+    try:
+        values = values_for(args.profile, _parse_sets(args.set))
+        if args.out == "-":
+            sys.stdout.write(dump(render_config(values)))
+        else:
+            write_config(values, args.out)
+    except (ValueError, DescriptorError) as exc:
+        print(f"gateway.render: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

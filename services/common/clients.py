@@ -1,0 +1,54 @@
+"""gRPC channels to the other services, balanced round-robin over their replicas."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import structlog
+from grpc import aio
+
+_HOSTPORT_LIST = re.compile(r"^[\w.\-]+:\d+(,[\w.\-]+:\d+)*$")
+
+
+def grpc_target(address: str) -> str:
+    """"a:1,b:2" becomes a static list that gRPC balances over; "dns:///svc:port" (a
+    headless Service in Kubernetes) resolves every pod. Anything else is passed through."""
+    if _HOSTPORT_LIST.match(address) and "," in address:
+        if all(re.match(r"^[\d.]+:\d+$", part) for part in address.split(",")):
+            return "ipv4:" + address
+    return address
+
+
+class ServiceChannels:
+    """One lazily created channel per service, shared by every caller in the process."""
+
+    def __init__(self, addresses: Mapping[str, str]) -> None:
+        self._addresses = dict(addresses)
+        self._channels: dict[str, aio.Channel] = {}
+
+    def channel(self, service: str) -> aio.Channel:
+        if service not in self._channels:
+            address = self._addresses.get(service)
+            if not address:
+                raise KeyError(f"no address configured for service {service!r}")
+            self._channels[service] = aio.insecure_channel(
+                grpc_target(address),
+                options=[
+                    ("grpc.lb_policy_name", "round_robin"),
+                    ("grpc.enable_retries", 1),
+                    ("grpc.keepalive_time_ms", 30000),
+                ],
+            )
+        return self._channels[service]
+
+    async def close(self) -> None:
+        for channel in self._channels.values():
+            await channel.close()
+        self._channels.clear()
+
+
+def outgoing_metadata() -> tuple[tuple[str, str], ...]:
+    """Carries the current request id to the next service so one id spans the whole call."""
+    request_id = structlog.contextvars.get_contextvars().get("request_id")
+    return (("x-request-id", str(request_id)),) if request_id else ()

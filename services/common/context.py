@@ -1,0 +1,84 @@
+"""Per-RPC request context taken from gRPC metadata (which Envoy fills from HTTP headers)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import structlog
+
+# Headers the gateway sets after removing any client-supplied copy; see gateway/README.md.
+GATEWAY_MARK = "x-binoauth-gateway"
+GATEWAY_TENANT = "x-binoauth-tenant"
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """What a servicer may know about the caller, independent of gRPC types."""
+
+    request_id: str
+    ip_address: str
+    user_agent: str
+    forwarded_host: str
+    via_gateway: bool
+    path_tenant: str
+    header_tenant: str
+    authorization: str
+    api_key: str
+    cookie: str
+
+    @property
+    def credential(self) -> str:
+        """The bearer credential of a management call, from Authorization or X-API-Key."""
+        if self.authorization[:7].lower() == "bearer ":
+            return self.authorization[7:].strip()
+        return self.api_key.strip()
+
+
+def _first_forwarded(xff: str) -> str:
+    # Envoy runs with use_remote_address and a configured number of trusted hops, and puts
+    # the address it trusts as the client into x-envoy-external-address; XFF alone is
+    # client-controlled.
+    parts = [p.strip() for p in xff.split(",") if p.strip()]
+    return parts[-1] if parts else ""
+
+
+def request_meta(metadata: Iterable[tuple[str, str | bytes]] | None, peer: str = "") -> RequestMeta:
+    md: dict[str, str] = {}
+    for key, value in metadata or ():
+        if isinstance(value, bytes):
+            continue
+        md.setdefault(key.lower(), value)
+    via_gateway = md.get(GATEWAY_MARK) == "1"
+    ip = md.get("x-envoy-external-address") or (
+        _first_forwarded(md.get("x-forwarded-for", "")) if via_gateway else ""
+    )
+    if not ip:
+        ip = _peer_ip(peer)
+    return RequestMeta(
+        request_id=md.get("x-request-id") or uuid.uuid4().hex,
+        ip_address=ip,
+        user_agent=md.get("user-agent", "")[:256],
+        forwarded_host=md.get("x-forwarded-host", "").lower() if via_gateway else "",
+        via_gateway=via_gateway,
+        path_tenant=md.get(GATEWAY_TENANT, "") if via_gateway else "",
+        header_tenant=md.get("x-tenant-id", ""),
+        authorization=md.get("authorization", ""),
+        api_key=md.get("x-api-key", ""),
+        cookie=md.get("cookie", ""),
+    )
+
+
+def _peer_ip(peer: str) -> str:
+    # grpc peers look like "ipv4:127.0.0.1:5000" or "ipv6:[::1]:5000".
+    if peer.startswith("ipv4:"):
+        return peer[5:].rsplit(":", 1)[0]
+    if peer.startswith("ipv6:"):
+        return peer[5:].rsplit(":", 1)[0].strip("[]")
+    return peer
+
+
+def bind(**values: str) -> None:
+    """Adds fields (tenant_id, user_id, client_id...) to every log line of this RPC."""
+    structlog.contextvars.bind_contextvars(**{k: v for k, v in values.items() if v})

@@ -1,0 +1,96 @@
+"""One server interceptor for every service: request context, the canonical log line,
+metrics, and the mapping of errors to gRPC status + ErrorInfo + REST envelope.
+
+Servicers stay thin because nothing else in them catches exceptions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+import structlog
+from grpc import aio
+
+from services.common.context import request_meta
+from services.common.errors import DomainError, ErrorReply, internal_reply, reply_for
+from services.common.metrics import RpcMetrics
+
+_QUIET_PREFIXES = ("/grpc.health.", "/grpc.reflection.")
+
+Behavior = Callable[[Any, aio.ServicerContext], Awaitable[Any]]
+
+
+class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
+    def __init__(self, service: str, metrics: RpcMetrics) -> None:
+        self._service = service
+        self._metrics = metrics
+        self._log = structlog.get_logger("rpc")
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(details)
+        method: str = details.method
+        if handler is None or handler.unary_unary is None or method.startswith(_QUIET_PREFIXES):
+            return handler
+        wrapped = self._wrap(method, handler.unary_unary)
+        return grpc.unary_unary_rpc_method_handler(
+            wrapped,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+    def _wrap(self, method: str, behavior: Behavior) -> Behavior:
+        short = method.rsplit("/", 1)[-1]
+
+        async def run(request: Any, context: aio.ServicerContext) -> Any:
+            meta = request_meta(context.invocation_metadata(), context.peer())
+            structlog.contextvars.clear_contextvars()
+            structlog.contextvars.bind_contextvars(
+                request_id=meta.request_id, ip_address=meta.ip_address, user_agent=meta.user_agent
+            )
+            if meta.path_tenant:
+                structlog.contextvars.bind_contextvars(tenant_id=meta.path_tenant)
+            started = time.perf_counter()
+            code = "OK"
+            try:
+                return await behavior(request, context)
+            except DomainError as error:
+                reply = reply_for(error, self._service)
+                code = reply.code.name
+                await self._abort(context, reply, meta.request_id, meta.via_gateway)
+            except aio.AbortError:
+                code = _code_name(context)
+                raise
+            except Exception:  # noqa: BLE001 - the one place that turns any bug into INTERNAL
+                code = "INTERNAL"
+                self._log.exception("unhandled error", method=method)
+                await self._abort(context, internal_reply(self._service), meta.request_id, meta.via_gateway)
+            finally:
+                elapsed = time.perf_counter() - started
+                self._metrics.observe(self._service, short, code, elapsed)
+                self._log.info(
+                    "rpc", method=method, status=code, duration_ms=round(elapsed * 1000, 2)
+                )
+                structlog.contextvars.clear_contextvars()
+
+        return run
+
+    @staticmethod
+    async def _abort(
+        context: aio.ServicerContext, reply: ErrorReply, request_id: str, via_gateway: bool
+    ) -> None:
+        trailing: list[tuple[str, str | bytes]] = [("grpc-status-details-bin", reply.status_details)]
+        if via_gateway:
+            # The gateway's Lua filter swaps the transcoder's body for this envelope.
+            trailing.append(("x-error-json", reply.envelope_json(request_id)))
+        await context.abort(reply.code, reply.message, trailing_metadata=tuple(trailing))
+
+
+def _code_name(context: aio.ServicerContext) -> str:
+    code = context.code()
+    return code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"

@@ -1,0 +1,8 @@
+"""`python -m services.tenant` runs the tenant service."""
+
+from services.common.server import run
+from services.common.settings import Settings
+from services.tenant.bootstrap import build
+
+if __name__ == "__main__":
+    run(Settings.from_env("tenant"), build)

@@ -1,0 +1,8 @@
+"""`python -m services.token` runs the token service."""
+
+from services.common.server import run
+from services.common.settings import Settings
+from services.token.bootstrap import build
+
+if __name__ == "__main__":
+    run(Settings.from_env("token"), build)

@@ -1,0 +1,116 @@
+"""tools.devstack: real PostgreSQL / Redis processes survive restart() and kill()."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+import redis
+
+from tools.devstack import PostgresServer, RedisServer, ServerError
+
+pytestmark = pytest.mark.integration
+
+
+def pg_run(dsn: str, *statements: str) -> list[Any]:
+    """Run statements in order; return the rows of the last one as plain tuples."""
+
+    async def run() -> list[Any]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            rows: list[Any] = []
+            for sql in statements:
+                rows = [tuple(r) for r in await conn.fetch(sql)]
+            return rows
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def assert_gone(pid: int) -> None:
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_postgres_survives_restart_and_kill(tmp_path: Path) -> None:
+    with PostgresServer(tmp_path / "pg", durable=False) as pg:
+        port, first_pid = pg.port, pg.pid
+        assert first_pid is not None
+        assert pg_run(pg.dsn, "SELECT 1") == [(1,)]
+
+        dsn = pg.create_database("devstack_test")
+        assert pg.create_database("devstack_test") == dsn  # idempotent
+        pg_run(
+            dsn, "CREATE TABLE t (v text)", "INSERT INTO t VALUES ('before restart')"
+        )
+
+        pg.restart()
+        assert pg.port == port
+        assert pg.pid not in (None, first_pid)
+        assert_gone(first_pid)
+        assert pg_run(dsn, "SELECT v FROM t") == [("before restart",)]
+
+        pg.start()  # already running: no-op
+        killed_pid = pg.pid
+        assert killed_pid is not None
+        pg.kill()
+        assert pg.pid is None
+        assert_gone(killed_pid)
+        pg.start()  # crash recovery
+        assert pg.port == port
+        assert ("before restart",) in pg_run(dsn, "SELECT v FROM t")
+        last_pid = pg.pid
+    assert pg.pid is None
+    assert last_pid is not None
+    assert_gone(last_pid)
+
+
+def test_redis_survives_restart_and_kill(tmp_path: Path) -> None:
+    with RedisServer(tmp_path / "redis", persistent=True) as server:
+        port, first_pid = server.port, server.pid
+        assert first_pid is not None
+        client = redis.Redis.from_url(server.url)
+        try:
+            client.set("k", "v1")
+            server.restart()
+            assert server.port == port
+            assert_gone(first_pid)
+            assert client.get("k") == b"v1"  # same URL: the client just reconnects
+
+            server.kill()
+            assert server.pid is None
+            server.start()
+            assert client.ping()
+            client.set("k", "v2")
+            assert client.get("k") == b"v2"
+        finally:
+            client.close()
+    assert server.pid is None
+
+
+def test_start_fails_clearly_when_port_is_taken(tmp_path: Path) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        server = RedisServer(tmp_path / "redis", port, persistent=False)
+        with pytest.raises(
+            ServerError, match=f"port 127.0.0.1:{port} is already in use"
+        ):
+            server.start()
+        assert server.pid is None
+
+
+def test_startup_failure_reports_log_tail(tmp_path: Path) -> None:
+    data = tmp_path / "pg"
+    data.mkdir()
+    (data / "junk").write_text("initdb refuses a non-empty data directory")
+    with pytest.raises(ServerError, match="initdb failed") as excinfo:
+        PostgresServer(data, durable=False).start()
+    assert "exists but is not empty" in str(excinfo.value)
