@@ -31,3 +31,39 @@ $(DESC): $(PROTOS) $(VENV)/.installed
 	mkdir -p $(dir $(DESC))
 	$(PY) -m grpc_tools.protoc -Iprotos -I$(GOOGLEAPIS) --include_imports --include_source_info \
 		--descriptor_set_out=$(DESC) $(PROTOS) google/rpc/status.proto google/rpc/error_details.proto
+
+# --- the two commands -------------------------------------------------------------------
+run: venv protos  ## Start PostgreSQL, Redis, every service (2 replicas) and Envoy on :8080.
+	$(PY) -m tools.stack run --data .data
+
+test: venv protos lint-protos  ## All test tiers.
+	$(PY) -m pytest tests -q
+
+# --- tiers and checks -------------------------------------------------------------------
+test-unit: venv protos
+	$(PY) -m pytest tests -q -m unit
+
+test-integration: venv protos
+	$(PY) -m pytest tests -q -m integration
+
+test-e2e: venv protos
+	$(PY) -m pytest tests -q -m e2e
+
+node_modules/.bin/buf: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+lint-protos: node_modules/.bin/buf $(DESC)
+	node_modules/.bin/buf lint "$(DESC)#format=binpb" --path binoauth --config protos/buf.yaml
+	node_modules/.bin/buf format --diff --exit-code protos
+
+lint: venv protos lint-protos
+	$(VENV)/bin/ruff check services tools gateway tests
+	MYPYPATH=$(GEN) $(VENV)/bin/mypy services tools gateway
+
+gateway-config: venv protos  ## Render the local and Kubernetes Envoy configs into build/gateway.
+	$(PY) -m gateway.render --profile local --out build/gateway/envoy-local.yaml
+	$(PY) -m gateway.render --profile k8s --out build/gateway/envoy-k8s.yaml
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

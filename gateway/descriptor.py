@@ -71,17 +71,20 @@ def _is_idempotent(options: descriptor_pb2.MethodOptions, rule: http_pb2.HttpRul
     return all(b.WhichOneof("pattern") == "get" for b in _bindings(rule))
 
 
-def load_services(path: str | Path) -> list[Service]:
-    """Every service in the descriptor set at ``path`` (public and internal), sorted by name."""
+def load_fds(path: str | Path) -> descriptor_pb2.FileDescriptorSet:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise DescriptorError(f"cannot read descriptor set {path}: {exc}") from exc
     try:
-        fds = descriptor_pb2.FileDescriptorSet.FromString(data)
+        return descriptor_pb2.FileDescriptorSet.FromString(data)
     except Exception as exc:  # protobuf raises DecodeError, a plain Exception subclass
         raise DescriptorError(f"{path} is not a FileDescriptorSet: {exc}") from exc
 
+
+def load_services(path: str | Path | descriptor_pb2.FileDescriptorSet) -> list[Service]:
+    """Every service in the descriptor set (public and internal), sorted by name."""
+    fds = path if isinstance(path, descriptor_pb2.FileDescriptorSet) else load_fds(path)
     services: list[Service] = []
     for file in fds.file:
         for svc in file.service:
@@ -107,5 +110,5 @@ def _cluster_or_empty(full_name: str) -> str:
         return ""
 
 
-def public_services(path: str | Path) -> list[Service]:
+def public_services(path: str | Path | descriptor_pb2.FileDescriptorSet) -> list[Service]:
     return [s for s in load_services(path) if s.public]

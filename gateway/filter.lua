@@ -3,13 +3,15 @@
 -- Request (every request, REST or native gRPC):
 --   * drop every client-supplied x-binoauth-* header and x-forwarded-host;
 --   * x-binoauth-gateway: 1;
+--   * x-binoauth-client-ip: the client address Envoy trusts (see xff_num_trusted_hops);
 --   * x-forwarded-host: :authority without its port (lower-cased);
 --   * /tenant/{id}/rest with id ~ ^[a-z0-9-]+$: :path becomes /rest and x-binoauth-tenant: id
 --     (a client's own X-Tenant-ID is left alone: the services rank the path prefix first).
 -- Response (REST requests only; a native gRPC client keeps its grpc-status trailers):
 --   * x-http-status (service initial metadata) becomes :status, then is dropped;
---   * x-error-json (trailing metadata; a header for trailers-only errors) replaces the body;
---     a gRPC error without it gets a generic envelope (never the upstream's message);
+--   * x-error-json (trailing metadata, or a header for trailers-only errors) replaces the
+--     body; a gRPC error without it gets a generic envelope, never the upstream's message
+--     (grpc_status.lua, placed after the transcoder, records both in dynamic metadata);
 --   * grpc-status, grpc-message, grpc-status-details-bin, grpc-accept-encoding and
 --     x-error-json never reach a REST client.
 
@@ -73,6 +75,12 @@ function envoy_on_request(h)
   for _, k in ipairs(drop) do hdrs:remove(k) end
 
   hdrs:replace("x-binoauth-gateway", "1")
+  -- The client address Envoy trusts (TCP peer, or the XFF entry xff_num_trusted_hops allow).
+  local peer = h:streamInfo():downstreamRemoteAddress()
+  if peer and peer ~= "" then
+    hdrs:replace("x-binoauth-client-ip", string.match(peer, "^%[(.*)%]:%d+$")
+      or string.match(peer, "^([^:]+):%d+$") or peer)
+  end
   local authority = hdrs:get(":authority")
   if authority and authority ~= "" then
     hdrs:replace("x-forwarded-host", host_without_port(authority))
@@ -92,10 +100,9 @@ function envoy_on_request(h)
 end
 
 function envoy_on_response(h)
-  local md = h:streamInfo():dynamicMetadata()
-  local state = md:get(META)
+  local state = h:streamInfo():dynamicMetadata():get(META)
   if not state or not state["rest"] then
-    return                              -- native gRPC (or reply before our request hook)
+    return                              -- native gRPC (or a reply before our request hook)
   end
 
   local hdrs = h:headers()
@@ -103,30 +110,28 @@ function envoy_on_response(h)
   if status and string.match(status, "^[1-5]%d%d$") then
     hdrs:replace(":status", status)
   end
-  local error_json = hdrs:get("x-error-json")
-  local grpc_status = hdrs:get("grpc-status")
+  for _, k in ipairs(STRIP) do hdrs:remove(k) end
 
-  -- Unary responses are already buffered by the transcoder; wait for body and trailers.
-  local body = h:body(true)
+  -- The transcoder buffers unary responses anyway: wait for the body and the trailers.
+  h:body(true)
   local trailers = h:trailers()
   if trailers then
-    error_json = error_json or trailers:get("x-error-json")
-    grpc_status = grpc_status or trailers:get("grpc-status")
     for _, k in ipairs(STRIP) do trailers:remove(k) end
   end
-  hdrs = h:headers()                    -- the old handle is invalid after body()/trailers()
-  for _, k in ipairs(STRIP) do hdrs:remove(k) end
-  if grpc_status then md:set(META, "grpc_status", grpc_status) end
 
-  local code = tonumber(grpc_status or "0") or 2
+  -- Handles die across the yields above: fetch everything again.
+  state = h:streamInfo():dynamicMetadata():get(META) or {}
+  local error_json = state["error_json"]        -- recorded by grpc_status.lua
+  local code = tonumber(state["grpc_status"] or "0") or 2
   if not error_json and code ~= 0 then
     local info = GRPC_CODES[code] or GRPC_CODES[2]
     error_json = '{"error":{"code":"' .. info[1] .. '","message":"' .. info[2] ..
       '","details":{},"timestamp":"' .. iso_now(h) .. '","request_id":' ..
       json_string(state["request_id"] or "") .. "}}"
   end
+  local body = h:body()
   if error_json and body then
     body:setBytes(error_json)
-    hdrs:replace("content-type", "application/json")
+    h:headers():replace("content-type", "application/json")
   end
 end

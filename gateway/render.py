@@ -33,6 +33,8 @@ _HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProt
 SAFE_RETRY_ON = "connect-failure,refused-stream"
 IDEMPOTENT_RETRY_ON = "connect-failure,refused-stream,reset,unavailable"
 
+GRPC_STATUS_LUA = Path(__file__).resolve().parent / "grpc_status.lua"
+
 # Lua filter name; also the dynamic-metadata namespace the filter writes (see filter.lua).
 LUA_FILTER_NAME = "binoauth.gateway"
 
@@ -244,6 +246,15 @@ def http_filters(services: Sequence[Service], values: GatewayValues) -> list[Jso
                     "reject_unknown_method": True,
                     "reject_unknown_query_parameters": True,
                 },
+            },
+        },
+        {
+            # Sees the raw gRPC response before the transcoder rewrites it; inlined so that
+            # only filter.lua and the descriptor set have to be mounted next to the config.
+            "name": f"{LUA_FILTER_NAME}.grpc_status",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+                "default_source_code": {"inline_string": GRPC_STATUS_LUA.read_text()},
             },
         },
         {

@@ -1,0 +1,51 @@
+"""The whole stack (PostgreSQL, Redis, 4 services x 2 replicas, Envoy) for the e2e tier."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.helpers import unique_id
+from tools.stack import Stack, StackConfig
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    config = StackConfig(
+        data_dir=tmp_path_factory.mktemp("stack"), free_ports=True, durable=False, drain_seconds=1.0,
+        bootstrap_api_key="bino_test_" + secrets.token_urlsafe(32),
+    )
+    with Stack(config) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def gateway(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def platform_headers(stack: Stack) -> dict[str, str]:
+    return {"Authorization": f"Bearer {stack.bootstrap_api_key}"}
+
+
+@pytest.fixture
+def new_tenant(gateway: httpx.Client, platform_headers: dict[str, str]) -> Iterator[Callable[..., dict[str, Any]]]:
+    """Creates tenants for one test and deletes whatever is left of them afterwards."""
+    created: list[str] = []
+
+    def make(**fields: Any) -> dict[str, Any]:
+        body = {"tenant_id": unique_id(), **fields}
+        response = gateway.post("/api/v1/tenants", json=body, headers=platform_headers)
+        assert response.status_code == 200, response.text
+        created.append(body["tenant_id"])
+        return dict(response.json())
+
+    yield make
+    for tenant_id in created:
+        gateway.delete(f"/api/v1/tenants/{tenant_id}", headers=platform_headers)
