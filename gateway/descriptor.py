@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from google.api import annotations_pb2, http_pb2
+from google.api import annotations_pb2, http_pb2  # type: ignore[import-untyped]
 from google.protobuf import descriptor_pb2
 
 _SERVICE_NAME = re.compile(r"^binoauth\.([a-z][a-z0-9_]*)\.v[0-9]+[a-z0-9]*\.[A-Z][A-Za-z0-9]*$")
@@ -25,11 +25,18 @@ class DescriptorError(ValueError):
     """The descriptor set cannot be read or names a service the gateway cannot route."""
 
 
+HTTP_BODY = ".google.api.HttpBody"
+
+
 @dataclass(frozen=True)
 class Method:
     name: str
     # Safe to retry after the request may have reached the service (reset, UNAVAILABLE).
     idempotent: bool
+    # (HTTP method, path template) of every google.api.http binding.
+    http: tuple[tuple[str, str], ...] = ()
+    # An OAuth/OIDC wire-format endpoint: takes or returns google.api.HttpBody.
+    protocol: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,33 @@ def _bindings(rule: http_pb2.HttpRule) -> list[http_pb2.HttpRule]:
     return [rule, *rule.additional_bindings]
 
 
+def _http_bindings(rule: http_pb2.HttpRule | None) -> tuple[tuple[str, str], ...]:
+    if rule is None:
+        return ()
+    out = []
+    for b in _bindings(rule):
+        kind = b.WhichOneof("pattern")
+        if kind == "custom":
+            out.append((b.custom.kind.upper(), b.custom.path))
+        elif kind is not None:
+            out.append((kind.upper(), getattr(b, kind)))
+    return tuple(out)
+
+
+def _message_types(fds: descriptor_pb2.FileDescriptorSet) -> dict[str, descriptor_pb2.DescriptorProto]:
+    types: dict[str, descriptor_pb2.DescriptorProto] = {}
+
+    def add(name: str, msg: descriptor_pb2.DescriptorProto) -> None:
+        types[name] = msg
+        for nested in msg.nested_type:
+            add(f"{name}.{nested.name}", nested)
+
+    for file in fds.file:
+        for msg in file.message_type:
+            add(f".{file.package}.{msg.name}" if file.package else f".{msg.name}", msg)
+    return types
+
+
 def _is_idempotent(options: descriptor_pb2.MethodOptions, rule: http_pb2.HttpRule | None) -> bool:
     if options.idempotency_level in _IDEMPOTENT_LEVELS:
         return True
@@ -85,6 +119,7 @@ def load_fds(path: str | Path) -> descriptor_pb2.FileDescriptorSet:
 def load_services(path: str | Path | descriptor_pb2.FileDescriptorSet) -> list[Service]:
     """Every service in the descriptor set (public and internal), sorted by name."""
     fds = path if isinstance(path, descriptor_pb2.FileDescriptorSet) else load_fds(path)
+    types = _message_types(fds)
     services: list[Service] = []
     for file in fds.file:
         for svc in file.service:
@@ -96,7 +131,11 @@ def load_services(path: str | Path | descriptor_pb2.FileDescriptorSet) -> list[S
                 if m.options.HasExtension(annotations_pb2.http):
                     rule = m.options.Extensions[annotations_pb2.http]
                     has_http = True
-                methods.append(Method(m.name, _is_idempotent(m.options, rule)))
+                request = types.get(m.input_type)
+                protocol = m.output_type == HTTP_BODY or (
+                    request is not None and any(f.type_name == HTTP_BODY for f in request.field)
+                )
+                methods.append(Method(m.name, _is_idempotent(m.options, rule), _http_bindings(rule), protocol))
             public = has_http and not svc.name.endswith("InternalService")
             cluster = cluster_for(full_name) if public else _cluster_or_empty(full_name)
             services.append(Service(full_name, cluster, public, tuple(methods)))

@@ -142,6 +142,7 @@ function envoy_on_request(h)
   local s = body:getBytes(0, body:length())
   local i, unknown = walk_value(s, skip_ws(s, 1), b.body, "", 0)
   if not i and unknown then
+    if #unknown > 100 then unknown = sub(unknown, 1, 100) .. "..." end
     h:respond({[":status"] = "400"}, 'unknown field "' .. unknown .. '"')
   end
 end

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from google.api import annotations_pb2, http_pb2
+from google.api import annotations_pb2, http_pb2  # type: ignore[import-untyped]
 from google.protobuf import descriptor_pb2
 
 from gateway.descriptor import Service
@@ -47,7 +47,9 @@ def _lua_escape(literal: str) -> str:
 
 
 def _split_outside_braces(text: str, sep: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "{":
             depth += 1
@@ -62,8 +64,13 @@ def _split_outside_braces(text: str, sep: str) -> list[str]:
     return parts
 
 
-def _segments_pattern(segments: str) -> tuple[str, int]:
-    out, literal = [], 0
+def _escape(literal: str, flavor: str) -> str:
+    return _lua_escape(literal) if flavor == "lua" else re.escape(literal)
+
+
+def _segments_pattern(segments: str, flavor: str) -> tuple[str, int]:
+    out: list[str] = []
+    literal = 0
     for seg in _split_outside_braces(segments, "/"):
         if seg == "*":
             out.append("[^/]+")
@@ -73,19 +80,22 @@ def _segments_pattern(segments: str) -> tuple[str, int]:
             inner = seg[1:-1]
             _, eq, sub = inner.partition("=")
             if eq:
-                pat, lit = _segments_pattern(sub)
+                pat, lit = _segments_pattern(sub, flavor)
                 out.append(pat)
                 literal += lit
             else:
                 out.append("[^/]+")
         else:
-            out.append(_lua_escape(seg))
+            out.append(_escape(seg, flavor))
             literal += len(seg)
     return "/".join(out), literal
 
 
-def template_pattern(template: str) -> tuple[str, int]:
-    """google.api.http path template -> (anchored Lua pattern, literal character count)."""
+def template_pattern(template: str, flavor: str = "lua") -> tuple[str, int]:
+    """google.api.http path template -> (anchored pattern, literal character count).
+
+    ``flavor`` "lua" gives a Lua pattern, "re2" a regular expression for Envoy's safe_regex.
+    """
     if not template.startswith("/"):
         raise ValueError(f"path template must start with '/': {template!r}")
     body, verb = template[1:], ""
@@ -101,9 +111,9 @@ def template_pattern(template: str) -> tuple[str, int]:
             colon = i
     if colon > last_slash:  # a verb: ':' after the last segment, outside braces
         body, verb = body[:colon], body[colon + 1 :]
-    pattern, literal = _segments_pattern(body)
+    pattern, literal = _segments_pattern(body, flavor)
     if verb:
-        pattern += ":" + _lua_escape(verb)
+        pattern += ":" + _escape(verb, flavor)
         literal += len(verb) + 1
     return f"^/{pattern}$", literal + 1
 
@@ -182,9 +192,7 @@ def _rule_bindings(rule: http_pb2.HttpRule) -> list[tuple[str, str, str]]:
     return out
 
 
-def build_schema(
-    fds: descriptor_pb2.FileDescriptorSet | str | Path, public: list[Service]
-) -> FieldSchema:
+def build_schema(fds: descriptor_pb2.FileDescriptorSet | str | Path, public: list[Service]) -> FieldSchema:
     if not isinstance(fds, descriptor_pb2.FileDescriptorSet):
         from gateway.descriptor import load_fds
 

@@ -20,23 +20,28 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from gateway.descriptor import DescriptorError, Service, load_services
+from gateway.descriptor import DescriptorError, Service, load_fds, load_services
+from gateway.json_fields import build_schema, template_pattern, to_lua
 from gateway.values import SERVICES, GatewayValues, Upstream
 
-__all__ = ["GatewayValues", "Upstream", "render_config", "write_config", "main"]
+__all__ = ["GatewayValues", "Upstream", "main", "render_config", "write_config"]
 
 Json = dict[str, Any]
 
+_TYPE = "type.googleapis.com/envoy.extensions."
 _HCM = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
 _HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
 
 SAFE_RETRY_ON = "connect-failure,refused-stream"
 IDEMPOTENT_RETRY_ON = "connect-failure,refused-stream,reset,unavailable"
 
-GRPC_STATUS_LUA = Path(__file__).resolve().parent / "grpc_status.lua"
+GATEWAY_DIR = Path(__file__).resolve().parent
+GRPC_STATUS_LUA = GATEWAY_DIR / "grpc_status.lua"
+JSON_FIELDS_LUA = GATEWAY_DIR / "json_fields.lua"
 
 # Lua filter name; also the dynamic-metadata namespace the filter writes (see filter.lua).
 LUA_FILTER_NAME = "binoauth.gateway"
+TRANSCODER = "envoy.filters.http.grpc_json_transcoder"
 
 _TIMESTAMP = "%START_TIME(%Y-%m-%dT%H:%M:%S.%3fZ)%"
 
@@ -100,7 +105,23 @@ def _status_filter(status: int) -> Json:
 
 
 def local_reply_config() -> Json:
-    mappers: list[Json] = []
+    # Native gRPC callers (filter.lua recorded rest=false) get Envoy's own text as
+    # grpc-message, not a JSON document; first mapper that matches wins.
+    mappers: list[Json] = [
+        {
+            "filter": {
+                "metadata_filter": {
+                    "matcher": {
+                        "filter": LUA_FILTER_NAME,
+                        "path": [{"key": "rest"}],
+                        "value": {"bool_match": False},
+                    },
+                    "match_if_key_not_found": False,
+                }
+            },
+            "body_format_override": {"text_format_source": {"inline_string": "%LOCAL_REPLY_BODY%"}},
+        }
+    ]
     for status, code, message in LOCAL_REPLIES:
         mapper: Json = {
             "filter": _status_filter(status),
@@ -121,7 +142,7 @@ def access_log() -> list[Json]:
     fields = {
         "time": _TIMESTAMP,
         "request_id": "%REQ(X-REQUEST-ID)%",
-        "method": "%REQ(:METHOD)%",
+        "method": "%REQ(X-ENVOY-ORIGINAL-METHOD?:METHOD)%",
         "path": "%REQ_WITHOUT_QUERY(X-ENVOY-ORIGINAL-PATH?:PATH)%",
         "upstream_path": "%REQ_WITHOUT_QUERY(:PATH)%",
         "tenant": "%REQ(X-BINOAUTH-TENANT)%",
@@ -134,7 +155,7 @@ def access_log() -> list[Json]:
         "upstream_host": "%UPSTREAM_HOST%",
         "attempts": "%UPSTREAM_REQUEST_ATTEMPT_COUNT%",
         "duration_ms": "%DURATION%",
-        "upstream_ms": "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%",
+        "response_ms": "%RESPONSE_DURATION%",
         "bytes_in": "%BYTES_RECEIVED%",
         "bytes_out": "%BYTES_SENT%",
         "client_ip": "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%",
@@ -151,9 +172,7 @@ def access_log() -> list[Json]:
                     "formatters": [
                         {
                             "name": "envoy.formatter.req_without_query",
-                            "typed_config": {
-                                "@type": "type.googleapis.com/envoy.extensions.formatter.req_without_query.v3.ReqWithoutQuery"
-                            },
+                            "typed_config": {"@type": _TYPE + "formatter.req_without_query.v3.ReqWithoutQuery"},
                         }
                     ],
                 },
@@ -204,20 +223,72 @@ def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
                 path = svc.method_path(method)
                 out.append(_route(path.lstrip("/"), {"path": path}, svc.cluster, values, True))
         out.append(_route(svc.full_name, {"prefix": svc.route_prefix}, svc.cluster, values, False))
+    protocol = sorted(
+        {
+            template_pattern(template, "re2")[0][1:-1]
+            for svc in services
+            for method in svc.methods
+            if method.protocol
+            for _, template in method.http
+        }
+    )
+    if protocol:
+        # Matched only on the REST path, before the transcoder rewrites it to the gRPC path
+        # (which then selects one of the routes above). It exists to carry a transcoder
+        # override for the OAuth/OIDC endpoints (google.api.HttpBody), which must ignore
+        # unknown query parameters; its own action only answers what the transcoder did not
+        # take (404, like no route at all).
+        out.append(
+            {
+                "name": "protocol-endpoints",
+                "match": {"safe_regex": {"regex": "^(?:" + "|".join(protocol) + ")$"}},
+                "direct_response": {"status": 404},
+                "typed_per_filter_config": {
+                    # The per-route config is a whole GrpcJsonTranscoder (same message type).
+                    TRANSCODER: {"@type": _TYPE + "filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder"}
+                    | transcoder_config(services, values, lenient_query=True),
+                },
+            }
+        )
     # No catch-all: an unknown path has no route and the router answers 404 (mapped to the
     # JSON envelope by local_reply_config).
     return out
 
 
-def http_filters(services: Sequence[Service], values: GatewayValues) -> list[Json]:
-    return [
-        {
-            "name": LUA_FILTER_NAME,
-            "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
-                "default_source_code": {"filename": values.lua_path},
-            },
+def transcoder_config(services: Sequence[Service], values: GatewayValues, *, lenient_query: bool) -> Json:
+    return {
+        "proto_descriptor": values.descriptor_path,
+        "services": [s.full_name for s in services],
+        "print_options": {
+            "add_whitespace": False,
+            "always_print_primitive_fields": True,
+            "always_print_enums_as_ints": False,
+            "preserve_proto_field_names": True,
         },
+        "convert_grpc_status": True,
+        "auto_mapping": False,
+        # RFC 6749 3.1: protocol endpoints MUST ignore unrecognised request parameters.
+        "ignore_unknown_query_parameters": lenient_query,
+        "request_validation_options": {
+            "reject_unknown_method": True,
+            "reject_unknown_query_parameters": not lenient_query,
+        },
+    }
+
+
+def _lua(name: str, source: Json) -> Json:
+    return {
+        "name": name,
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+            "default_source_code": source,
+        },
+    }
+
+
+def http_filters(services: Sequence[Service], values: GatewayValues, json_fields_lua: str | None = None) -> list[Json]:
+    filters = [
+        _lua(LUA_FILTER_NAME, {"filename": values.lua_path}),
         {
             # Streams (no buffering): 413 from Content-Length at once, or once the body
             # passes the limit.
@@ -227,36 +298,18 @@ def http_filters(services: Sequence[Service], values: GatewayValues) -> list[Jso
                 "max_request_bytes": values.max_request_bytes,
             },
         },
+    ]
+    if json_fields_lua is not None:
+        filters.append(_lua(f"{LUA_FILTER_NAME}.json_fields", {"inline_string": json_fields_lua}))
+    filters += [
         {
-            "name": "envoy.filters.http.grpc_json_transcoder",
-            "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
-                "proto_descriptor": values.descriptor_path,
-                "services": [s.full_name for s in services],
-                "print_options": {
-                    "add_whitespace": False,
-                    "always_print_primitive_fields": True,
-                    "always_print_enums_as_ints": False,
-                    "preserve_proto_field_names": True,
-                },
-                "convert_grpc_status": True,
-                "auto_mapping": False,
-                "ignore_unknown_query_parameters": False,
-                "request_validation_options": {
-                    "reject_unknown_method": True,
-                    "reject_unknown_query_parameters": True,
-                },
-            },
+            "name": TRANSCODER,
+            "typed_config": {"@type": _TYPE + "filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder"}
+            | transcoder_config(services, values, lenient_query=False),
         },
-        {
-            # Sees the raw gRPC response before the transcoder rewrites it; inlined so that
-            # only filter.lua and the descriptor set have to be mounted next to the config.
-            "name": f"{LUA_FILTER_NAME}.grpc_status",
-            "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
-                "default_source_code": {"inline_string": GRPC_STATUS_LUA.read_text()},
-            },
-        },
+        # Sees the raw gRPC response before the transcoder rewrites it. Inlined (like the
+        # JSON-field check) so that only filter.lua and api.pb sit next to the config.
+        _lua(f"{LUA_FILTER_NAME}.grpc_status", {"inline_string": GRPC_STATUS_LUA.read_text()}),
         {
             "name": "envoy.filters.http.router",
             "typed_config": {
@@ -265,9 +318,12 @@ def http_filters(services: Sequence[Service], values: GatewayValues) -> list[Jso
             },
         },
     ]
+    return filters
 
 
-def http_connection_manager(services: Sequence[Service], values: GatewayValues) -> Json:
+def http_connection_manager(
+    services: Sequence[Service], values: GatewayValues, json_fields_lua: str | None = None
+) -> Json:
     hcm: Json = {
         "@type": _HCM,
         "stat_prefix": "gateway",
@@ -291,11 +347,9 @@ def http_connection_manager(services: Sequence[Service], values: GatewayValues) 
         "local_reply_config": local_reply_config(),
         "route_config": {
             "name": "binoauth",
-            "virtual_hosts": [
-                {"name": "binoauth", "domains": ["*"], "routes": routes(services, values)}
-            ],
+            "virtual_hosts": [{"name": "binoauth", "domains": ["*"], "routes": routes(services, values)}],
         },
-        "http_filters": http_filters(services, values),
+        "http_filters": http_filters(services, values, json_fields_lua),
     }
     if values.access_log:
         hcm["access_log"] = access_log()
@@ -317,12 +371,7 @@ def cluster(upstream: Upstream, values: GatewayValues) -> Json:
         "load_assignment": {
             "cluster_name": upstream.cluster,
             "endpoints": [
-                {
-                    "lb_endpoints": [
-                        {"endpoint": {"address": _socket(host, port)}}
-                        for host, port in upstream.endpoints
-                    ]
-                }
+                {"lb_endpoints": [{"endpoint": {"address": _socket(host, port)}} for host, port in upstream.endpoints]}
             ],
         },
         "health_checks": [
@@ -358,9 +407,7 @@ def cluster(upstream: Upstream, values: GatewayValues) -> Json:
         },
     }
     if values.healthy_panic_threshold is not None:
-        c["common_lb_config"] = {
-            "healthy_panic_threshold": {"value": values.healthy_panic_threshold}
-        }
+        c["common_lb_config"] = {"healthy_panic_threshold": {"value": values.healthy_panic_threshold}}
     if upstream.discovery == "STRICT_DNS":
         # Re-resolved every 5 s (Envoy's default dns_refresh_rate; the field is deprecated).
         c["dns_lookup_family"] = "V4_ONLY"
@@ -369,13 +416,18 @@ def cluster(upstream: Upstream, values: GatewayValues) -> Json:
 
 def render_config(values: GatewayValues) -> Json:
     """The Envoy bootstrap for ``values`` as a plain dict (dump it as YAML or JSON)."""
-    all_services = load_services(values.routes_descriptor)
-    public = [s for s in all_services if s.public]
+    fds = load_fds(values.routes_descriptor)
+    public = [s for s in load_services(fds) if s.public]
     if not public:
         raise DescriptorError(f"{values.routes_descriptor} has no public service to route")
     missing = sorted({s.cluster for s in public} - {u.cluster for u in values.upstreams})
     if missing:
         raise ValueError(f"no upstream configured for cluster(s) {missing}")
+    json_fields_lua = None
+    if values.reject_unknown_json_fields:
+        schema = build_schema(fds, public)
+        if schema.bindings:
+            json_fields_lua = to_lua(schema) + JSON_FIELDS_LUA.read_text()
     return {
         "admin": {"address": _socket(values.admin_address, values.admin_port)},
         "static_resources": {
@@ -389,7 +441,7 @@ def render_config(values: GatewayValues) -> Json:
                             "filters": [
                                 {
                                     "name": "envoy.filters.network.http_connection_manager",
-                                    "typed_config": http_connection_manager(public, values),
+                                    "typed_config": http_connection_manager(public, values, json_fields_lua),
                                 }
                             ]
                         }
@@ -398,13 +450,13 @@ def render_config(values: GatewayValues) -> Json:
             ],
             "clusters": [cluster(u, values) for u in values.upstreams],
         },
-        "layered_runtime": {
-            "layers": [
+        "overload_manager": {
+            "resource_monitors": [
                 {
-                    "name": "static",
-                    "static_layer": {
-                        # Close connections from clients that never finish sending headers.
-                        "overload": {"global_downstream_max_connections": 50000},
+                    "name": "envoy.resource_monitors.global_downstream_max_connections",
+                    "typed_config": {
+                        "@type": _TYPE + "resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
+                        "max_active_downstream_connections": 50000,
                     },
                 }
             ]
@@ -412,9 +464,22 @@ def render_config(values: GatewayValues) -> Json:
     }
 
 
+class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
 def dump(config: Json) -> str:
     header = "# Generated by `python -m gateway.render`; edit gateway/render.py, not this file.\n"
-    return header + yaml.safe_dump(config, sort_keys=False, default_flow_style=False, width=120)
+    body = yaml.dump(config, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=120)
+    return header + str(body)
 
 
 def write_config(values: GatewayValues, out: str | Path) -> Path:

@@ -51,17 +51,13 @@ class Upstream:
             if not 0 < port < 65536:
                 raise ValueError(f"upstream {self.cluster!r}: bad port {port}")
             if self.discovery == "STATIC" and not _is_ip(host):
-                raise ValueError(
-                    f"upstream {self.cluster!r}: STATIC endpoints need IP addresses, got {host!r}"
-                )
+                raise ValueError(f"upstream {self.cluster!r}: STATIC endpoints need IP addresses, got {host!r}")
 
     @classmethod
     def parse(cls, cluster: str, spec: str) -> Upstream:
         """``"127.0.0.1:50051,127.0.0.1:50061"`` (STATIC) or ``"tenant.ns.svc:50051"`` (STRICT_DNS)."""
         endpoints = tuple(_host_port(part) for part in spec.split(",") if part.strip())
-        discovery: Discovery = (
-            "STATIC" if endpoints and all(_is_ip(h) for h, _ in endpoints) else "STRICT_DNS"
-        )
+        discovery: Discovery = "STATIC" if endpoints and all(_is_ip(h) for h, _ in endpoints) else "STRICT_DNS"
         return cls(cluster, endpoints, discovery)
 
 
@@ -92,6 +88,8 @@ class GatewayValues:
     # None keeps Envoy's default (50 %): see README.md for why.
     healthy_panic_threshold: float | None = None
     access_log: bool = True
+    # 400 for JSON body keys the request message lacks (the transcoder drops them silently).
+    reject_unknown_json_fields: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.listen_port < 65536 or not 0 < self.admin_port < 65536:
@@ -106,9 +104,7 @@ class GatewayValues:
             raise ValueError("max_request_headers_kb must be 1-8192")
         if self.num_retries < 0:
             raise ValueError("num_retries must be >= 0")
-        if self.healthy_panic_threshold is not None and not (
-            0 <= self.healthy_panic_threshold <= 100
-        ):
+        if self.healthy_panic_threshold is not None and not (0 <= self.healthy_panic_threshold <= 100):
             raise ValueError("healthy_panic_threshold must be 0-100")
         names = [u.cluster for u in self.upstreams]
         if len(names) != len(set(names)):
@@ -140,10 +136,7 @@ class GatewayValues:
     ) -> GatewayValues:
         """The `make run` stack: Envoy and every replica on loopback, STATIC clusters."""
         ports = LOCAL_PORTS if ports is None else ports
-        upstreams = tuple(
-            Upstream(svc, tuple((host, p) for p in ports[svc]), "STATIC")
-            for svc in _ordered(ports)
-        )
+        upstreams = tuple(Upstream(svc, tuple((host, p) for p in ports[svc]), "STATIC") for svc in _ordered(ports))
         return cls(
             profile="local",
             listen_address="127.0.0.1",
@@ -187,7 +180,7 @@ class GatewayValues:
         )
         return cls(
             profile="k8s",
-            listen_address="0.0.0.0",
+            listen_address="0.0.0.0",  # noqa: S104 - the pod's gateway port, fronted by a Service
             listen_port=listen_port,
             admin_port=admin_port,
             descriptor_path=descriptor_path,

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from services.common.errors import AlreadyExists
+from services.common.passwords import PasswordHashing
 from services.tenant.admins import AdminUser
 from services.tenant.credentials import ApiKey
 from services.tenant.tenants import Tenant, TenantDraft, TenantState
+from services.tenant.usecases import CredentialUseCases, TenantUseCases
 
 PROVISIONED_SERVICES = ("identity", "token", "session")
 
@@ -252,3 +254,27 @@ class FakeFailureCounter:
     async def reset(self, key: str) -> None:
         self.counts.pop(key, None)
         self.windows.pop(key, None)
+
+
+@dataclass
+class TenantWorld:
+    """The tenant service's use cases wired to fresh fakes, sharing one clock."""
+
+    tenants: TenantUseCases
+    credentials: CredentialUseCases
+    store: FakeTenantStore
+    keys: FakeApiKeyStore
+    admins: FakeAdminStore
+    provisioner: FakeProvisioner
+    failures: FakeFailureCounter
+    clock: FakeClock
+
+
+def tenant_world(passwords: PasswordHashing, base_domain: str = "binoauth.dev") -> TenantWorld:
+    store, keys, admins = FakeTenantStore(), FakeApiKeyStore(), FakeAdminStore()
+    provisioner, failures, clock = FakeProvisioner(), FakeFailureCounter(), FakeClock()
+    return TenantWorld(
+        tenants=TenantUseCases(store, provisioner, base_domain, clock=clock),
+        credentials=CredentialUseCases(keys, admins, store, passwords, failures, clock=clock),
+        store=store, keys=keys, admins=admins, provisioner=provisioner, failures=failures, clock=clock,
+    )

@@ -12,8 +12,9 @@ _HOSTPORT_LIST = re.compile(r"^[\w.\-]+:\d+(,[\w.\-]+:\d+)*$")
 
 
 def grpc_target(address: str) -> str:
-    """"a:1,b:2" becomes a static list that gRPC balances over; "dns:///svc:port" (a
-    headless Service in Kubernetes) resolves every pod. Anything else is passed through."""
+    """A list of IPv4 "ip:port" pairs becomes a static list that gRPC balances over; for
+    host names use "dns:///name:port" (a headless Service in Kubernetes resolves to every
+    pod). Anything else is passed through unchanged."""
     if _HOSTPORT_LIST.match(address) and "," in address:
         if all(re.match(r"^[\d.]+:\d+$", part) for part in address.split(",")):
             return "ipv4:" + address

@@ -14,7 +14,7 @@ REDACTED = "[REDACTED]"
 
 # Keys whose values are secrets wherever they appear in an event.
 _SECRET_KEY = re.compile(
-    r"pass(word)?|secret|token|authorization|cookie|credential|api_?key|verifier|otp|"
+    r"pass(word)?|secret|token|authorization|cookie|credential|api[-_]?key|verifier|otp|"
     r"private|\bcode\b|^code$|dsn|database_url|redis_url",
     re.IGNORECASE,
 )
@@ -27,11 +27,16 @@ _SECRET_VALUE = re.compile(
 )
 
 
+def _is_secret_key(key: str) -> bool:
+    # Identifiers such as api_key_id or token_id name a secret's record, not the secret.
+    return bool(_SECRET_KEY.search(key)) and not key.lower().endswith("_id")
+
+
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
         return _SECRET_VALUE.sub(REDACTED, value)
     if isinstance(value, dict):
-        return {k: REDACTED if _SECRET_KEY.search(str(k)) else _scrub(v) for k, v in value.items()}
+        return {k: REDACTED if _is_secret_key(str(k)) else _scrub(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_scrub(v) for v in value)
     return value
@@ -44,7 +49,7 @@ def redact_secrets(
     for key in list(event_dict):
         if key == "event":
             event_dict[key] = _scrub(event_dict[key])
-        elif _SECRET_KEY.search(key):
+        elif _is_secret_key(key):
             event_dict[key] = REDACTED
         else:
             event_dict[key] = _scrub(event_dict[key])

@@ -28,8 +28,10 @@ def decode_page_token(token: str) -> Any:
     """The key to continue after, or None for the first page."""
     if not token:
         return None
+    if len(token) > 4096:
+        raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN")
     try:
         padded = token + "=" * (-len(token) % 4)
         return json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN") from None

@@ -37,7 +37,7 @@ class PasswordHashing:
         """True if the password matches; always spends one verification, also for None."""
         target = stored_hash or self._dummy
         ok = await asyncio.get_running_loop().run_in_executor(self._pool, self._check, target, password)
-        return ok and stored_hash is not None
+        return ok and bool(stored_hash)
 
     def needs_rehash(self, stored_hash: str) -> bool:
         return self._hasher.check_needs_rehash(stored_hash)

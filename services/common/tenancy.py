@@ -28,7 +28,7 @@ def tenant_id_problem(tenant_id: str) -> str | None:
         return "is required"
     if len(tenant_id) > TENANT_ID_MAX:
         return f"must be at most {TENANT_ID_MAX} characters"
-    if not _TENANT_ID.match(tenant_id):
+    if not _TENANT_ID.fullmatch(tenant_id):
         return ("must be 3-40 lower-case letters, digits or hyphens, start with a letter and "
                 "end with a letter or digit")
     if "--" in tenant_id:

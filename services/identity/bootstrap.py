@@ -6,7 +6,6 @@ from pathlib import Path
 
 from binoauth.identity.v1 import identity_internal_service_pb2 as internal_pb
 from binoauth.identity.v1 import identity_internal_service_pb2_grpc as internal_grpc
-
 from services.common.provisioning import provisioning_parts
 from services.common.server import Runtime, ServiceParts
 

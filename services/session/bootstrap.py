@@ -6,7 +6,6 @@ from pathlib import Path
 
 from binoauth.session.v1 import session_internal_service_pb2 as internal_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as internal_grpc
-
 from services.common.provisioning import provisioning_parts
 from services.common.server import Runtime, ServiceParts
 

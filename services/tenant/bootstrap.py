@@ -16,7 +16,6 @@ from binoauth.tenant.v1 import (
 from binoauth.tenant.v1 import (
     tenant_service_pb2_grpc as tenant_grpc,
 )
-
 from services.common.failures import RedisFailureCounter
 from services.common.migrations import MigrationRunner
 from services.common.passwords import PasswordHashing

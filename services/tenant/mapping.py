@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from binoauth.tenant.v1 import admin_user_pb2, api_key_pb2, tenant_pb2, tenant_service_pb2
 from google.protobuf import json_format
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from binoauth.tenant.v1 import admin_user_pb2, api_key_pb2, tenant_pb2, tenant_service_pb2
 from services.common.errors import InvalidArgument
 from services.tenant.admins import AdminState, AdminUser
 from services.tenant.credentials import ApiKey, ApiKeyState

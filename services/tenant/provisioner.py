@@ -10,7 +10,6 @@ from binoauth.session.v1 import session_internal_service_pb2 as session_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
 from binoauth.token.v1 import token_internal_service_pb2 as token_pb
 from binoauth.token.v1 import token_internal_service_pb2_grpc as token_grpc
-
 from services.common.clients import ServiceChannels, outgoing_metadata
 
 PROVISION_TIMEOUT_SECONDS = 30.0

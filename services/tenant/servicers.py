@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from google.protobuf import empty_pb2
+
 from binoauth.tenant.v1 import (
     admin_user_service_pb2 as admin_pb,
 )
@@ -30,8 +32,6 @@ from binoauth.tenant.v1 import (
 from binoauth.tenant.v1 import (
     tenant_service_pb2_grpc as tenant_grpc,
 )
-from google.protobuf import empty_pb2
-
 from services.common.auth import Principal, PrincipalKind, missing_credential
 from services.common.context import RequestMeta, request_meta
 from services.common.settings import Settings

@@ -18,9 +18,12 @@ from tools.stack import Stack
 pytestmark = pytest.mark.e2e
 
 
-def test_malformed_and_unknown_input_gets_400_envelopes(gateway: httpx.Client, platform_headers: dict[str, str]) -> None:
+def test_malformed_and_unknown_input_gets_400_envelopes(
+    gateway: httpx.Client, platform_headers: dict[str, str]
+) -> None:
     headers = {**platform_headers, "Content-Type": "application/json"}
-    assert_envelope(gateway.post("/api/v1/tenants", headers=headers, content=b'{"tenant_id": '), 400, "INVALID_ARGUMENT")
+    truncated = gateway.post("/api/v1/tenants", headers=headers, content=b'{"tenant_id": ')
+    assert_envelope(truncated, 400, "INVALID_ARGUMENT")
     assert_envelope(gateway.post("/api/v1/tenants", headers=headers, content=b'{"tenant_id": 5}'), 400)
     assert_envelope(gateway.post("/api/v1/tenants", headers=headers, content=b'[1,2]'), 400)
     assert_envelope(gateway.get("/api/v1/tenants", params={"nope": "1"}, headers=platform_headers), 400)
@@ -146,3 +149,13 @@ def test_killing_a_replica_under_load_loses_no_request(
         assert failures == [], f"{len(failures)} of {len(results)} failed: {sorted(set(failures))}"
     finally:
         _restart(stack, 0)
+
+
+def test_metrics_count_rpcs_by_method_and_code(stack: Stack, gateway: httpx.Client,
+                                               platform_headers: dict[str, str]) -> None:
+    gateway.get("/api/v1/tenants/does-not-exist", headers=platform_headers)
+    text = ""
+    for replica in stack.replicas["tenant"]:
+        text += httpx.get(f"http://127.0.0.1:{replica.metrics_port}/metrics", timeout=5).text
+    assert 'binoauth_rpc_requests_total{code="NOT_FOUND",method="GetTenant",service="tenant"}' in text
+    assert "binoauth_rpc_duration_seconds_bucket" in text

@@ -114,8 +114,38 @@ async def test_health_is_not_serving_until_the_database_answers(
             assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
             postgres.start()
             await server.wait_ready()
-            reply = await health.Check(health_pb2.HealthCheckRequest(service="binoauth.session.v1.SessionInternalService"))
+            named = health_pb2.HealthCheckRequest(service="binoauth.session.v1.SessionInternalService")
+            reply = await health.Check(named)
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
             await server.stop(drain=False)
     finally:
         postgres.stop()
+
+
+async def test_other_services_resolve_tenants_and_credentials_through_the_directory(services: Services) -> None:
+    from services.common.clients import ServiceChannels
+    from services.common.directory import TenantDirectory, grpc_credential_verifier, grpc_tenant_resolver
+    from services.common.tenancy import TenantSelection
+
+    tenant_id = f"dir-{secrets.token_hex(3)}"
+    auth = (("authorization", f"Bearer {services.bootstrap_api_key}"),)
+    channels = ServiceChannels({"tenant": services.target("tenant")})
+    try:
+        async with aio.insecure_channel(services.target("tenant")) as channel:
+            await tenant_grpc.TenantServiceStub(channel).CreateTenant(
+                tenant_pb.CreateTenantRequest(tenant=tenant_pb2.Tenant(tenant_id=tenant_id)), metadata=auth)
+        directory = TenantDirectory(grpc_tenant_resolver(channels), ttl_seconds=5)
+        found = await directory.select([TenantSelection("custom_domain", host="nobody.example.com"),
+                                        TenantSelection("header", tenant_id=tenant_id)])
+        assert found.tenant_id == tenant_id and found.active
+        assert found.settings["password_policy"]["min_length"] == 8
+        assert await directory.lookup(tenant_id="missing-tenant") is None
+
+        verifier = grpc_credential_verifier(channels)
+        principal = await verifier.authenticate(services.bootstrap_api_key)
+        assert principal.is_platform and "tenants:write" in principal.scopes
+        with pytest.raises(Exception) as bad:
+            await verifier.authenticate("bino_wrong")
+        assert "CREDENTIAL_INVALID" in str(bad.value)
+    finally:
+        await channels.close()

@@ -95,11 +95,6 @@ def test_plain_values_are_untouched() -> None:
     assert redact(**event) == event
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/common/logging.py _SECRET_KEY uses 'api_?key', which does not match the "
-           "platform's own hyphenated header name 'x-api-key'; use 'api[-_]?key'",
-    strict=True,
-)
 def test_x_api_key_header_name_counts_as_secret_key() -> None:
     # A foreign or mistyped key has no bino_ prefix, so only the key name can catch it.
     # The platform's own header is "x-api-key" (services/common/context.py).
@@ -107,15 +102,20 @@ def test_x_api_key_header_name_counts_as_secret_key() -> None:
     assert out["headers"]["x-api-key"] == REDACTED
 
 
+def test_api_key_id_is_an_identifier_not_a_secret() -> None:
+    assert redact(api_key_id="ak_0123456789abcdef")["api_key_id"] == "ak_0123456789abcdef"
+
+
 # --- the configured JSON pipeline ---------------------------------------------------------------
 
 
 @pytest.fixture
 def json_logging(capsys: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixture[str]]:
+    """Restores structlog and the stdlib root logger afterwards. The test itself calls
+    configure_logging(), because capsys swaps sys.stdout between set-up and the test."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     structlog.contextvars.clear_contextvars()
-    configure_logging("tenant", level="INFO", json=True)
     try:
         yield capsys
     finally:
@@ -134,6 +134,7 @@ def lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
 def test_json_lines_carry_service_level_timestamp_message_and_context(
     json_logging: pytest.CaptureFixture[str],
 ) -> None:
+    configure_logging("tenant", level="INFO", json=True)
     log = get_logger("test")
     structlog.contextvars.bind_contextvars(request_id="req-123")
     bind(tenant_id="acme", user_id="")  # empty values are not bound
@@ -157,6 +158,7 @@ def test_json_lines_carry_service_level_timestamp_message_and_context(
 
 
 def test_json_lines_never_contain_secrets(json_logging: pytest.CaptureFixture[str]) -> None:
+    configure_logging("tenant", level="INFO", json=True)
     log = get_logger()
     structlog.contextvars.bind_contextvars(request_id="req-9", authorization=f"Bearer {API_KEY}")
     log.info(f"calling with Bearer {API_KEY}", password="hunter2-pw", url=Secret("hidden-secret-url"),
@@ -177,7 +179,16 @@ def test_json_lines_never_contain_secrets(json_logging: pytest.CaptureFixture[st
 
 
 def test_below_level_is_not_written(json_logging: pytest.CaptureFixture[str]) -> None:
+    configure_logging("tenant", level="INFO", json=True)
     log = get_logger()
     log.debug("too chatty")
     log.info("kept")
     assert [r["message"] for r in lines(json_logging)] == ["kept"]
+
+
+def test_console_renderer_also_redacts(json_logging: pytest.CaptureFixture[str]) -> None:
+    configure_logging("identity", level="DEBUG", json=False)
+    get_logger().debug("signing in", password="hunter2-pw", note=f"Bearer {API_KEY}")
+    out = json_logging.readouterr().out
+    assert "signing in" in out
+    assert "hunter2-pw" not in out and API_KEY not in out

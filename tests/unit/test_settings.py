@@ -147,8 +147,8 @@ def test_settings_error_is_a_value_error() -> None:
 
 def test_secret_hides_its_value_everywhere() -> None:
     secret = Secret("hunter2-very-secret")
-    rendered = [repr(secret), str(secret), f"{secret}", f"{secret!r}", f"{secret!s}", "%s" % (secret,),
-                "{}".format(secret), str([secret]), str({"k": secret})]
+    rendered = [repr(secret), str(secret), f"{secret}", f"{secret!r}", f"{secret!s}", "%s" % (secret,),  # noqa: UP031
+                "{}".format(secret), str([secret]), str({"k": secret})]  # noqa: UP032
     for text in rendered:
         assert "hunter2" not in text
         assert "*" in text

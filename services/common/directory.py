@@ -1,0 +1,129 @@
+"""What other services know about tenants and management credentials: answers from the
+tenant service's internal RPCs, cached in process for a short TTL so that no request pays
+a service hop for them more than once per TTL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from grpc import aio
+
+from binoauth.tenant.v1 import tenant_internal_service_pb2 as internal_pb
+from binoauth.tenant.v1 import tenant_internal_service_pb2_grpc as internal_grpc
+from binoauth.tenant.v1 import tenant_pb2
+from services.common.auth import CachedCredentialVerifier, Principal, PrincipalKind, invalid_credential
+from services.common.clients import ServiceChannels, outgoing_metadata
+from services.common.errors import NotFound, Unavailable
+from services.common.tenancy import TenantSelection
+
+_CALL_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class TenantInfo:
+    """A tenant as other services see it. `settings` is the tenant's full settings tree."""
+
+    tenant_id: str
+    display_name: str
+    active: bool
+    suspended: bool
+    issuer: str
+    settings: dict[str, Any]
+
+
+Resolve = Callable[[str, str], Awaitable[TenantInfo]]
+
+
+class TenantDirectory:
+    """Resolves tenant selections (see tenancy.select_tenant) with a TTL cache; misses are
+    cached too, briefly, so a flood of requests for an unknown tenant costs one lookup."""
+
+    def __init__(self, resolve: Resolve, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._resolve = resolve
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._cache: dict[tuple[str, str], tuple[float, TenantInfo | None]] = {}
+
+    async def lookup(self, tenant_id: str = "", host: str = "") -> TenantInfo | None:
+        key = (tenant_id, host)
+        now = self._clock()
+        hit = self._cache.get(key)
+        if hit and hit[0] > now:
+            return hit[1]
+        try:
+            info: TenantInfo | None = await self._resolve(tenant_id, host)
+        except NotFound:
+            info = None
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[key] = (now + (self._ttl if info else min(self._ttl, 1.0)), info)
+        return info
+
+    async def select(self, candidates: list[TenantSelection]) -> TenantInfo:
+        """The first candidate that names an existing tenant, in selection order."""
+        for candidate in candidates:
+            info = await self.lookup(candidate.tenant_id, candidate.host)
+            if info is not None:
+                return info
+        raise NotFound("no such tenant", reason="TENANT_NOT_FOUND")
+
+    def forget(self, tenant_id: str) -> None:
+        for key in [k for k, v in self._cache.items() if k[0] == tenant_id or (v[1] and v[1].tenant_id == tenant_id)]:
+            self._cache.pop(key, None)
+
+
+def grpc_tenant_resolver(channels: ServiceChannels) -> Resolve:
+    stub = internal_grpc.TenantInternalServiceStub(channels.channel("tenant"))
+
+    async def resolve(tenant_id: str, host: str) -> TenantInfo:
+        try:
+            reply = await stub.ResolveTenant(internal_pb.ResolveTenantRequest(tenant_id=tenant_id, host=host),
+                                             timeout=_CALL_TIMEOUT, metadata=outgoing_metadata())
+        except aio.AioRpcError as error:
+            raise _mapped(error) from None
+        return _tenant_info(reply.tenant)
+
+    return resolve
+
+
+def grpc_credential_verifier(channels: ServiceChannels) -> CachedCredentialVerifier:
+    stub = internal_grpc.TenantInternalServiceStub(channels.channel("tenant"))
+    kinds = {internal_pb.PRINCIPAL_KIND_API_KEY: PrincipalKind.API_KEY,
+             internal_pb.PRINCIPAL_KIND_ADMIN_USER: PrincipalKind.ADMIN_USER}
+
+    async def verify(credential: str) -> tuple[Principal, float]:
+        try:
+            reply = await stub.AuthenticateCredential(
+                internal_pb.AuthenticateCredentialRequest(credential=credential), timeout=_CALL_TIMEOUT,
+                metadata=outgoing_metadata())
+        except aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.UNAUTHENTICATED:
+                raise invalid_credential() from None
+            raise _mapped(error) from None
+        p = reply.principal
+        return (Principal(p.principal_id, kinds[p.kind], p.tenant_id, frozenset(p.scopes)),
+                float(p.cache_ttl_seconds))
+
+    return CachedCredentialVerifier(verify)
+
+
+def _tenant_info(tenant: tenant_pb2.Tenant) -> TenantInfo:
+    from google.protobuf import json_format
+
+    return TenantInfo(
+        tenant_id=tenant.tenant_id, display_name=tenant.display_name,
+        active=tenant.state == tenant_pb2.TENANT_STATE_ACTIVE,
+        suspended=tenant.state == tenant_pb2.TENANT_STATE_SUSPENDED, issuer=tenant.issuer,
+        settings=json_format.MessageToDict(tenant.settings, preserving_proto_field_name=True,
+                                           always_print_fields_with_no_presence=True),
+    )
+
+
+def _mapped(error: aio.AioRpcError) -> Exception:
+    if error.code() == grpc.StatusCode.NOT_FOUND:
+        return NotFound("no such tenant", reason="TENANT_NOT_FOUND")
+    return Unavailable("the tenant service is unavailable", reason="TENANT_SERVICE_UNAVAILABLE")
