@@ -107,7 +107,7 @@ function envoy_on_response(h)
 
   local hdrs = h:headers()
   local status = hdrs:get("x-http-status")
-  if status and string.match(status, "^[1-5]%d%d$") then
+  if status and string.match(status, "^[2-5]%d%d$") then
     hdrs:replace(":status", status)
   end
   for _, k in ipairs(STRIP) do hdrs:remove(k) end

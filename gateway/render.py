@@ -5,7 +5,9 @@
 
 Routes are derived from the descriptor set: one prefix route per public gRPC service
 (``/binoauth.<svc>.v1.<Name>/`` -> cluster ``<svc>``) plus an exact route with wider retries
-for each idempotent (GET) method. Internal services and unknown paths get no route.
+for each idempotent (GET) method, and one REST-path route that only carries a lenient
+transcoder config for google.api.HttpBody (OAuth/OIDC) methods. Internal services and
+unknown paths get no route. See gateway/README.md for the header contract.
 """
 
 from __future__ import annotations

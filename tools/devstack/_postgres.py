@@ -169,7 +169,7 @@ class PostgresServer(ManagedServer):
         return self.dsn_for(name)
 
     async def _create_database_asyncpg(self, name: str, literal: str) -> None:
-        import asyncpg  # type: ignore[import-untyped]
+        import asyncpg
 
         conn = await asyncpg.connect(self.dsn)
         try:
