@@ -10,7 +10,7 @@ PROTOS := $(shell find protos -name '*.proto' | sort)
 GOOGLEAPIS = $(shell $(PY) -c 'import google.api, os; print(os.path.dirname(os.path.dirname(google.api.__path__[0])))')
 export PYTHONPATH := $(CURDIR):$(CURDIR)/$(GEN)
 
-.PHONY: venv protos run test test-unit test-integration test-e2e lint bench k8s-check gateway-config clean
+.PHONY: venv protos run test test-unit test-integration test-e2e lint lint-protos gateway-config k8s-check clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -64,6 +64,9 @@ lint: venv protos lint-protos
 gateway-config: venv protos  ## Render the local and Kubernetes Envoy configs into build/gateway.
 	$(PY) -m gateway.render --profile local --out build/gateway/envoy-local.yaml
 	$(PY) -m gateway.render --profile k8s --out build/gateway/envoy-k8s.yaml
+
+k8s-check: venv protos  ## Render both overlays, validate them strictly, and run the project's own checks.
+	$(PY) -m tools.k8s_check deploy/k8s/overlays/dev deploy/k8s/overlays/prod
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

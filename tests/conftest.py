@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -10,16 +13,32 @@ from tools.devstack import PostgresServer, RedisServer
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
-    server = PostgresServer(tmp_path_factory.mktemp("pg") / "data", durable=False)
+def server_dir() -> Iterator[Callable[[str], Path]]:
+    """Folders for server data outside pytest's own temp root: pytest resets that root to
+    mode 0700 whenever a session starts, which would lock out PostgreSQL's system user."""
+    made: list[Path] = []
+
+    def make(name: str) -> Path:
+        path = Path(tempfile.mkdtemp(prefix=f"binoauth-{name}-"))
+        made.append(path)
+        return path
+
+    yield make
+    for path in made:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres(server_dir: Callable[[str], Path]) -> Iterator[PostgresServer]:
+    server = PostgresServer(server_dir("pg") / "data", durable=False)
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis") / "data", persistent=False)
+def redis_server(server_dir: Callable[[str], Path]) -> Iterator[RedisServer]:
+    server = RedisServer(server_dir("redis") / "data", persistent=False)
     server.start()
     yield server
     server.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,9 +15,9 @@ from tools.stack import Stack, StackConfig
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(server_dir: Callable[[str], Path]) -> Iterator[Stack]:
     config = StackConfig(
-        data_dir=tmp_path_factory.mktemp("stack"), free_ports=True, durable=False, drain_seconds=1.0,
+        data_dir=server_dir("stack"), free_ports=True, durable=False, drain_seconds=1.0,
         bootstrap_api_key="bino_test_" + secrets.token_urlsafe(32),
     )
     with Stack(config) as running:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,8 @@ def assert_gone(pid: int) -> None:
         os.kill(pid, 0)
 
 
-def test_postgres_survives_restart_and_kill(tmp_path: Path) -> None:
-    with PostgresServer(tmp_path / "pg", durable=False) as pg:
+def test_postgres_survives_restart_and_kill(server_dir: Callable[[str], Path]) -> None:
+    with PostgresServer(server_dir("devstack") / "pg", durable=False) as pg:
         port, first_pid = pg.port, pg.pid
         assert first_pid is not None
         assert pg_run(pg.dsn, "SELECT 1") == [(1,)]
@@ -71,8 +72,8 @@ def test_postgres_survives_restart_and_kill(tmp_path: Path) -> None:
     assert_gone(last_pid)
 
 
-def test_redis_survives_restart_and_kill(tmp_path: Path) -> None:
-    with RedisServer(tmp_path / "redis", persistent=True) as server:
+def test_redis_survives_restart_and_kill(server_dir: Callable[[str], Path]) -> None:
+    with RedisServer(server_dir("devstack") / "redis", persistent=True) as server:
         port, first_pid = server.port, server.pid
         assert first_pid is not None
         client = redis.Redis.from_url(server.url)
@@ -94,12 +95,12 @@ def test_redis_survives_restart_and_kill(tmp_path: Path) -> None:
     assert server.pid is None
 
 
-def test_start_fails_clearly_when_port_is_taken(tmp_path: Path) -> None:
+def test_start_fails_clearly_when_port_is_taken(server_dir: Callable[[str], Path]) -> None:
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         port = squatter.getsockname()[1]
-        server = RedisServer(tmp_path / "redis", port, persistent=False)
+        server = RedisServer(server_dir("devstack") / "redis", port, persistent=False)
         with pytest.raises(
             ServerError, match=f"port 127.0.0.1:{port} is already in use"
         ):
@@ -107,8 +108,8 @@ def test_start_fails_clearly_when_port_is_taken(tmp_path: Path) -> None:
         assert server.pid is None
 
 
-def test_startup_failure_reports_log_tail(tmp_path: Path) -> None:
-    data = tmp_path / "pg"
+def test_startup_failure_reports_log_tail(server_dir: Callable[[str], Path]) -> None:
+    data = server_dir("devstack") / "pg"
     data.mkdir()
     (data / "junk").write_text("initdb refuses a non-empty data directory")
     with pytest.raises(ServerError, match="initdb failed") as excinfo:

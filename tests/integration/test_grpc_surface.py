@@ -4,6 +4,8 @@ provisioning behave as the tenant service and Kubernetes probes rely on."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from pathlib import Path
 
 import asyncpg
 import grpc
@@ -98,7 +100,7 @@ async def test_provisioning_is_idempotent_and_deprovisioning_removes_data(servic
 
 
 async def test_health_is_not_serving_until_the_database_answers(
-    tmp_path_factory: pytest.TempPathFactory, redis_server: RedisServer
+    server_dir: Callable[[str], Path], redis_server: RedisServer
 ) -> None:
     from services.session.bootstrap import build
 
@@ -106,7 +108,7 @@ async def test_health_is_not_serving_until_the_database_answers(
     server = ServiceServer(service_settings("session", f"postgresql://postgres@127.0.0.1:{port}/postgres",
                                             redis_server.url), build)
     await server.start()
-    postgres = PostgresServer(tmp_path_factory.mktemp("late-pg") / "data", port, durable=False)
+    postgres = PostgresServer(server_dir("late-pg") / "data", port, durable=False)
     try:
         async with aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
             health = health_pb2_grpc.HealthStub(channel)
