@@ -416,6 +416,42 @@ def cluster(upstream: Upstream, values: GatewayValues) -> Json:
     return c
 
 
+def stats_listener(values: GatewayValues) -> Json:
+    """Only GET /stats/prometheus, proxied to the loopback admin API; everything else 404."""
+    return {
+        "name": "stats",
+        "address": _socket(values.listen_address, values.stats_port),
+        "filter_chains": [{"filters": [{
+            "name": "envoy.filters.network.http_connection_manager",
+            "typed_config": {
+                "@type": _HCM,
+                "stat_prefix": "stats",
+                "route_config": {"virtual_hosts": [{
+                    "name": "stats",
+                    "domains": ["*"],
+                    "routes": [{
+                        "match": {"path": "/stats/prometheus", "headers": [
+                            {"name": ":method", "string_match": {"exact": "GET"}}]},
+                        "route": {"cluster": "envoy_admin"},
+                    }],
+                }]},
+                "http_filters": [{"name": "envoy.filters.http.router", "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}],
+            },
+        }]}],
+    }
+
+
+def admin_cluster(values: GatewayValues) -> Json:
+    return {
+        "name": "envoy_admin",
+        "type": "STATIC",
+        "connect_timeout": "0.25s",
+        "load_assignment": {"cluster_name": "envoy_admin", "endpoints": [
+            {"lb_endpoints": [{"endpoint": {"address": _socket(values.admin_address, values.admin_port)}}]}]},
+    }
+
+
 def render_config(values: GatewayValues) -> Json:
     """The Envoy bootstrap for ``values`` as a plain dict (dump it as YAML or JSON)."""
     fds = load_fds(values.routes_descriptor)
@@ -430,7 +466,7 @@ def render_config(values: GatewayValues) -> Json:
         schema = build_schema(fds, public)
         if schema.bindings:
             json_fields_lua = to_lua(schema) + JSON_FIELDS_LUA.read_text()
-    return {
+    config: Json = {
         "admin": {"address": _socket(values.admin_address, values.admin_port)},
         "static_resources": {
             "listeners": [
@@ -464,6 +500,10 @@ def render_config(values: GatewayValues) -> Json:
             ]
         },
     }
+    if values.stats_port:
+        config["static_resources"]["listeners"].append(stats_listener(values))
+        config["static_resources"]["clusters"].append(admin_cluster(values))
+    return config
 
 
 class _Dumper(yaml.SafeDumper):  # type: ignore[misc]

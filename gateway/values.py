@@ -74,6 +74,9 @@ class GatewayValues:
     # Local file the renderer reads routes from; None means descriptor_path.
     descriptor_source: str | None = None
     admin_port: int = 9901
+    # A listener that serves only /stats/prometheus from the admin API (which stays on
+    # loopback, because it can also stop the server). 0 = none.
+    stats_port: int = 0
     # Proxies in front of Envoy whose X-Forwarded-For entry is trusted; 0 = the TCP peer only.
     xff_num_trusted_hops: int = 0
     max_request_bytes: int = 1024 * 1024
@@ -96,6 +99,8 @@ class GatewayValues:
             raise ValueError("ports must be 1-65535")
         if self.listen_port == self.admin_port:
             raise ValueError("listen_port and admin_port must differ")
+        if self.stats_port and self.stats_port in (self.listen_port, self.admin_port):
+            raise ValueError("stats_port must differ from listen_port and admin_port")
         if self.xff_num_trusted_hops < 0:
             raise ValueError("xff_num_trusted_hops must be >= 0")
         if self.max_request_bytes <= 0:
@@ -130,6 +135,7 @@ class GatewayValues:
         *,
         listen_port: int = 8080,
         admin_port: int = 9901,
+        stats_port: int = 0,
         host: str = "127.0.0.1",
         descriptor_path: str | Path = BUILD_DESCRIPTOR,
         lua_path: str | Path = LUA_FILTER,
@@ -142,6 +148,7 @@ class GatewayValues:
             listen_address="127.0.0.1",
             listen_port=listen_port,
             admin_port=admin_port,
+            stats_port=stats_port,
             descriptor_path=str(Path(descriptor_path).resolve()),
             lua_path=str(Path(lua_path).resolve()),
             upstreams=upstreams,
@@ -159,6 +166,7 @@ class GatewayValues:
         xff_num_trusted_hops: int = 0,
         listen_port: int = 8080,
         admin_port: int = 9901,
+        stats_port: int = 9902,
         descriptor_path: str = f"{K8S_CONFIG_DIR}/api.pb",
         lua_path: str = f"{K8S_CONFIG_DIR}/filter.lua",
         descriptor_source: str | Path | None = BUILD_DESCRIPTOR,
@@ -183,6 +191,7 @@ class GatewayValues:
             listen_address="0.0.0.0",  # noqa: S104 - the pod's gateway port, fronted by a Service
             listen_port=listen_port,
             admin_port=admin_port,
+            stats_port=stats_port,
             descriptor_path=descriptor_path,
             lua_path=lua_path,
             descriptor_source=None if descriptor_source is None else str(descriptor_source),

@@ -74,6 +74,7 @@ class Stack:
         self.redis_url = config.redis_url
         self.gateway_port = free_port() if config.free_ports else config.gateway_port
         self.admin_port = free_port() if config.free_ports else config.admin_port
+        self.stats_port = free_port() if config.free_ports else config.admin_port + 1
         self.bootstrap_api_key = config.bootstrap_api_key
 
     # --- lifecycle --------------------------------------------------------------------
@@ -220,7 +221,7 @@ class Stack:
 
         values = GatewayValues.local(
             {s: [r.grpc_port for r in rs] for s, rs in self.replicas.items()},
-            listen_port=self.gateway_port, admin_port=self.admin_port,
+            listen_port=self.gateway_port, admin_port=self.admin_port, stats_port=self.stats_port,
         )
         config = write_config(values, self.data_dir / "envoy.yaml")
         envoy = Path(sys.executable).parent / "envoy"
@@ -342,7 +343,8 @@ BinoAuth is running at {stack.gateway_url}
   logs:      {stack.logs}/
   data:      {stack.data_dir}/ (kept across restarts)
   metrics:   http://127.0.0.1:9101/metrics (tenant), 9102 identity, 9103 token, 9104 session
-  envoy:     http://127.0.0.1:{stack.admin_port}/ (admin, loopback only)
+  envoy:     http://127.0.0.1:{stack.admin_port}/ (admin, loopback only),
+             http://127.0.0.1:{stack.stats_port}/stats/prometheus (metrics only)
 
 Create your first tenant with the bootstrap platform key:
   KEY={key_hint}

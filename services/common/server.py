@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -26,6 +28,7 @@ from services.common.clients import ServiceChannels
 from services.common.interceptor import ServerInterceptor
 from services.common.logging import configure_logging
 from services.common.metrics import RpcMetrics, serve_metrics
+from services.common.migrations import MigrationRunner
 from services.common.settings import Settings
 
 _log = structlog.get_logger("server")
@@ -148,8 +151,16 @@ class ServiceServer:
         _log.info("stopped")
 
 
-def run(settings: Settings, build: BuildFn) -> None:
-    """Process entry point: serve until SIGTERM or SIGINT, then stop gracefully."""
+def run(settings: Settings, build: BuildFn, migrations: Path, argv: list[str] | None = None) -> None:
+    """Process entry point.
+
+    `python -m services.<name>` serves until SIGTERM or SIGINT, then stops gracefully;
+    `python -m services.<name> migrate` applies the service's migrations (shared schema and
+    every tenant schema) and exits: the Kubernetes init container runs this before a new
+    version serves. Both are safe to run concurrently (advisory lock)."""
+    command = (sys.argv[1:] if argv is None else argv) or ["serve"]
+    if command not in (["serve"], ["migrate"]):
+        raise SystemExit(f"usage: python -m services.{settings.service} [serve|migrate]")
     configure_logging(settings.service, settings.log_level, settings.log_json)
     try:
         import uvloop
@@ -157,7 +168,19 @@ def run(settings: Settings, build: BuildFn) -> None:
         uvloop.install()
     except ImportError:  # pragma: no cover - uvloop is in requirements; keep running without
         pass
-    asyncio.run(_serve(settings, build))
+    if command == ["migrate"]:
+        asyncio.run(migrate(settings, migrations))
+    else:
+        asyncio.run(_serve(settings, build))
+
+
+async def migrate(settings: Settings, migrations: Path) -> None:
+    pool = await db.create_pool(settings.database_url.reveal(), max_size=2)
+    try:
+        await MigrationRunner(pool, settings.service, migrations).migrate_all()
+        _log.info("migrations applied")
+    finally:
+        await pool.close()
 
 
 async def _serve(settings: Settings, build: BuildFn) -> None:

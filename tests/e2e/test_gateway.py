@@ -169,3 +169,12 @@ def test_metrics_count_rpcs_by_method_and_code(stack: Stack, gateway: httpx.Clie
         text += httpx.get(f"http://127.0.0.1:{replica.metrics_port}/metrics", timeout=5).text
     assert 'binoauth_rpc_requests_total{code="NOT_FOUND",method="GetTenant",service="tenant"}' in text
     assert "binoauth_rpc_duration_seconds_bucket" in text
+
+
+def test_envoy_stats_are_scrapable_but_the_admin_api_is_not_exposed(stack: Stack) -> None:
+    stats = f"http://127.0.0.1:{stack.stats_port}"
+    scraped = httpx.get(f"{stats}/stats/prometheus", timeout=5)
+    assert scraped.status_code == 200 and "envoy_cluster_upstream_rq" in scraped.text
+    for method, path in (("POST", "/quitquitquit"), ("GET", "/clusters"), ("GET", "/config_dump"),
+                         ("POST", "/stats/prometheus")):
+        assert httpx.request(method, f"{stats}{path}", timeout=5).status_code == 404

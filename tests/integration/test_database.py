@@ -66,3 +66,34 @@ async def test_search_path_never_leaks_between_tenants_on_a_pooled_connection(
         assert "INVALID_TENANT_ID" in str(bad.value)
     finally:
         await pool.close()
+
+
+def test_migrate_command_applies_migrations_and_is_safe_to_repeat(postgres: PostgresServer) -> None:
+    import os
+    import subprocess
+    import sys
+
+    database_url = postgres.create_database(f"cli_{secrets.token_hex(3)}")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": "redis://127.0.0.1:1/0",
+           "PYTHONPATH": f"{root}{os.pathsep}{root / 'build' / 'gen'}"}
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "services.identity", "migrate"], env=env, cwd=root,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "migrations applied" in done.stdout
+
+    async def versions() -> list[tuple[str, int]]:
+        import asyncpg
+
+        conn = await asyncpg.connect(database_url)
+        try:
+            rows = await conn.fetch("SELECT schema_name, version FROM identity.schema_migrations")
+            return [(r["schema_name"], r["version"]) for r in rows]
+        finally:
+            await conn.close()
+
+    assert asyncio.run(versions()) == [("identity", 1)]
+    bad = subprocess.run([sys.executable, "-m", "services.identity", "frobnicate"], env=env, cwd=root,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "usage" in bad.stderr

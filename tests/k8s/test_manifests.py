@@ -69,6 +69,15 @@ def test_manifests_agree_with_gateway_values(rendered: dict[str, Docs]) -> None:
         assert K8S_CONFIG_DIR not in mounts and "/etc/envoy" in mounts
 
 
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_service_migrates_in_an_init_container_before_serving(rendered: dict[str, Docs], overlay: str) -> None:
+    for service in ("tenant", "identity", "token", "session"):
+        pod = find(rendered[overlay], "Deployment", service)["spec"]["template"]["spec"]
+        init = {c["name"]: c for c in pod.get("initContainers", [])}
+        assert init["migrate"]["args"] == [f"services.{service}", "migrate"]
+        assert init["migrate"]["image"] == pod["containers"][0]["image"]
+
+
 def test_secret_template_holds_placeholders_only(rendered: dict[str, Docs]) -> None:
     secret = find(rendered["prod"], "Secret", "binoauth-secrets")
     assert set(secret["stringData"]) == {
