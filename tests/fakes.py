@@ -229,6 +229,9 @@ class FakeProvisioner:
                 raise ProvisioningError(f"{service} unavailable")
             self.schemas[service].add(tenant_id)
 
+    async def revoke_sessions(self, tenant_id: str) -> None:
+        self.calls.append(("revoke_sessions", tenant_id))
+
     async def deprovision(self, tenant_id: str) -> None:
         self.calls.append(("deprovision", tenant_id))
         if self.fail_deprovision > 0:

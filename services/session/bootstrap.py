@@ -2,20 +2,64 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
-from binoauth.session.v1 import session_internal_service_pb2 as internal_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as internal_grpc
-from services.common.provisioning import provisioning_parts
+from binoauth.session.v1 import session_service_pb2_grpc as public_grpc
+from services.common.directory import TenantDirectory, grpc_credential_verifier, grpc_tenant_resolver
+from services.common.migrations import MigrationRunner
+from services.common.provisioning import ProvisioningHandler
 from services.common.server import Runtime, ServiceParts
+from services.session.live import RedisLiveState
+from services.session.metrics import PromSessionMetrics
+from services.session.servicers import SessionInternalServicer, SessionServicer
+from services.session.store import PgRevocationStore, PgSessionStore
+from services.session.usecases import Revocation, Sessions, utcnow
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SERVICE_NAMES = ["binoauth.session.v1.SessionInternalService"]
+SERVICE_NAMES = ["binoauth.session.v1.SessionService", "binoauth.session.v1.SessionInternalService"]
+ACTIVE_SAMPLE_SECONDS = 60.0
 
 
 def build(runtime: Runtime) -> ServiceParts:
-    _runner, parts = provisioning_parts(
-        runtime, "session", MIGRATIONS, internal_grpc.SessionInternalServiceServicer,
-        internal_grpc.add_SessionInternalServiceServicer_to_server, internal_pb, SERVICE_NAMES,
+    settings = runtime.settings
+    runner = MigrationRunner(runtime.pool, "session", MIGRATIONS)
+    metrics = PromSessionMetrics(runtime.registry)
+    live = RedisLiveState(runtime.redis)
+    directory = TenantDirectory(grpc_tenant_resolver(runtime.channels), settings.tenant_cache_ttl_seconds)
+    session_store = PgSessionStore(runtime.pool)
+    revocation = Revocation(live, PgRevocationStore(runtime.pool), runner, metrics)
+    sessions = Sessions(live, session_store, revocation, directory, metrics)
+    tasks: list[asyncio.Task[None]] = []
+
+    async def sample_active_sessions() -> None:
+        while True:
+            total = 0
+            for tenant_id in await runner.tenant_ids():
+                with contextlib.suppress(Exception):
+                    total += await session_store.count_live(tenant_id, utcnow())
+            metrics.active.set(total)
+            await asyncio.sleep(ACTIVE_SAMPLE_SECONDS)
+
+    async def on_ready() -> None:
+        if settings.migrate_on_start:
+            await runner.migrate_all()
+        tasks.append(asyncio.create_task(sample_active_sessions()))
+
+    async def on_stop() -> None:
+        for task in tasks:
+            task.cancel()
+
+    internal = SessionInternalServicer(sessions, revocation, ProvisioningHandler(runner))
+    public = SessionServicer(sessions, grpc_credential_verifier(runtime.channels), settings.base_domain)
+    return ServiceParts(
+        registrations=[
+            lambda s: internal_grpc.add_SessionInternalServiceServicer_to_server(internal, s),
+            lambda s: public_grpc.add_SessionServiceServicer_to_server(public, s),
+        ],
+        service_names=SERVICE_NAMES,
+        on_ready=[on_ready],
+        on_stop=[on_stop],
     )
-    return parts

@@ -57,6 +57,10 @@ class Provisioner(Protocol):
     async def provision(self, tenant_id: str) -> None: ...
     async def deprovision(self, tenant_id: str) -> None: ...
 
+    async def revoke_sessions(self, tenant_id: str) -> None:
+        """Ends every session and token of the tenant issued until now (one write)."""
+        ...
+
 
 class FailureCounter(Protocol):
     """Counts failed sign-ins per key within a window (atomic across replicas)."""

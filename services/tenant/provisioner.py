@@ -17,6 +17,7 @@ PROVISION_TIMEOUT_SECONDS = 30.0
 
 class GrpcProvisioner:
     def __init__(self, channels: ServiceChannels) -> None:
+        self._session = session_grpc.SessionInternalServiceStub(channels.channel("session"))
         self._stubs = (
             (identity_grpc.IdentityInternalServiceStub(channels.channel("identity")), identity_pb),
             (token_grpc.TokenInternalServiceStub(channels.channel("token")), token_pb),
@@ -31,6 +32,11 @@ class GrpcProvisioner:
                                  wait_for_ready=True)
             for stub, pb in self._stubs
         ))
+
+    async def revoke_sessions(self, tenant_id: str) -> None:
+        await self._session.RevokeTenant(session_pb.RevokeTenantRequest(tenant_id=tenant_id),
+                                         timeout=PROVISION_TIMEOUT_SECONDS, metadata=outgoing_metadata(),
+                                         wait_for_ready=True)
 
     async def deprovision(self, tenant_id: str) -> None:
         await asyncio.gather(*(

@@ -58,12 +58,30 @@ class LoginMethods:
 
 
 @dataclass(frozen=True)
+class RateLimit:
+    per_ip_per_minute: int
+    per_tenant_per_minute: int
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Requests per minute per endpoint group; the session service's rate limiter applies them."""
+
+    login: RateLimit = field(default_factory=lambda: RateLimit(20, 600))
+    signup: RateLimit = field(default_factory=lambda: RateLimit(10, 300))
+    token: RateLimit = field(default_factory=lambda: RateLimit(300, 6000))
+    verification: RateLimit = field(default_factory=lambda: RateLimit(5, 200))
+    management: RateLimit = field(default_factory=lambda: RateLimit(600, 3000))
+
+
+@dataclass(frozen=True)
 class TenantSettings:
     tokens: TokenSettings = field(default_factory=TokenSettings)
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     lockout_policy: LockoutPolicy = field(default_factory=LockoutPolicy)
     login_methods: LoginMethods = field(default_factory=LoginMethods)
     sessions: SessionSettings = field(default_factory=SessionSettings)
+    rate_limits: RateLimits = field(default_factory=RateLimits)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,6 +109,11 @@ RANGES: dict[str, tuple[int, int]] = {
     "lockout_policy.lockout_seconds": (30, 86400),
     "lockout_policy.failure_reset_seconds": (60, 30 * 86400),
     "lockout_policy.progressive_delay_seconds": (0, 60),
+    **{
+        f"rate_limits.{group}.{scope}": (1, 1_000_000)
+        for group in ("login", "signup", "token", "verification", "management")
+        for scope in ("per_ip_per_minute", "per_tenant_per_minute")
+    },
 }
 
 

@@ -141,6 +141,7 @@ class TenantUseCases:
         # failure finds the row and completes the job.
         await self._store.set_state(tenant_id, TenantState.DELETING, self._clock())
         try:
+            await self._provisioner.revoke_sessions(tenant_id)
             await self._provisioner.deprovision(tenant_id)
         except Exception as error:
             _log.warning("deprovisioning failed; retry the delete", error=type(error).__name__)
@@ -163,6 +164,14 @@ class TenantUseCases:
             raise PermissionDenied(f"tenant is {tenant.state.value}", reason="TENANT_NOT_READY")
         updated = await self._store.set_state(tenant_id, state, self._clock())
         assert updated is not None
+        if state is TenantState.SUSPENDED:
+            # Sessions and tokens end at once, not when caches expire; a retried suspend
+            # repeats this (the call is idempotent).
+            try:
+                await self._provisioner.revoke_sessions(tenant_id)
+            except Exception as error:  # noqa: BLE001
+                raise Unavailable("the tenant is suspended but its sessions could not be ended yet; retry",
+                                  reason="SESSION_REVOCATION_FAILED") from error
         _log.info("tenant state changed", state=state.value)
         return updated
 

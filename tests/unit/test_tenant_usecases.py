@@ -397,3 +397,20 @@ async def test_current_tries_candidates_in_order(world: TenantWorld) -> None:
         await world.tenants.current([])
     assert caught.value.reason == "TENANT_REQUIRED"
 
+
+
+async def test_suspend_and_delete_end_the_tenants_sessions_at_once() -> None:
+    from services.common.auth import ALL_SCOPES, Principal, PrincipalKind
+    from services.tenant.usecases import TenantUseCases
+    from tests.fakes import FakeProvisioner, FakeTenantStore
+
+    provisioner = FakeProvisioner()
+    tenants = TenantUseCases(FakeTenantStore(), provisioner, "localhost")
+    platform = Principal("ak_test", PrincipalKind.API_KEY, "", ALL_SCOPES)
+    await tenants.create(platform, "acme", "Acme", {}, [])
+    await tenants.suspend(platform, "acme")
+    assert ("revoke_sessions", "acme") in provisioner.calls
+    await tenants.resume(platform, "acme")
+    await tenants.delete(platform, "acme")
+    ops = [op for op, tenant in provisioner.calls if tenant == "acme"]
+    assert ops[-2:] == ["revoke_sessions", "deprovision"]

@@ -1,0 +1,168 @@
+"""Who gets which budget: endpoint groups, platform defaults, tenant overrides, descriptors.
+
+The gateway sends one descriptor per request (see gateway/README.md, "Rate limits"):
+
+    group           generic_key: login | signup | token | verification | management | public
+    remote_address  the client address Envoy trusts (use_remote_address + xff_num_trusted_hops)
+    tenant          x-binoauth-tenant (set by the gateway from a /tenant/{id}/ path prefix)
+    host            x-forwarded-host (the gateway sets it from :authority; clients cannot)
+    tenant_header   x-tenant-id
+    credential      Authorization, else x-api-key (hashed here before it becomes a key)
+
+Pure code: no I/O, unit-tested without Redis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from services.common.context import RequestMeta
+from services.common.redis import redis_key
+from services.common.tenancy import TenantSelection, select_tenant
+from services.session.ratelimit.limiter import Budget
+
+GROUPS: tuple[str, ...] = ("login", "signup", "token", "verification", "management", "public")
+DEFAULT_GROUP = "management"
+# Authentication endpoints: Redis unreachable -> refuse (503 + Retry-After at the gateway).
+FAIL_CLOSED: frozenset[str] = frozenset({"login", "signup", "token", "verification"})
+# Everything else keeps working without Redis (counted as failed_open).
+FAIL_OPEN: frozenset[str] = frozenset(GROUPS) - FAIL_CLOSED
+
+
+@dataclass(frozen=True)
+class GroupLimits:
+    """Requests per minute; ``per_tenant`` None = no tenant-wide budget."""
+
+    per_ip: int
+    per_tenant: int | None
+
+
+# As documented in protos/binoauth/tenant/v1/tenant.proto (RateLimits).
+DEFAULTS: Mapping[str, GroupLimits] = {
+    "login": GroupLimits(20, 600),
+    "signup": GroupLimits(10, 300),
+    "token": GroupLimits(300, 6000),
+    "verification": GroupLimits(5, 200),
+    "management": GroupLimits(600, 3000),
+    "public": GroupLimits(1200, None),
+}
+PERIOD_SECONDS = 60
+
+# Descriptor entry keys (the gateway's descriptor_key values).
+GROUP, REMOTE_ADDRESS, TENANT, HOST, TENANT_HEADER, CREDENTIAL = (
+    "group", "remote_address", "tenant", "host", "tenant_header", "credential")
+ENTRY_KEYS: tuple[str, ...] = (GROUP, REMOTE_ADDRESS, TENANT, HOST, TENANT_HEADER, CREDENTIAL)
+_MAX_VALUE = 4096
+
+
+def normalize_group(group: str) -> str:
+    return group if group in DEFAULTS else DEFAULT_GROUP
+
+
+def fails_closed(group: str) -> bool:
+    return normalize_group(group) in FAIL_CLOSED
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """One request as the gateway describes it."""
+
+    group: str
+    remote_address: str = ""
+    tenant: str = ""
+    host: str = ""
+    tenant_header: str = ""
+    credential: str = ""
+
+    def __repr__(self) -> str:  # never print a credential
+        return (f"Descriptor(group={self.group!r}, remote_address={self.remote_address!r}, "
+                f"tenant={self.tenant!r}, host={self.host!r}, tenant_header={self.tenant_header!r}, "
+                f"credential={'<set>' if self.credential else ''!r})")
+
+    __str__ = __repr__
+
+    def selection(self, base_domain: str) -> list[TenantSelection]:
+        """Tenant candidates in services.common.tenancy.select_tenant order."""
+        meta = RequestMeta(
+            request_id="", ip_address=self.remote_address, user_agent="",
+            forwarded_host=_host(self.host), via_gateway=True, path_tenant=self.tenant,
+            header_tenant=self.tenant_header, authorization="", api_key="", cookie="",
+        )
+        return select_tenant(meta, base_domain)
+
+
+def _host(value: str) -> str:
+    host = value.strip().lower()
+    if host.startswith("["):  # [v6]:port
+        return host.split("]", 1)[0] + "]"
+    return host.split(":", 1)[0] if host.count(":") == 1 else host
+
+
+def parse_descriptor(entries: Iterable[tuple[str, str]]) -> Descriptor | None:
+    """From (key, value) pairs; the first value of a key wins. None without a group."""
+    values: dict[str, str] = {}
+    for key, value in entries:
+        if key in ENTRY_KEYS and key not in values:
+            values[key] = value[:_MAX_VALUE]
+    group = values.get(GROUP, "")
+    if not group:
+        return None
+    return Descriptor(
+        group=normalize_group(group), remote_address=values.get(REMOTE_ADDRESS, ""),
+        tenant=values.get(TENANT, ""), host=values.get(HOST, ""),
+        tenant_header=values.get(TENANT_HEADER, ""), credential=values.get(CREDENTIAL, ""),
+    )
+
+
+def limits_for(group: str, settings: Mapping[str, Any] | None) -> GroupLimits:
+    """Platform defaults with the tenant's overrides (``settings["rate_limits"][group]``;
+    zero, missing or malformed values mean the default)."""
+    group = normalize_group(group)
+    base = DEFAULTS[group]
+    if base.per_tenant is None or not settings:  # "public" has no per-tenant settings
+        return base
+    section = settings.get("rate_limits")
+    entry = section.get(group) if isinstance(section, Mapping) else None
+    if not isinstance(entry, Mapping):
+        return base
+    return GroupLimits(
+        per_ip=_positive(entry.get("per_ip_per_minute")) or base.per_ip,
+        per_tenant=_positive(entry.get("per_tenant_per_minute")) or base.per_tenant,
+    )
+
+
+def _positive(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def credential_hash(credential: str) -> str:
+    """SHA-256 of the whole header value; the credential itself never becomes a key."""
+    return hashlib.sha256(credential.strip().encode()).hexdigest()
+
+
+def budgets(descriptor: Descriptor, tenant_id: str, settings: Mapping[str, Any] | None) -> list[Budget]:
+    """The budgets one request consumes from.
+
+    ``tenant_id`` is the resolved tenant ("" when none resolved: platform defaults, no
+    tenant budget). Per-IP and per-credential budgets are scoped by tenant (a tenant's
+    override applies to its own traffic only); the per-tenant budget is shared by every
+    client of the tenant. Every key part goes through redis_key (percent-encoded)."""
+    group = descriptor.group
+    limits = limits_for(group, settings if tenant_id else None)
+    out: list[Budget] = []
+    if descriptor.remote_address:
+        out.append(Budget(redis_key("rl", group, "ip", tenant_id, descriptor.remote_address),
+                          limits.per_ip, PERIOD_SECONDS))
+    if descriptor.credential:
+        out.append(Budget(redis_key("rl", group, "cred", tenant_id, credential_hash(descriptor.credential)),
+                          limits.per_ip, PERIOD_SECONDS))
+    if tenant_id and limits.per_tenant is not None:
+        out.append(Budget(redis_key("rl", group, "tenant", tenant_id), limits.per_tenant, PERIOD_SECONDS))
+    return out

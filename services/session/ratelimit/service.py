@@ -1,0 +1,237 @@
+"""Envoy's global rate limit service (envoy.service.ratelimit.v3.RateLimitService).
+
+One ShouldRateLimit call = one Redis round trip for every budget of every descriptor
+(all-or-nothing, see limiter.py). Failure policy when Redis cannot answer:
+
+* fail-closed groups (login, signup, token, verification): the RPC fails with UNAVAILABLE;
+  the gateway's stage-0 ratelimit filter runs with failure_mode_deny and answers 503 with
+  Retry-After.
+* fail-open groups (management, public): OK, counted as ``failed_open``.
+
+Tenant resolution (directory lookups, cached by TenantDirectory) failing is never fatal: the
+request is then limited with platform defaults and no tenant budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import grpc
+import redis.asyncio as aioredis
+import structlog
+from envoy.config.core.v3 import base_pb2
+from envoy.service.ratelimit.v3 import rls_pb2, rls_pb2_grpc
+from grpc import aio
+from prometheus_client import CollectorRegistry, Counter
+from redis.exceptions import RedisError
+
+from services.common.directory import TenantInfo
+from services.common.errors import NotFound
+from services.common.tenancy import TenantSelection
+from services.session.ratelimit.limiter import Budget, RateLimiter, Verdict
+from services.session.ratelimit.policy import Descriptor, fails_closed, parse_descriptor
+from services.session.ratelimit.policy import budgets as budgets_for
+
+HEALTH_SERVICE_NAME = "envoy.service.ratelimit.v3.RateLimitService"
+DOMAIN = "binoauth"
+# Answer before the gateway's 0.5 s timeout, so a slow Redis is our decision, not Envoy's.
+REDIS_TIMEOUT_SECONDS = 0.35
+# Retry-After on an error answer (the gateway's 503 carries its own, see gateway/render.py).
+ERROR_RETRY_AFTER_SECONDS = 5
+
+_log = structlog.get_logger("ratelimit")
+
+Code = rls_pb2.RateLimitResponse.Code
+_OK = rls_pb2.RateLimitResponse.OK
+_OVER = rls_pb2.RateLimitResponse.OVER_LIMIT
+_MINUTE = rls_pb2.RateLimitResponse.RateLimit.MINUTE
+
+
+class Directory(Protocol):
+    async def select(self, candidates: list[TenantSelection]) -> TenantInfo: ...
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of one ShouldRateLimit call, independent of protobuf."""
+
+    allowed: bool
+    # One per descriptor, in request order: the tightest verdict of its budgets (None = no
+    # budget applied, e.g. a descriptor without group or when Redis failed open).
+    verdicts: tuple[Verdict | None, ...]
+    result: str  # allowed | limited | failed_open
+
+    @property
+    def tightest(self) -> Verdict | None:
+        known = [v for v in self.verdicts if v is not None]
+        if not known:
+            return None
+        refused = [v for v in known if not v.allowed]
+        if refused:
+            return max(refused, key=lambda v: v.retry_after_seconds)
+        return min(known, key=lambda v: (v.remaining, -v.reset_seconds))
+
+
+class RateLimitUnavailable(Exception):
+    """Redis could not answer for a fail-closed group."""
+
+
+class RateLimitMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.decisions = Counter(
+            "binoauth_ratelimit_decisions", "Rate-limit decisions by endpoint group and result "
+            "(allowed, limited, failed_open, failed_closed)", ["group", "result"], registry=registry,
+        )
+
+    def count(self, group: str, result: str) -> None:
+        self.decisions.labels(group, result).inc()
+
+
+class RateLimitDecider:
+    """Descriptors in, decision out (no gRPC types: the integration tests drive it directly)."""
+
+    def __init__(self, limiter: RateLimiter, directory: Directory | None, metrics: RateLimitMetrics,
+                 base_domain: str, redis_timeout: float = REDIS_TIMEOUT_SECONDS) -> None:
+        self._limiter = limiter
+        self._directory = directory
+        self._metrics = metrics
+        self._base_domain = base_domain
+        self._redis_timeout = redis_timeout
+
+    async def tenant_for(self, descriptor: Descriptor) -> TenantInfo | None:
+        candidates = descriptor.selection(self._base_domain)
+        if not candidates or self._directory is None:
+            return None
+        try:
+            return await self._directory.select(candidates)
+        except NotFound:
+            return None
+        except Exception as error:  # noqa: BLE001 - tenant service down: platform defaults
+            _log.warning("tenant lookup failed; platform defaults", error=type(error).__name__)
+            return None
+
+    async def decide(self, descriptors: Sequence[Descriptor], cost: int = 1) -> Decision:
+        """Raises RateLimitUnavailable when Redis fails and any group fails closed."""
+        groups = sorted({d.group for d in descriptors})
+        plan: list[tuple[int, int]] = []  # (start, end) into all_budgets per descriptor
+        all_budgets: list[Budget] = []
+        seen: set[str] = set()
+        for d in descriptors:
+            info = await self.tenant_for(d)
+            start = len(all_budgets)
+            for b in budgets_for(d, info.tenant_id if info else "", info.settings if info else None):
+                if b.key not in seen:  # two descriptors naming one budget consume it once
+                    seen.add(b.key)
+                    all_budgets.append(b)
+            plan.append((start, len(all_budgets)))
+        if not all_budgets:
+            for g in groups:
+                self._metrics.count(g, "allowed")
+            return Decision(True, tuple(None for _ in descriptors), "allowed")
+        try:
+            verdicts = await asyncio.wait_for(self._limiter.check(all_budgets, cost), self._redis_timeout)
+        except (RedisError, OSError, TimeoutError) as error:
+            closed = [g for g in groups if fails_closed(g)]
+            _log.warning("rate limit store unavailable", error=type(error).__name__,
+                         fail_closed=bool(closed), groups=groups)
+            if closed:
+                for g in groups:
+                    self._metrics.count(g, "failed_closed")
+                raise RateLimitUnavailable(str(type(error).__name__)) from None
+            for g in groups:
+                self._metrics.count(g, "failed_open")
+            return Decision(True, tuple(None for _ in descriptors), "failed_open")
+        per_descriptor: list[Verdict | None] = []
+        for start, end in plan:
+            mine = verdicts[start:end]
+            if not mine:
+                per_descriptor.append(None)
+                continue
+            refused = [v for v in mine if not v.allowed]
+            per_descriptor.append(max(refused, key=lambda v: v.retry_after_seconds) if refused
+                                  else min(mine, key=lambda v: v.remaining))
+        allowed = all(v.allowed for v in verdicts)
+        result = "allowed" if allowed else "limited"
+        for g in groups:
+            self._metrics.count(g, result)
+        return Decision(allowed, tuple(per_descriptor), result)
+
+
+def rate_limit_headers(verdict: Verdict | None, allowed: bool) -> list[tuple[str, str]]:
+    if verdict is None:
+        return []
+    headers = [
+        ("x-ratelimit-limit", str(verdict.limit)),
+        ("x-ratelimit-remaining", str(verdict.remaining)),
+        ("x-ratelimit-reset", str(max(1, verdict.reset_seconds) if not allowed else verdict.reset_seconds)),
+    ]
+    if not allowed:
+        headers.insert(0, ("retry-after", str(max(1, verdict.retry_after_seconds))))
+    return headers
+
+
+def to_response(decision: Decision) -> Any:
+    statuses = []
+    for v in decision.verdicts:
+        if v is None:
+            statuses.append(rls_pb2.RateLimitResponse.DescriptorStatus(code=_OK))
+            continue
+        status = rls_pb2.RateLimitResponse.DescriptorStatus(
+            code=_OK if v.allowed else _OVER,
+            current_limit=rls_pb2.RateLimitResponse.RateLimit(
+                requests_per_unit=v.limit, unit=_MINUTE),
+            limit_remaining=v.remaining,
+        )
+        status.duration_until_reset.seconds = v.reset_seconds
+        statuses.append(status)
+    headers = rate_limit_headers(decision.tightest, decision.allowed)
+    return rls_pb2.RateLimitResponse(
+        overall_code=_OK if decision.allowed else _OVER,
+        statuses=statuses,
+        response_headers_to_add=[base_pb2.HeaderValue(key=k, value=v) for k, v in headers],
+    )
+
+
+class RateLimitServicer(rls_pb2_grpc.RateLimitServiceServicer):  # type: ignore[misc]
+    """ShouldRateLimit for the gateway's two ratelimit filters (domain "binoauth")."""
+
+    def __init__(self, decider: RateLimitDecider) -> None:
+        self.decider = decider
+
+    async def ShouldRateLimit(self, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
+        descriptors = [
+            d for d in (parse_descriptor((e.key, e.value) for e in desc.entries) for desc in request.descriptors)
+            if d is not None
+        ]
+        try:
+            decision = await self.decider.decide(descriptors, request.hits_addend or 1)
+        except RateLimitUnavailable:
+            await context.abort(
+                grpc.StatusCode.UNAVAILABLE, "rate limit store unavailable",
+                trailing_metadata=(("retry-after", str(ERROR_RETRY_AFTER_SECONDS)),),
+            )
+            raise  # unreachable: abort raises
+        if not decision.allowed:
+            # Never the credential: only what an operator needs to see who is limited.
+            first = next((d for d in descriptors), None)
+            _log.info("rate limited", group=first.group if first else "",
+                      client_ip=first.remote_address if first else "",
+                      tenant=first.tenant if first else "")
+        return to_response(decision)
+
+
+def build_rate_limiting(
+    redis: aioredis.Redis, directory: Directory | None, registry: CollectorRegistry, base_domain: str,
+) -> tuple[RateLimitServicer, Callable[[aio.Server], None]]:
+    """The servicer and its registration for the session service's composition root;
+    report HEALTH_SERVICE_NAME in ServiceParts.service_names."""
+    decider = RateLimitDecider(RateLimiter(redis), directory, RateLimitMetrics(registry), base_domain)
+    servicer = RateLimitServicer(decider)
+
+    def register(server: aio.Server) -> None:
+        rls_pb2_grpc.add_RateLimitServiceServicer_to_server(servicer, server)
+
+    return servicer, register
