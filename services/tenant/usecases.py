@@ -169,7 +169,7 @@ class TenantUseCases:
             # repeats this (the call is idempotent).
             try:
                 await self._provisioner.revoke_sessions(tenant_id)
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 raise Unavailable("the tenant is suspended but its sessions could not be ended yet; retry",
                                   reason="SESSION_REVOCATION_FAILED") from error
         _log.info("tenant state changed", state=state.value)
