@@ -10,7 +10,7 @@ PROTOS := $(shell find protos -name '*.proto' | sort)
 GOOGLEAPIS = $(shell $(PY) -c 'import google.api, os; print(os.path.dirname(os.path.dirname(google.api.__path__[0])))')
 export PYTHONPATH := $(CURDIR):$(CURDIR)/$(GEN)
 
-.PHONY: venv protos run test test-unit test-integration test-e2e lint lint-protos gateway-config k8s-check clean
+.PHONY: venv protos run test test-unit test-integration test-e2e lint lint-protos gateway-config k8s-check bench clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -70,3 +70,6 @@ k8s-check: venv protos  ## Render both overlays, validate them strictly, and run
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+
+bench: venv protos  ## Throughput/latency of the hot paths (medians and ratios; noisy machines).
+	$(PY) -m tools.bench

@@ -27,6 +27,12 @@ class DescriptorError(ValueError):
 
 HTTP_BODY = ".google.api.HttpBody"
 
+# binoauth.options.v1.rate_limit (protos/binoauth/options/v1/options.proto): read from the
+# wire form of MethodOptions, so that rendering needs no generated code on sys.path.
+RATE_LIMIT_EXTENSION = 50001
+RATE_LIMIT_GROUPS = ("login", "signup", "token", "verification", "management", "public")
+DEFAULT_RATE_LIMIT_GROUP = "management"
+
 
 @dataclass(frozen=True)
 class Method:
@@ -37,6 +43,8 @@ class Method:
     http: tuple[tuple[str, str], ...] = ()
     # An OAuth/OIDC wire-format endpoint: takes or returns google.api.HttpBody.
     protocol: bool = False
+    # The (binoauth.options.v1.rate_limit).group option; methods without it: "management".
+    rate_limit_group: str = DEFAULT_RATE_LIMIT_GROUP
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,58 @@ def _is_idempotent(options: descriptor_pb2.MethodOptions, rule: http_pb2.HttpRul
     return all(b.WhichOneof("pattern") == "get" for b in _bindings(rule))
 
 
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if pos >= len(data):
+            raise DescriptorError("truncated varint in method options")
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+
+
+def _fields(data: bytes) -> list[tuple[int, int, bytes | int]]:
+    """(field number, wire type, value) of a serialized message; enough for options."""
+    out: list[tuple[int, int, bytes | int]] = []
+    pos = 0
+    while pos < len(data):
+        tag, pos = _varint(data, pos)
+        number, wire = tag >> 3, tag & 7
+        if wire == 0:
+            value, pos = _varint(data, pos)
+            out.append((number, wire, value))
+        elif wire == 2:
+            length, pos = _varint(data, pos)
+            out.append((number, wire, data[pos:pos + length]))
+            pos += length
+        elif wire in (1, 5):
+            size = 8 if wire == 1 else 4
+            out.append((number, wire, data[pos:pos + size]))
+            pos += size
+        else:
+            raise DescriptorError(f"unsupported wire type {wire} in method options")
+    return out
+
+
+def rate_limit_group(options: descriptor_pb2.MethodOptions, where: str = "") -> str:
+    """The method's ``(binoauth.options.v1.rate_limit).group``, or "management"."""
+    group = ""
+    for number, wire, value in _fields(options.SerializeToString()):
+        if number == RATE_LIMIT_EXTENSION and wire == 2 and isinstance(value, bytes):
+            for inner, inner_wire, inner_value in _fields(value):
+                if inner == 1 and inner_wire == 2 and isinstance(inner_value, bytes):
+                    group = inner_value.decode()
+    if not group:
+        return DEFAULT_RATE_LIMIT_GROUP
+    if group not in RATE_LIMIT_GROUPS:
+        raise DescriptorError(f"{where or 'a method'}: unknown rate_limit group {group!r} "
+                              f"(one of {', '.join(RATE_LIMIT_GROUPS)})")
+    return group
+
+
 def load_fds(path: str | Path) -> descriptor_pb2.FileDescriptorSet:
     try:
         data = Path(path).read_bytes()
@@ -135,7 +195,8 @@ def load_services(path: str | Path | descriptor_pb2.FileDescriptorSet) -> list[S
                 protocol = m.output_type == HTTP_BODY or (
                     request is not None and any(f.type_name == HTTP_BODY for f in request.field)
                 )
-                methods.append(Method(m.name, _is_idempotent(m.options, rule), _http_bindings(rule), protocol))
+                methods.append(Method(m.name, _is_idempotent(m.options, rule), _http_bindings(rule), protocol,
+                                      rate_limit_group(m.options, f"{full_name}.{m.name}")))
             public = has_http and not svc.name.endswith("InternalService")
             cluster = cluster_for(full_name) if public else _cluster_or_empty(full_name)
             services.append(Service(full_name, cluster, public, tuple(methods)))

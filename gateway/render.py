@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from gateway.descriptor import DescriptorError, Service, load_fds, load_services
+from gateway.descriptor import DEFAULT_RATE_LIMIT_GROUP, DescriptorError, Method, Service, load_fds, load_services
 from gateway.json_fields import build_schema, template_pattern, to_lua
 from gateway.values import SERVICES, GatewayValues, Upstream
 
@@ -46,6 +46,26 @@ LUA_FILTER_NAME = "binoauth.gateway"
 TRANSCODER = "envoy.filters.http.grpc_json_transcoder"
 
 _TIMESTAMP = "%START_TIME(%Y-%m-%dT%H:%M:%S.%3fZ)%"
+
+# Rate limiting (gateway/README.md, "Rate limits"): Envoy's global rate limit service, served
+# by the session service. Stage 0 fails closed (503 + Retry-After when the service or its
+# Redis cannot answer), stage 1 fails open.
+RATE_LIMIT_DOMAIN = "binoauth"
+RATE_LIMIT_CLUSTER = "session"
+FAIL_CLOSED_GROUPS = frozenset({"login", "signup", "token", "verification"})
+STAGE_FAIL_CLOSED, STAGE_FAIL_OPEN = 0, 1
+RATE_LIMIT_FILTER = "envoy.filters.http.ratelimit"
+# Retry-After of a 503 caused by the rate limit service failing (fail-closed groups).
+RLS_ERROR_RETRY_AFTER_S = 5
+# Request headers the descriptors carry (absent -> entry left out). x-forwarded-host is set
+# by filter.lua from :authority (a client's own copy is removed first).
+RATE_LIMIT_HEADERS: tuple[tuple[str, str], ...] = (
+    ("x-binoauth-tenant", "tenant"),
+    ("x-forwarded-host", "host"),
+    ("x-tenant-id", "tenant_header"),
+    ("authorization", "credential"),
+    ("x-api-key", "credential"),
+)
 
 # (status, envelope code, message); message None keeps Envoy's own text (%LOCAL_REPLY_BODY%).
 LOCAL_REPLIES: tuple[tuple[int, str, str | None], ...] = (
@@ -124,6 +144,17 @@ def local_reply_config() -> Json:
             "body_format_override": {"text_format_source": {"inline_string": "%LOCAL_REPLY_BODY%"}},
         }
     ]
+    # The rate limit service failed on a fail-closed route: 503, and a client may retry.
+    mappers.append({
+        "filter": {"response_flag_filter": {"flags": ["RLSE"]}},
+        "status_code": 503,
+        "headers_to_add": [{
+            "header": {"key": "retry-after", "value": str(RLS_ERROR_RETRY_AFTER_S)},
+            "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+        }],
+        "body": {"inline_string": "rate limiting unavailable"},
+        "body_format_override": _json_body("UNAVAILABLE", "%LOCAL_REPLY_BODY%"),
+    })
     for status, code, message in LOCAL_REPLIES:
         mapper: Json = {
             "filter": _status_filter(status),
@@ -204,26 +235,56 @@ def _retry_policy(values: GatewayValues, idempotent: bool) -> Json:
     return policy
 
 
-def _route(name: str, match: Json, cluster: str, values: GatewayValues, idempotent: bool) -> Json:
+def rate_limit_stage(group: str) -> int:
+    return STAGE_FAIL_CLOSED if group in FAIL_CLOSED_GROUPS else STAGE_FAIL_OPEN
+
+
+def rate_limits(group: str) -> list[Json]:
+    """One descriptor per request: group, trusted client address, tenant hints, credential.
+
+    remote_address is the address Envoy trusts (use_remote_address + xff_num_trusted_hops),
+    never a client-chosen X-Forwarded-For entry. Header entries are skipped when absent; the
+    rate limit service hashes the credential before it becomes a key."""
+    actions: list[Json] = [
+        {"generic_key": {"descriptor_key": "group", "descriptor_value": group}},
+        {"remote_address": {}},
+    ]
+    for header, key in RATE_LIMIT_HEADERS:
+        actions.append({"request_headers": {"header_name": header, "descriptor_key": key, "skip_if_absent": True}})
+    return [{"stage": rate_limit_stage(group), "actions": actions}]
+
+
+def _route(name: str, match: Json, cluster: str, values: GatewayValues, idempotent: bool,
+           group: str = DEFAULT_RATE_LIMIT_GROUP) -> Json:
+    route: Json = {
+        "cluster": cluster,
+        "timeout": _duration(values.route_timeout_s),
+        "retry_policy": _retry_policy(values, idempotent),
+    }
+    if values.rate_limiting:
+        route["rate_limits"] = rate_limits(group)
     return {
         "name": name,
         # grpc: {} -> only gRPC requests (native, or made by the transcoder) reach a service.
         "match": {**match, "grpc": {}},
-        "route": {
-            "cluster": cluster,
-            "timeout": _duration(values.route_timeout_s),
-            "retry_policy": _retry_policy(values, idempotent),
-        },
+        "route": route,
     }
+
+
+def _needs_exact_route(method: Method) -> bool:
+    # GET methods retry more widely; methods outside the default group have their own budget.
+    return method.idempotent or method.rate_limit_group != DEFAULT_RATE_LIMIT_GROUP
 
 
 def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
     out: list[Json] = []
     for svc in services:
         for method in svc.methods:
-            if method.idempotent:
+            if _needs_exact_route(method):
                 path = svc.method_path(method)
-                out.append(_route(path.lstrip("/"), {"path": path}, svc.cluster, values, True))
+                out.append(_route(path.lstrip("/"), {"path": path}, svc.cluster, values, method.idempotent,
+                                  method.rate_limit_group))
+        # Every other method: the default group ("management").
         out.append(_route(svc.full_name, {"prefix": svc.route_prefix}, svc.cluster, values, False))
     protocol = sorted(
         {
@@ -288,6 +349,32 @@ def _lua(name: str, source: Json) -> Json:
     }
 
 
+def rate_limit_filter(values: GatewayValues, stage: int) -> Json:
+    fail_closed = stage == STAGE_FAIL_CLOSED
+    config: Json = {
+        "@type": _TYPE + "filters.http.ratelimit.v3.RateLimit",
+        "domain": RATE_LIMIT_DOMAIN,
+        "stage": stage,
+        "request_type": "both",
+        "timeout": _duration(values.rate_limit_timeout_s),
+        # Stage 0 (login, signup, token, verification): no answer -> 503 (flag RLSE; the
+        # local reply mapper adds Retry-After). Stage 1: no answer -> the request passes.
+        "failure_mode_deny": fail_closed,
+        "rate_limited_as_resource_exhausted": True,
+        "stat_prefix": "fail_closed" if fail_closed else "fail_open",
+        "rate_limit_service": {
+            "grpc_service": {
+                "envoy_grpc": {"cluster_name": RATE_LIMIT_CLUSTER},
+                "timeout": _duration(values.rate_limit_timeout_s),
+            },
+            "transport_api_version": "V3",
+        },
+    }
+    if fail_closed:
+        config["status_on_error"] = {"code": "ServiceUnavailable"}
+    return {"name": f"{RATE_LIMIT_FILTER}.{'fail_closed' if fail_closed else 'fail_open'}", "typed_config": config}
+
+
 def http_filters(services: Sequence[Service], values: GatewayValues, json_fields_lua: str | None = None) -> list[Json]:
     filters = [
         _lua(LUA_FILTER_NAME, {"filename": values.lua_path}),
@@ -309,6 +396,14 @@ def http_filters(services: Sequence[Service], values: GatewayValues, json_fields
             "typed_config": {"@type": _TYPE + "filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder"}
             | transcoder_config(services, values, lenient_query=False),
         },
+    ]
+    if values.rate_limiting:
+        # After the transcoder: the routes that carry rate_limits match gRPC paths only, so
+        # a REST request has its route once the transcoder rewrote it. The headers the
+        # descriptors read (x-binoauth-tenant, x-forwarded-host from :authority, credentials)
+        # were set by filter.lua and are left alone by the transcoder.
+        filters += [rate_limit_filter(values, STAGE_FAIL_CLOSED), rate_limit_filter(values, STAGE_FAIL_OPEN)]
+    filters += [
         # Sees the raw gRPC response before the transcoder rewrites it. Inlined (like the
         # JSON-field check) so that only filter.lua and api.pb sit next to the config.
         _lua(f"{LUA_FILTER_NAME}.grpc_status", {"inline_string": GRPC_STATUS_LUA.read_text()}),

@@ -113,6 +113,20 @@ class Internal(DomainError):
     default_reason = "INTERNAL"
 
 
+def dependency_failure(error: BaseException) -> DomainError | None:
+    """A lost connection to PostgreSQL or Redis is the caller's 503 (try again), not a bug."""
+    import asyncpg
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    lost = (RedisConnectionError, RedisTimeoutError, asyncpg.PostgresConnectionError,
+            asyncpg.InterfaceError, asyncpg.CannotConnectNowError, ConnectionError, TimeoutError)
+    if isinstance(error, lost):
+        return Unavailable("a backing service is unavailable; try again shortly", reason="DEPENDENCY_UNAVAILABLE",
+                           details={"retry_after_seconds": "1"})
+    return None
+
+
 @dataclass(frozen=True)
 class ErrorReply:
     """Everything needed to send one error, on gRPC and (through the gateway) REST."""

@@ -14,7 +14,7 @@ import structlog
 from grpc import aio
 
 from services.common.context import request_meta
-from services.common.errors import DomainError, ErrorReply, internal_reply, reply_for
+from services.common.errors import DomainError, ErrorReply, dependency_failure, internal_reply, reply_for
 from services.common.metrics import RpcMetrics
 
 _QUIET_PREFIXES = ("/grpc.health.", "/grpc.reflection.")
@@ -66,7 +66,13 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
             except aio.AbortError:
                 code = _code_name(context)
                 raise
-            except Exception:  # noqa: BLE001 - the one place that turns any bug into INTERNAL
+            except Exception as error:  # noqa: BLE001 - the one place that turns any bug into INTERNAL
+                unavailable = dependency_failure(error)
+                if unavailable is not None:
+                    reply = reply_for(unavailable, self._service)
+                    code = reply.code.name
+                    self._log.warning("dependency unavailable", method=method, error=type(error).__name__)
+                    await self._abort(context, reply, meta.request_id, meta.via_gateway)
                 code = "INTERNAL"
                 self._log.exception("unhandled error", method=method)
                 await self._abort(context, internal_reply(self._service), meta.request_id, meta.via_gateway)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 KEY_PREFIX = "binoauth"
 
@@ -26,13 +30,17 @@ def tenant_key(kind: str, tenant_id: str, *parts: str) -> str:
 
 
 def create_redis(url: str) -> aioredis.Redis:
+    """A client that retries twice, quickly, on a broken connection (a pooled connection that
+    died with a Redis restart) and otherwise fails fast: callers on authentication paths fail
+    closed instead of hanging (redis-py's default is 10 retries with backoff)."""
     return aioredis.Redis.from_url(
         url,
         decode_responses=False,
-        socket_timeout=2.0,
-        socket_connect_timeout=2.0,
+        socket_timeout=1.0,
+        socket_connect_timeout=1.0,
         health_check_interval=30,
-        retry_on_timeout=False,
+        retry=Retry(ExponentialBackoff(cap=0.05, base=0.005), 2),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
 
 

@@ -62,6 +62,12 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from None
 
 
+def _positive(value: float, name: str) -> float:
+    if value <= 0:
+        raise SettingsError(f"{name} must be greater than 0")
+    return value
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -114,6 +120,9 @@ class Settings:
     key_encryption_key: Secret = field(default_factory=lambda: Secret(""))
     # How long callers cache tenant resolutions and credential checks.
     tenant_cache_ttl_seconds: float = 5.0
+    # Multiplies the platform's default rate limits (never a tenant's own overrides): for
+    # test and benchmark stacks whose clients all share one address.
+    rate_limit_scale: float = 1.0
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -152,6 +161,7 @@ class Settings:
             bootstrap_api_key=Secret(env.get("BINOAUTH_BOOTSTRAP_API_KEY", "")),
             key_encryption_key=Secret(env.get("BINOAUTH_KEY_ENCRYPTION_KEY", "")),
             tenant_cache_ttl_seconds=_float(env, "BINOAUTH_TENANT_CACHE_TTL_SECONDS", 5.0),
+            rate_limit_scale=_positive(_float(env, "BINOAUTH_RATE_LIMIT_SCALE", 1.0), "BINOAUTH_RATE_LIMIT_SCALE"),
         )
 
     def issuer_for(self, tenant_id: str) -> str:

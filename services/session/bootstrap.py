@@ -14,6 +14,8 @@ from services.common.provisioning import ProvisioningHandler
 from services.common.server import Runtime, ServiceParts
 from services.session.live import RedisLiveState
 from services.session.metrics import PromSessionMetrics
+from services.session.ratelimit import HEALTH_SERVICE_NAME as RATE_LIMIT_SERVICE
+from services.session.ratelimit import build_rate_limiting, scaled_defaults
 from services.session.servicers import SessionInternalServicer, SessionServicer
 from services.session.store import PgRevocationStore, PgSessionStore
 from services.session.usecases import Revocation, Sessions, utcnow
@@ -54,12 +56,16 @@ def build(runtime: Runtime) -> ServiceParts:
 
     internal = SessionInternalServicer(sessions, revocation, ProvisioningHandler(runner))
     public = SessionServicer(sessions, grpc_credential_verifier(runtime.channels), settings.base_domain)
+    _rate_limits, register_rate_limits = build_rate_limiting(
+        runtime.redis, directory, runtime.registry, settings.base_domain,
+        defaults=scaled_defaults(settings.rate_limit_scale))
     return ServiceParts(
         registrations=[
             lambda s: internal_grpc.add_SessionInternalServiceServicer_to_server(internal, s),
             lambda s: public_grpc.add_SessionServiceServicer_to_server(public, s),
+            register_rate_limits,
         ],
-        service_names=SERVICE_NAMES,
+        service_names=[*SERVICE_NAMES, RATE_LIMIT_SERVICE],
         on_ready=[on_ready],
         on_stop=[on_stop],
     )

@@ -113,3 +113,11 @@ def test_suspending_a_tenant_ends_its_sessions_at_once(
     assert_envelope(gateway.get(mine, headers=cookie(secret)), 401, "SESSION_INVALID")
     _, fresh = start_session(stack, tenant_id, "alice")
     assert gateway.get(mine, headers=cookie(fresh)).status_code == 200
+
+
+def test_session_metrics_are_exported(stack: Stack, new_tenant: Callable[..., dict[str, Any]]) -> None:
+    start_session(stack, new_tenant()["tenant_id"], "metrics-user")
+    text = httpx.get(f"http://127.0.0.1:{stack.replicas['session'][0].metrics_port}/metrics", timeout=5).text
+    created = [line for line in text.splitlines() if line.startswith("binoauth_sessions_created_total")]
+    assert created and float(created[0].split()[-1]) >= 1
+    assert "binoauth_sessions_active" in text and "binoauth_sessions_revoked_total" in text

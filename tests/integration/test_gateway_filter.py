@@ -27,6 +27,7 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+from envoy.service.ratelimit.v3 import rls_pb2, rls_pb2_grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from binoauth.tenant.v1 import (
@@ -103,6 +104,35 @@ class FakeInternalService(tenant_internal_service_pb2_grpc.TenantInternalService
         return tenant_internal_service_pb2.ResolveTenantResponse()
 
 
+class FakeRateLimitService(rls_pb2_grpc.RateLimitServiceServicer):  # type: ignore[misc]
+    """Stands in for the session service's RateLimitService: records every descriptor and
+    answers by the tenant the gateway derived (tenant "limited": OVER_LIMIT; "rls-error":
+    UNAVAILABLE, as when Redis is down)."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, int, list[dict[str, str]]]] = []
+
+    async def ShouldRateLimit(self, request: Any, context: Any) -> Any:
+        descriptors = [{e.key: e.value for e in d.entries} for d in request.descriptors]
+        self.requests.append((request.domain, request.hits_addend, descriptors))
+        tenants = {d.get("tenant", "") for d in descriptors}
+        if "rls-error" in tenants:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "redis down")
+        if "limited" in tenants:
+            return rls_pb2.RateLimitResponse(
+                overall_code=rls_pb2.RateLimitResponse.OVER_LIMIT,
+                response_headers_to_add=[
+                    {"key": "retry-after", "value": "17"},
+                    {"key": "x-ratelimit-limit", "value": "20"},
+                    {"key": "x-ratelimit-remaining", "value": "0"},
+                ],
+            )
+        return rls_pb2.RateLimitResponse(
+            overall_code=rls_pb2.RateLimitResponse.OK,
+            response_headers_to_add=[{"key": "x-ratelimit-remaining", "value": "7"}],
+        )
+
+
 class UpstreamThread:
     """A grpc.aio server on 127.0.0.1:<free port>, run by its own event loop in a thread."""
 
@@ -110,6 +140,7 @@ class UpstreamThread:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="fake-upstream", daemon=True)
         self.internal = FakeInternalService()
+        self.ratelimit = FakeRateLimitService()
         self.server: grpc.aio.Server | None = None
         self.port = 0
 
@@ -117,6 +148,7 @@ class UpstreamThread:
         self.server = grpc.aio.server()
         tenant_service_pb2_grpc.add_TenantServiceServicer_to_server(FakeTenantService(), self.server)
         tenant_internal_service_pb2_grpc.add_TenantInternalServiceServicer_to_server(self.internal, self.server)
+        rls_pb2_grpc.add_RateLimitServiceServicer_to_server(self.ratelimit, self.server)
         checker = health.aio.HealthServicer()
         await checker.set("", health_pb2.HealthCheckResponse.SERVING)
         health_pb2_grpc.add_HealthServicer_to_server(checker, self.server)
@@ -180,7 +212,8 @@ class Gateway:
 def _start_envoy(tmp: Path, upstream_port: int) -> tuple[subprocess.Popen[bytes], int, int, Path, Path]:
     listen, admin = _free_port(), _free_port()
     values = GatewayValues.local(
-        {"tenant": [upstream_port], "identity": [_free_port()], "token": [_free_port()], "session": [_free_port()]},
+        # The fake upstream also plays the session service's RateLimitService.
+        {"tenant": [upstream_port], "identity": [_free_port()], "token": [_free_port()], "session": [upstream_port]},
         listen_port=listen,
         admin_port=admin,
     ).with_overrides({"max_request_bytes": str(MAX_BODY)})
@@ -219,10 +252,8 @@ def _wait_ready(process: subprocess.Popen[bytes], admin: int, stderr: Path, time
                 clusters = client.get("/clusters").text
             except httpx.HTTPError:
                 ready, clusters = False, ""
-            if ready and any(
-                line.startswith("tenant::") and line.endswith("::health_flags::healthy")
-                for line in clusters.splitlines()
-            ):
+            healthy = {ln.split("::")[0] for ln in clusters.splitlines() if ln.endswith("::health_flags::healthy")}
+            if ready and {"tenant", "session"} <= healthy:
                 return True
             time.sleep(0.1)
     raise TimeoutError(f"envoy not ready in {timeout}s:\n{stderr.read_text()[-3000:]}")
@@ -548,3 +579,70 @@ def test_access_log_is_json_without_queries_or_credentials(gateway: Gateway, htt
     assert entry["status"] == 200 and entry["grpc_status"] == "0"
     assert entry["upstream_cluster"] == "tenant" and entry["attempts"] == 1
     assert entry["upstream_path"] == "/binoauth.tenant.v1.TenantService/GetTenant"
+
+
+# --- rate limiting -------------------------------------------------------------------------
+
+
+def _descriptor_for(gateway: Gateway, marker: str) -> dict[str, str]:
+    for _domain, _hits, descriptors in reversed(gateway.upstream.ratelimit.requests):
+        for d in descriptors:
+            if marker in d.values():
+                return d
+    raise AssertionError(f"no rate limit request with {marker!r}")
+
+
+def test_rate_limit_descriptors_carry_group_client_tenant_host_and_credential(
+    gateway: Gateway, http: httpx.Client
+) -> None:
+    marker = f"t{uuid.uuid4().hex[:8]}"
+    response = http.get(
+        f"/tenant/{marker}/api/v1/tenant",
+        headers={"Host": "Login.Example.COM:8443", "X-Forwarded-For": "203.0.113.9", "X-Tenant-ID": "other",
+                 "Authorization": "Bearer secret-credential", "X-Binoauth-Tenant": "evil"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["x-ratelimit-remaining"] == "7"  # the service's headers reach the client
+    d = _descriptor_for(gateway, marker)
+    assert d == {
+        "group": "public", "remote_address": "127.0.0.1", "tenant": marker, "host": "login.example.com",
+        "tenant_header": "other", "credential": "Bearer secret-credential",
+    }
+    domain, hits, _ = gateway.upstream.ratelimit.requests[-1]
+    assert domain == "binoauth" and hits in (0, 1)
+
+    # A management method (prefix route) and the login method (its own exact route).
+    http.post(f"/tenant/{marker}/api/v1/tenants", json={"tenant_id": "x"})
+    assert _descriptor_for(gateway, marker)["group"] == "management"
+    http.post(f"/tenant/{marker}/api/v1/admin/login", json={"email": "a@b.c", "password": "x"})
+    assert _descriptor_for(gateway, marker)["group"] == "login"
+
+
+def test_over_limit_is_429_with_retry_after_and_the_envelope(gateway: Gateway, http: httpx.Client) -> None:
+    for path in ("/tenant/limited/api/v1/tenant", "/tenant/limited/api/v1/admin/login"):
+        response = http.request("GET" if path.endswith("tenant") else "POST", path,
+                                json=None if path.endswith("tenant") else {"email": "a@b.c", "password": "x"})
+        _assert_envelope(response, 429, "RATE_LIMITED")
+        assert response.headers["retry-after"] == "17"
+        assert response.headers["x-ratelimit-limit"] == "20"
+        assert response.headers["x-ratelimit-remaining"] == "0"
+
+
+def test_over_limit_over_native_grpc_is_resource_exhausted(gateway: Gateway) -> None:
+    with grpc.insecure_channel(gateway.grpc_target) as channel:
+        prefixed = channel.unary_unary(
+            "/tenant/limited/binoauth.tenant.v1.TenantService/GetCurrentTenant",
+            request_serializer=tenant_service_pb2.GetCurrentTenantRequest.SerializeToString,
+            response_deserializer=tenant_service_pb2.PublicTenant.FromString,
+        )
+        with pytest.raises(grpc.RpcError) as raised:
+            prefixed(tenant_service_pb2.GetCurrentTenantRequest(), timeout=5)
+        assert raised.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_rate_limit_service_failure_closes_login_and_opens_the_rest(gateway: Gateway, http: httpx.Client) -> None:
+    response = http.post("/tenant/rls-error/api/v1/admin/login", json={"email": "a@b.c", "password": "x"})
+    _assert_envelope(response, 503, "UNAVAILABLE")
+    assert int(response.headers["retry-after"]) >= 1
+    # Fail-open groups are served.
+    assert http.get("/tenant/rls-error/api/v1/tenant").status_code == 200

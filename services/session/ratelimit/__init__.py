@@ -9,7 +9,15 @@ Wiring (services/session/bootstrap.py)::
 """
 
 from services.session.ratelimit.limiter import Budget, RateLimiter, Verdict
-from services.session.ratelimit.policy import DEFAULTS, FAIL_CLOSED, FAIL_OPEN, GROUPS, Descriptor
+from services.session.ratelimit.policy import (
+    DEFAULTS,
+    FAIL_CLOSED,
+    FAIL_OPEN,
+    GROUPS,
+    Descriptor,
+    GroupLimits,
+    scaled_defaults,
+)
 from services.session.ratelimit.service import (
     HEALTH_SERVICE_NAME,
     RateLimitDecider,
@@ -20,7 +28,7 @@ from services.session.ratelimit.service import (
 )
 
 __all__ = [
-    "DEFAULTS", "FAIL_CLOSED", "FAIL_OPEN", "GROUPS", "HEALTH_SERVICE_NAME", "Budget", "Descriptor",
+    "DEFAULTS", "FAIL_CLOSED", "FAIL_OPEN", "GROUPS", "HEALTH_SERVICE_NAME", "Budget", "Descriptor", "GroupLimits",
     "RateLimitDecider", "RateLimitMetrics", "RateLimitServicer", "RateLimitUnavailable", "RateLimiter",
-    "Verdict", "build_rate_limiting",
+    "Verdict", "build_rate_limiting", "scaled_defaults",
 ]

@@ -117,11 +117,24 @@ def parse_descriptor(entries: Iterable[tuple[str, str]]) -> Descriptor | None:
     )
 
 
-def limits_for(group: str, settings: Mapping[str, Any] | None) -> GroupLimits:
+def scaled_defaults(factor: float) -> dict[str, GroupLimits]:
+    """The platform defaults times ``factor`` (test stacks that share one client address
+    between many tests; tenant overrides are never scaled)."""
+    if factor <= 0:
+        raise ValueError("factor must be > 0")
+    return {
+        g: GroupLimits(max(1, round(v.per_ip * factor)),
+                       None if v.per_tenant is None else max(1, round(v.per_tenant * factor)))
+        for g, v in DEFAULTS.items()
+    }
+
+
+def limits_for(group: str, settings: Mapping[str, Any] | None,
+               defaults: Mapping[str, GroupLimits] = DEFAULTS) -> GroupLimits:
     """Platform defaults with the tenant's overrides (``settings["rate_limits"][group]``;
     zero, missing or malformed values mean the default)."""
     group = normalize_group(group)
-    base = DEFAULTS[group]
+    base = defaults[group]
     if base.per_tenant is None or not settings:  # "public" has no per-tenant settings
         return base
     section = settings.get("rate_limits")
@@ -147,7 +160,8 @@ def credential_hash(credential: str) -> str:
     return hashlib.sha256(credential.strip().encode()).hexdigest()
 
 
-def budgets(descriptor: Descriptor, tenant_id: str, settings: Mapping[str, Any] | None) -> list[Budget]:
+def budgets(descriptor: Descriptor, tenant_id: str, settings: Mapping[str, Any] | None,
+            defaults: Mapping[str, GroupLimits] = DEFAULTS) -> list[Budget]:
     """The budgets one request consumes from.
 
     ``tenant_id`` is the resolved tenant ("" when none resolved: platform defaults, no
@@ -155,7 +169,7 @@ def budgets(descriptor: Descriptor, tenant_id: str, settings: Mapping[str, Any] 
     override applies to its own traffic only); the per-tenant budget is shared by every
     client of the tenant. Every key part goes through redis_key (percent-encoded)."""
     group = descriptor.group
-    limits = limits_for(group, settings if tenant_id else None)
+    limits = limits_for(group, settings if tenant_id else None, defaults)
     out: list[Budget] = []
     if descriptor.remote_address:
         out.append(Budget(redis_key("rl", group, "ip", tenant_id, descriptor.remote_address),

@@ -15,7 +15,7 @@ request is then limited with platform defaults and no tenant budget.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -32,7 +32,7 @@ from services.common.directory import TenantInfo
 from services.common.errors import NotFound
 from services.common.tenancy import TenantSelection
 from services.session.ratelimit.limiter import Budget, RateLimiter, Verdict
-from services.session.ratelimit.policy import Descriptor, fails_closed, parse_descriptor
+from services.session.ratelimit.policy import DEFAULTS, Descriptor, GroupLimits, fails_closed, parse_descriptor
 from services.session.ratelimit.policy import budgets as budgets_for
 
 HEALTH_SERVICE_NAME = "envoy.service.ratelimit.v3.RateLimitService"
@@ -94,8 +94,10 @@ class RateLimitDecider:
     """Descriptors in, decision out (no gRPC types: the integration tests drive it directly)."""
 
     def __init__(self, limiter: RateLimiter, directory: Directory | None, metrics: RateLimitMetrics,
-                 base_domain: str, redis_timeout: float = REDIS_TIMEOUT_SECONDS) -> None:
+                 base_domain: str, redis_timeout: float = REDIS_TIMEOUT_SECONDS,
+                 defaults: Mapping[str, GroupLimits] = DEFAULTS) -> None:
         self._limiter = limiter
+        self._defaults = defaults
         self._directory = directory
         self._metrics = metrics
         self._base_domain = base_domain
@@ -122,7 +124,8 @@ class RateLimitDecider:
         for d in descriptors:
             info = await self.tenant_for(d)
             start = len(all_budgets)
-            for b in budgets_for(d, info.tenant_id if info else "", info.settings if info else None):
+            for b in budgets_for(d, info.tenant_id if info else "", info.settings if info else None,
+                                 self._defaults):
                 if b.key not in seen:  # two descriptors naming one budget consume it once
                     seen.add(b.key)
                     all_budgets.append(b)
@@ -215,9 +218,10 @@ class RateLimitServicer(rls_pb2_grpc.RateLimitServiceServicer):  # type: ignore[
             )
             raise  # unreachable: abort raises
         if not decision.allowed:
+            # Debug only (a flood would otherwise become a log flood; the metric counts it).
             # Never the credential: only what an operator needs to see who is limited.
             first = next((d for d in descriptors), None)
-            _log.info("rate limited", group=first.group if first else "",
+            _log.debug("rate limited", group=first.group if first else "",
                       client_ip=first.remote_address if first else "",
                       tenant=first.tenant if first else "")
         return to_response(decision)
@@ -225,10 +229,13 @@ class RateLimitServicer(rls_pb2_grpc.RateLimitServiceServicer):  # type: ignore[
 
 def build_rate_limiting(
     redis: aioredis.Redis, directory: Directory | None, registry: CollectorRegistry, base_domain: str,
+    defaults: Mapping[str, GroupLimits] | None = None,
 ) -> tuple[RateLimitServicer, Callable[[aio.Server], None]]:
     """The servicer and its registration for the session service's composition root;
-    report HEALTH_SERVICE_NAME in ServiceParts.service_names."""
-    decider = RateLimitDecider(RateLimiter(redis), directory, RateLimitMetrics(registry), base_domain)
+    report HEALTH_SERVICE_NAME in ServiceParts.service_names. ``defaults``: the platform
+    defaults (policy.DEFAULTS; policy.scaled_defaults(k) for test stacks)."""
+    decider = RateLimitDecider(RateLimiter(redis), directory, RateLimitMetrics(registry), base_domain,
+                               defaults=DEFAULTS if defaults is None else defaults)
     servicer = RateLimitServicer(decider)
 
     def register(server: aio.Server) -> None:

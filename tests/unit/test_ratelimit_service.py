@@ -1,0 +1,118 @@
+"""services.session.ratelimit.service without Redis: decisions, failure policy, responses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from envoy.service.ratelimit.v3 import rls_pb2
+from prometheus_client import CollectorRegistry
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from services.common.directory import TenantInfo
+from services.common.errors import NotFound
+from services.common.tenancy import TenantSelection
+from services.session.ratelimit.limiter import Budget, Verdict
+from services.session.ratelimit.policy import Descriptor
+from services.session.ratelimit.service import (
+    RateLimitDecider,
+    RateLimitMetrics,
+    RateLimitUnavailable,
+    rate_limit_headers,
+    to_response,
+)
+
+pytestmark = pytest.mark.unit
+
+
+class FakeLimiter:
+    def __init__(self, allow: bool = True, fail: bool = False) -> None:
+        self.allow, self.fail = allow, fail
+        self.seen: list[list[Budget]] = []
+
+    async def check(self, budgets: Sequence[Budget], cost: int = 1) -> list[Verdict]:
+        self.seen.append(list(budgets))
+        if self.fail:
+            raise RedisConnectionError("down")
+        return [Verdict(self.allow, b.limit, 0 if not self.allow else b.limit - 1,
+                        0 if self.allow else 12, 30) for b in budgets]
+
+
+class FakeDirectory:
+    def __init__(self, tenants: dict[str, dict[str, Any]]) -> None:
+        self.tenants = tenants
+
+    async def select(self, candidates: list[TenantSelection]) -> TenantInfo:
+        for c in candidates:
+            if c.tenant_id in self.tenants:
+                return TenantInfo(c.tenant_id, c.tenant_id, True, False, "", self.tenants[c.tenant_id])
+        raise NotFound("no such tenant")
+
+
+def _decider(limiter: FakeLimiter, tenants: dict[str, dict[str, Any]] | None = None
+             ) -> tuple[RateLimitDecider, CollectorRegistry]:
+    registry = CollectorRegistry()
+    decider = RateLimitDecider(limiter, FakeDirectory(tenants or {}), RateLimitMetrics(registry),  # type: ignore[arg-type]
+                               "example.com")
+    return decider, registry
+
+
+def _count(registry: CollectorRegistry, group: str, result: str) -> float:
+    value = registry.get_sample_value("binoauth_ratelimit_decisions_total", {"group": group, "result": result})
+    return value or 0.0
+
+
+async def test_known_tenant_gets_its_overrides_and_a_tenant_budget() -> None:
+    limiter = FakeLimiter()
+    decider, registry = _decider(limiter, {"acme": {"rate_limits": {"login": {"per_ip_per_minute": 3}}}})
+    decision = await decider.decide([Descriptor("login", remote_address="10.0.0.1", host="acme.example.com")])
+    assert decision.allowed and decision.result == "allowed"
+    assert [(b.key, b.limit) for b in limiter.seen[0]] == [
+        ("binoauth:rl:login:ip:acme:10.0.0.1", 3), ("binoauth:rl:login:tenant:acme", 600)]
+    assert _count(registry, "login", "allowed") == 1
+
+
+async def test_unknown_tenant_gets_the_per_ip_default_only() -> None:
+    limiter = FakeLimiter()
+    decider, _ = _decider(limiter)
+    await decider.decide([Descriptor("login", remote_address="10.0.0.1", tenant="ghost")])
+    assert [(b.key, b.limit) for b in limiter.seen[0]] == [("binoauth:rl:login:ip::10.0.0.1", 20)]
+
+
+async def test_redis_down_fails_closed_for_login_and_open_for_management() -> None:
+    decider, registry = _decider(FakeLimiter(fail=True))
+    with pytest.raises(RateLimitUnavailable):
+        await decider.decide([Descriptor("login", remote_address="10.0.0.1")])
+    decision = await decider.decide([Descriptor("management", remote_address="10.0.0.1")])
+    assert decision.allowed and decision.result == "failed_open"
+    assert _count(registry, "login", "failed_closed") == 1
+    assert _count(registry, "management", "failed_open") == 1
+
+
+async def test_limited_response_has_retry_after_and_ratelimit_headers() -> None:
+    decider, registry = _decider(FakeLimiter(allow=False))
+    decision = await decider.decide([Descriptor("signup", remote_address="10.0.0.1")])
+    assert not decision.allowed and _count(registry, "signup", "limited") == 1
+    response = to_response(decision)
+    assert response.overall_code == rls_pb2.RateLimitResponse.OVER_LIMIT
+    headers = {h.key: h.value for h in response.response_headers_to_add}
+    assert headers == {"retry-after": "12", "x-ratelimit-limit": "10", "x-ratelimit-remaining": "0",
+                       "x-ratelimit-reset": "30"}
+    assert response.statuses[0].code == rls_pb2.RateLimitResponse.OVER_LIMIT
+    assert response.statuses[0].current_limit.requests_per_unit == 10
+
+
+def test_retry_after_is_at_least_one_second() -> None:
+    headers = dict(rate_limit_headers(Verdict(False, 5, 0, 0, 0), allowed=False))
+    assert headers["retry-after"] == "1" and headers["x-ratelimit-reset"] == "1"
+    assert "retry-after" not in dict(rate_limit_headers(Verdict(True, 5, 4, 0, 12), allowed=True))
+    assert rate_limit_headers(None, allowed=True) == []
+
+
+async def test_descriptors_without_budget_are_allowed_without_redis() -> None:
+    limiter = FakeLimiter(fail=True)
+    decider, _ = _decider(limiter)
+    decision = await decider.decide([Descriptor("login")])  # no address, tenant or credential
+    assert decision.allowed and not limiter.seen
+    assert to_response(decision).overall_code == rls_pb2.RateLimitResponse.OK
