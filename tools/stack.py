@@ -20,8 +20,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tools.devstack import PostgresServer, RedisServer, free_port
+from tools.mailsink import MailSink, serve_page
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("tenant", "identity", "token", "session")
@@ -67,6 +69,8 @@ class Stack:
         self.data_dir = config.data_dir.resolve()
         self.logs = self.data_dir / "logs"
         self.postgres: PostgresServer | None = None
+        self.mail: MailSink | None = None
+        self._mail_page: Any = None
         self.redis: RedisServer | None = None
         self.replicas: dict[str, list[Replica]] = {}
         self.envoy: subprocess.Popen[bytes] | None = None
@@ -76,6 +80,7 @@ class Stack:
         self.admin_port = free_port() if config.free_ports else config.admin_port
         self.stats_port = free_port() if config.free_ports else config.admin_port + 1
         self.bootstrap_api_key = config.bootstrap_api_key
+        self.key_encryption_key = ""
 
     # --- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
@@ -108,6 +113,13 @@ class Stack:
                 if replica.process is not None:
                     _terminate(replica.process, 15)
                     replica.process = None
+        if self._mail_page is not None:
+            self._mail_page.shutdown()
+            self._mail_page.server_close()
+            self._mail_page = None
+        if self.mail is not None:
+            self.mail.stop()
+            self.mail = None
         if self.redis is not None:
             self.redis.stop()
         if self.postgres is not None:
@@ -133,11 +145,20 @@ class Stack:
             self.redis.start()
             self.redis_url = self.redis.url
         if not self.bootstrap_api_key:
-            key_file = self.data_dir / "bootstrap-api-key"
-            if not key_file.exists():
-                key_file.write_text("bino_bootstrap_" + secrets.token_urlsafe(32))
-                key_file.chmod(0o600)
-            self.bootstrap_api_key = key_file.read_text().strip()
+            self.bootstrap_api_key = self._secret_file("bootstrap-api-key", "bino_bootstrap_")
+        self.key_encryption_key = self._secret_file("key-encryption-key", "")
+        # A local SMTP sink: mail lands in <data>/mail (and, for make run, on a page).
+        self.mail = MailSink(self.data_dir / "mail", port=0 if self.config.free_ports else 2525)
+        self.mail.start()
+        if not self.config.free_ports:
+            self._mail_page = serve_page(self.mail, 8025)
+
+    def _secret_file(self, name: str, prefix: str) -> str:
+        path = self.data_dir / name
+        if not path.exists():
+            path.write_text(prefix + secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     def _plan_replicas(self) -> None:
         for service in SERVICES:
@@ -168,6 +189,10 @@ class Stack:
             "BINOAUTH_BASE_DOMAIN": self.config.base_domain,
             "BINOAUTH_BOOTSTRAP_API_KEY": self.bootstrap_api_key,
             "BINOAUTH_DRAIN_SECONDS": str(self.config.drain_seconds),
+            "BINOAUTH_KEY_ENCRYPTION_KEY": self.key_encryption_key,
+            "BINOAUTH_SMTP_HOST": "127.0.0.1",
+            "BINOAUTH_SMTP_PORT": str(self.mail.port if self.mail else 2525),
+            "BINOAUTH_SMS_DEV_FILE": str(self.data_dir / "sms.jsonl"),
             **{f"BINOAUTH_{s.upper()}_ADDR": self.addresses(s) for s in SERVICES},
             **self.config.extra_env,
         })
@@ -343,6 +368,7 @@ BinoAuth is running at {stack.gateway_url}
   logs:      {stack.logs}/
   data:      {stack.data_dir}/ (kept across restarts)
   metrics:   http://127.0.0.1:9101/metrics (tenant), 9102 identity, 9103 token, 9104 session
+  mail:      http://127.0.0.1:8025/ (messages the platform sent; also in {stack.data_dir}/mail)
   envoy:     http://127.0.0.1:{stack.admin_port}/ (admin, loopback only),
              http://127.0.0.1:{stack.stats_port}/stats/prometheus (metrics only)
 

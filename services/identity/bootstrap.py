@@ -2,20 +2,81 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from binoauth.identity.v1 import identity_internal_service_pb2 as internal_pb
+from binoauth.identity.v1 import auth_service_pb2_grpc as auth_grpc
 from binoauth.identity.v1 import identity_internal_service_pb2_grpc as internal_grpc
-from services.common.provisioning import provisioning_parts
+from binoauth.identity.v1 import user_admin_service_pb2_grpc as admin_grpc
+from binoauth.identity.v1 import user_self_service_pb2_grpc as self_grpc
+from services.common.crypto import SecretBox
+from services.common.directory import TenantDirectory, grpc_credential_verifier, grpc_tenant_resolver
+from services.common.migrations import MigrationRunner
+from services.common.passwords import PasswordHashing
+from services.common.provisioning import ProvisioningHandler
 from services.common.server import Runtime, ServiceParts
+from services.identity.account import AccountUseCases, TotpFactor
+from services.identity.admin import UserAdminUseCases
+from services.identity.auth import AuthUseCases
+from services.identity.lockout import AccountLockout
+from services.identity.messaging.mail import MailSettings, SmtpMailer
+from services.identity.messaging.sms import sms_sender_from_env
+from services.identity.metrics import PromIdentityMetrics
+from services.identity.outbox import BackgroundOutbox
+from services.identity.password_policy import common_passwords
+from services.identity.protection import RedisLockout
+from services.identity.servicers import AuthServicer, IdentityInternalServicer, UserAdminServicer, UserSelfServicer
+from services.identity.sessions_client import GrpcSessionGateway
+from services.identity.store import PgUserStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SERVICE_NAMES = ["binoauth.identity.v1.IdentityInternalService"]
+SERVICE_NAMES = [
+    "binoauth.identity.v1.AuthService",
+    "binoauth.identity.v1.UserSelfService",
+    "binoauth.identity.v1.UserAdminService",
+    "binoauth.identity.v1.IdentityInternalService",
+]
 
 
 def build(runtime: Runtime) -> ServiceParts:
-    _runner, parts = provisioning_parts(
-        runtime, "identity", MIGRATIONS, internal_grpc.IdentityInternalServiceServicer,
-        internal_grpc.add_IdentityInternalServiceServicer_to_server, internal_pb, SERVICE_NAMES,
+    settings = runtime.settings
+    env = os.environ
+    runner = MigrationRunner(runtime.pool, "identity", MIGRATIONS)
+    metrics = PromIdentityMetrics(runtime.registry)
+    users = PgUserStore(runtime.pool)
+    passwords = PasswordHashing()
+    sessions = GrpcSessionGateway(runtime.channels)
+    lockout = RedisLockout(AccountLockout(runtime.redis), metrics)
+    outbox = BackgroundOutbox(SmtpMailer(MailSettings.from_env(env)), sms_sender_from_env(env))
+    directory = TenantDirectory(grpc_tenant_resolver(runtime.channels), settings.tenant_cache_ttl_seconds)
+    box = SecretBox(settings.key_encryption_key, "totp") if settings.key_encryption_key else None
+    factor = TotpFactor(users, box)
+    auth = AuthUseCases(users, sessions, passwords, lockout, outbox, directory, factor, metrics, settings.public_url)
+    account = AccountUseCases(users, sessions, passwords, lockout, outbox, factor, metrics)
+    admin = UserAdminUseCases(users, sessions, passwords, lockout, outbox, metrics)
+    secure = settings.public_url.startswith("https://")
+
+    async def on_ready() -> None:
+        common_passwords()  # load the list now, not during someone's first sign-up
+        if settings.migrate_on_start:
+            await runner.migrate_all()
+
+    async def on_stop() -> None:
+        await outbox.drain()
+        passwords.close()
+
+    auth_servicer = AuthServicer(auth, settings.base_domain, secure)
+    self_servicer = UserSelfServicer(auth, account, settings.base_domain, secure)
+    admin_servicer = UserAdminServicer(auth, admin, grpc_credential_verifier(runtime.channels), settings.base_domain)
+    internal = IdentityInternalServicer(admin, auth, ProvisioningHandler(runner))
+    return ServiceParts(
+        registrations=[
+            lambda s: auth_grpc.add_AuthServiceServicer_to_server(auth_servicer, s),
+            lambda s: self_grpc.add_UserSelfServiceServicer_to_server(self_servicer, s),
+            lambda s: admin_grpc.add_UserAdminServiceServicer_to_server(admin_servicer, s),
+            lambda s: internal_grpc.add_IdentityInternalServiceServicer_to_server(internal, s),
+        ],
+        service_names=SERVICE_NAMES,
+        on_ready=[on_ready],
+        on_stop=[on_stop],
     )
-    return parts

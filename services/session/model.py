@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from services.common.errors import InvalidArgument, NotFound
 
-SESSION_COOKIE = "binoauth_session"
 # Writes of last-seen to PostgreSQL are batched to at most one per session per minute; Redis
 # has the exact value. After a Redis loss a session may look up to this much more idle.
 LAST_SEEN_WRITE_INTERVAL = timedelta(seconds=60)

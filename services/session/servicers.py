@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from google.protobuf import empty_pb2
@@ -16,10 +15,11 @@ from binoauth.session.v1 import session_service_pb2 as public_pb
 from binoauth.session.v1 import session_service_pb2_grpc as public_grpc
 from services.common.auth import CachedCredentialVerifier, Principal, missing_credential
 from services.common.context import RequestMeta, request_meta
+from services.common.cookies import session_cookie_value
 from services.common.errors import Unauthenticated
 from services.common.provisioning import ProvisioningHandler
 from services.common.tenancy import select_tenant
-from services.session.model import SESSION_COOKIE, Session, session_invalid
+from services.session.model import Session, session_invalid
 from services.session.usecases import Revocation, Sessions
 
 # grpc ships no type information; the context is a grpc.aio.ServicerContext.
@@ -42,12 +42,7 @@ def session_to_proto(session: Session, current: bool = False) -> session_pb2.Ses
 
 
 def session_cookie(meta: RequestMeta) -> str:
-    try:
-        jar = SimpleCookie(meta.cookie)
-    except CookieError:
-        return ""
-    morsel = jar.get(SESSION_COOKIE)
-    return morsel.value if morsel else ""
+    return session_cookie_value(meta.cookie)
 
 
 class SessionInternalServicer(internal_grpc.SessionInternalServiceServicer):

@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 import redis.asyncio as aioredis
 
+from services.common.cookies import SESSION_COOKIE
 from services.common.db import create_pool
 from services.common.directory import TenantInfo
 from services.common.errors import NotFound
@@ -19,7 +20,6 @@ from services.common.migrations import MigrationRunner
 from services.common.redis import create_redis
 from services.common.tenancy import TenantSelection
 from services.session.live import RedisLiveState, tenant_nbf_key, user_nbf_key
-from services.session.model import SESSION_COOKIE
 from services.session.store import PgRevocationStore, PgSessionStore
 from services.session.usecases import Revocation, Sessions
 from tools.devstack import PostgresServer, RedisServer

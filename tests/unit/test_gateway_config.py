@@ -15,6 +15,7 @@ import yaml  # type: ignore[import-untyped]
 from google.api import annotations_pb2  # type: ignore[import-untyped]
 from google.protobuf import descriptor_pb2
 
+from binoauth.options.v1 import options_pb2
 from gateway.json_fields import template_pattern
 from gateway.render import render_config, write_config
 from gateway.values import BUILD_DESCRIPTOR, LUA_FILTER, REPO_ROOT, GatewayValues, Upstream
@@ -174,7 +175,11 @@ def test_only_get_methods_retry_after_the_request_may_have_arrived(
     assert set(exact) == gets
     # Other exact routes exist only for a rate-limit group of their own, and retry safely.
     others = [r for r in routes if "path" in r["match"] and r["match"]["path"] not in gets]
-    assert {r["match"]["path"] for r in others} == {"/binoauth.tenant.v1.AdminUserService/AdminLogin"}
+    grouped = {f"/{file.package}.{svc.name}/{m.name}" for file in descriptor.file for svc in file.service
+               for m in svc.method if m.options.HasExtension(options_pb2.rate_limit)
+               and m.options.Extensions[options_pb2.rate_limit].group != "management"}
+    assert "/binoauth.tenant.v1.AdminUserService/AdminLogin" in grouped
+    assert {r["match"]["path"] for r in others} == grouped - gets
     for route in others:
         assert route["route"]["retry_policy"]["retry_on"] == "connect-failure,refused-stream"
         assert "per_try_timeout" not in route["route"]["retry_policy"]

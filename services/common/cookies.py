@@ -1,0 +1,33 @@
+"""The session cookie: set by the identity service at login, read by every service."""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+
+SESSION_COOKIE = "binoauth_session"
+
+
+def session_cookie_value(cookie_header: str) -> str:
+    try:
+        jar = SimpleCookie(cookie_header)
+    except CookieError:
+        return ""
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel else ""
+
+
+def cookie_path(path_tenant: str) -> str:
+    # Tenants selected by path prefix share a host: scope the cookie to the tenant's prefix
+    # so that signing in to one does not overwrite another's cookie.
+    return f"/tenant/{path_tenant}/" if path_tenant else "/"
+
+
+def set_session_cookie(secret: str, max_age: int, secure: bool, path: str) -> str:
+    attributes = [f"{SESSION_COOKIE}={secret}", f"Path={path}", f"Max-Age={max_age}", "HttpOnly", "SameSite=Lax"]
+    if secure:
+        attributes.append("Secure")
+    return "; ".join(attributes)
+
+
+def clear_session_cookie(secure: bool, path: str) -> str:
+    return set_session_cookie("", 0, secure, path)

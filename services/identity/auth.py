@@ -1,0 +1,323 @@
+"""Sign-up and sign-in use cases.
+
+Every answer that could tell whether an email is registered is the same for registered,
+unknown, disabled and locked accounts, and costs the same: one argon2id verification
+(a dummy hash for unknown users) and the same progressive delay (counters are kept per
+email address, registered or not)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import structlog
+
+from services.common.context import bind
+from services.common.directory import TenantInfo
+from services.common.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from services.common.passwords import PasswordHashing
+from services.common.tenancy import TenantSelection
+from services.identity.codes import LIFETIME, Purpose, new_code
+from services.identity.password_policy import PasswordPolicy, normalize_password
+from services.identity.ports import IdentityMetrics, Lockout, Outbox, SessionGateway, StartedSession
+from services.identity.store import PgUserStore
+from services.identity.users import User, UserState, clean_profile, email_or_none, new_user_id, normalize_email
+
+_log = structlog.get_logger("identity")
+Clock = Callable[[], datetime]
+# Accepted passwords are capped far above any policy so a megabyte "password" cannot cost
+# an argon2 run; the policy's own maximum (>= 64) is what users see.
+HARD_MAX_PASSWORD = 1024
+
+
+# The call-to-action link of each code-carrying mail template.
+LINK_NAME = {"verify_email": "verify", "magic_link": "login", "password_reset": "reset", "invite": "accept"}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Tenants(Protocol):
+    async def select(self, candidates: list[TenantSelection]) -> TenantInfo: ...
+
+
+class MfaCheck(Protocol):
+    async def verify(self, tenant_id: str, user: User, code: str) -> str:
+        """The amr value of the factor ("otp" or "recovery"), or "" when the code is wrong."""
+        ...
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None = None
+    session: StartedSession | None = None
+    mfa_token: str = ""
+
+
+def invalid_credentials() -> Unauthenticated:
+    return Unauthenticated("email or password is wrong", reason="INVALID_CREDENTIALS")
+
+
+def lockout_subject(email: str) -> str:
+    """Brute-force counters are per email address, registered or not, so that a locked or
+    slowed-down account looks exactly like an unknown one."""
+    return "email:" + hashlib.sha256(email.lower().encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """The tenant of one request, with what the use cases need from its settings."""
+
+    tenant_id: str
+    name: str
+    base_url: str  # <public url>/tenant/<id>: links in mails start here, never at a Host header
+    settings: dict[str, Any]
+
+    @property
+    def password_policy(self) -> PasswordPolicy:
+        return PasswordPolicy.from_settings(self.settings.get("password_policy", {}))
+
+    @property
+    def lockout_policy(self) -> dict[str, Any]:
+        return dict(self.settings.get("lockout_policy", {}))
+
+    def allows(self, method: str) -> bool:
+        return bool(self.settings.get("login_methods", {}).get(method, True))
+
+
+class AuthUseCases:
+    def __init__(self, users: PgUserStore, sessions: SessionGateway, passwords: PasswordHashing, lockout: Lockout,
+                 outbox: Outbox, tenants: Tenants, mfa: MfaCheck, metrics: IdentityMetrics, public_url: str,
+                 clock: Clock = utcnow, sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        self._users = users
+        self._sessions = sessions
+        self._passwords = passwords
+        self._lockout = lockout
+        self._outbox = outbox
+        self._tenants = tenants
+        self._mfa = mfa
+        self._metrics = metrics
+        self._public_url = public_url.rstrip("/")
+        self._clock = clock
+        self._sleep = sleep
+
+    async def tenant(self, candidates: list[TenantSelection]) -> Tenant:
+        info = await self._tenants.select(candidates)
+        if not info.active:
+            raise PermissionDenied("this tenant is suspended", reason="TENANT_SUSPENDED")
+        bind(tenant_id=info.tenant_id)
+        return Tenant(info.tenant_id, info.display_name or info.tenant_id,
+                      f"{self._public_url}/tenant/{info.tenant_id}", info.settings)
+
+    def _link(self, tenant: Tenant, path: str, **params: str) -> str:
+        from services.identity.messaging.templates import build_link
+
+        return build_link(tenant.base_url, path, **params)
+
+    # --- sign-up ---------------------------------------------------------------------------
+    async def signup(self, tenant: Tenant, email: str, password: str, profile: dict[str, Any]) -> None:
+        if not tenant.allows("signup"):
+            raise PermissionDenied("sign-up is disabled for this tenant", reason="SIGNUP_DISABLED")
+        email = normalize_email(email)
+        clean = clean_profile({k: v for k, v in profile.items() if v})
+        tenant.password_policy.check(password, email=email, name=clean.name)
+        # Hash in both branches: an existing address must not answer faster.
+        password_hash = await self._passwords.hash(normalize_password(password))
+        now = self._clock()
+        user = User(new_user_id(), email, False, "", False, clean, {}, UserState.ACTIVE, False, now, now)
+        if not await self._users.insert(tenant.tenant_id, user, password_hash):
+            existing = await self._users.by_email(tenant.tenant_id, email)
+            if existing is not None:
+                self._outbox.mail("signup_existing_account", tenant_id=tenant.tenant_id, tenant_name=tenant.name,
+                                  to=existing[0].email, links={
+                                      "login": f"{tenant.base_url}/login",
+                                      "reset": f"{tenant.base_url}/forgot-password"}, values={})
+            return
+        self._metrics.registered()
+        _log.info("user registered", user_id=user.user_id)
+        await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email)
+
+    async def _send_code(self, tenant: Tenant, user: User, purpose: Purpose, template: str, path: str,
+                         target: str, **params: str) -> None:
+        code = new_code(purpose)
+        now = self._clock()
+        await self._users.insert_code(tenant.tenant_id, code.hash, user.user_id, purpose, target,
+                                      now + LIFETIME[purpose], now)
+        link = self._link(tenant, path, code=code.value, **params)
+        values = {"expires_minutes": str(int(LIFETIME[purpose].total_seconds() // 60))}
+        if template != "magic_link":
+            values["code"] = code.value
+        self._outbox.mail(template, tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=target,
+                          links={LINK_NAME[template]: link}, values=values)
+        self._metrics.verification_sent(purpose.value)
+
+    async def verify_email(self, tenant: Tenant, code: str) -> str:
+        found = await self._consume(tenant, Purpose.VERIFY_EMAIL, code)
+        user = await self._users.get(tenant.tenant_id, found[0])
+        if user is None or user.email.lower() != found[1].lower():
+            # The address changed since the code was sent: it proves nothing about the new one.
+            raise InvalidArgument("the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"})
+        await self._users.save(tenant.tenant_id, replace(user, email_verified=True), self._clock())
+        return user.email
+
+    async def _consume(self, tenant: Tenant, purpose: Purpose, code: str) -> tuple[str, str]:
+        from services.identity.codes import code_hash
+
+        if not code or len(code) > 128:
+            raise InvalidArgument("the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"})
+        found = await self._users.consume_code(tenant.tenant_id, code_hash(purpose, code), purpose, self._clock())
+        if found is None:
+            raise InvalidArgument("the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"})
+        return found
+
+    async def resend_verification(self, tenant: Tenant, email: str) -> None:
+        found = await self._lookup(tenant, email)
+        if found is not None and found.active and not found.email_verified:
+            await self._send_code(tenant, found, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", found.email)
+
+    async def _lookup(self, tenant: Tenant, email: str) -> User | None:
+        address = email_or_none(email)
+        found = await self._users.by_email(tenant.tenant_id, address) if address else None
+        return found[0] if found else None
+
+    # --- password login ----------------------------------------------------------------
+    async def login(self, tenant: Tenant, email: str, password: str, ip_address: str, user_agent: str) -> LoginResult:
+        if not tenant.allows("password"):
+            raise PermissionDenied("password sign-in is disabled for this tenant", reason="METHOD_DISABLED")
+        address = email_or_none(email) or email.strip().lower()[:254]
+        subject = lockout_subject(address)
+        policy = tenant.lockout_policy
+        found = await self._users.by_email(tenant.tenant_id, address) if email_or_none(email) else None
+        admitted, delay = await self._lockout.attempt(tenant.tenant_id, subject, policy)
+        stored = found[1] if found else None
+        # Always one argon2 verification (a dummy hash for unknown users), locked or not.
+        ok = len(password) <= HARD_MAX_PASSWORD and await self._passwords.verify(stored, normalize_password(password))
+        user = found[0] if found else None
+        if not ok or user is None or not admitted or not user.active:
+            await self._sleep(delay)
+            self._metrics.login("failure" if admitted else "locked")
+            _log.info("login failed", locked=not admitted)
+            raise invalid_credentials()
+        if not user.mfa_enabled:
+            # With MFA the counter is only forgiven once the second factor succeeds too: a
+            # known password must not reset the budget for guessing TOTP codes.
+            await self._lockout.succeeded(tenant.tenant_id, subject)
+        if stored and self._passwords.needs_rehash(stored):
+            await self._users.set_password_hash(tenant.tenant_id, user.user_id,
+                                                await self._passwords.hash(normalize_password(password)),
+                                                self._clock())
+        if not user.email_verified:
+            # Only someone who knows the password learns this, and the mail goes to the owner.
+            await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email)
+            raise PermissionDenied("verify your email address first: we sent you a new link",
+                                   reason="EMAIL_NOT_VERIFIED")
+        return await self._second_factor_or_session(tenant, user, "pwd", ip_address, user_agent)
+
+    async def _second_factor_or_session(self, tenant: Tenant, user: User, first: str, ip_address: str,
+                                        user_agent: str) -> LoginResult:
+        if user.mfa_enabled:
+            code = new_code(Purpose.MFA_LOGIN)
+            now = self._clock()
+            await self._users.insert_code(tenant.tenant_id, code.hash, user.user_id, Purpose.MFA_LOGIN, first,
+                                          now + LIFETIME[Purpose.MFA_LOGIN], now)
+            self._metrics.login("mfa_required")
+            return LoginResult(mfa_token=code.value)
+        return await self._start(tenant, user, [first], ip_address, user_agent)
+
+    async def _start(self, tenant: Tenant, user: User, amr: list[str], ip_address: str,
+                     user_agent: str) -> LoginResult:
+        session = await self._sessions.create(tenant.tenant_id, user.user_id, amr, ip_address, user_agent)
+        now = self._clock()
+        await self._users.record_login(tenant.tenant_id, user.user_id, now)
+        self._metrics.login("success")
+        bind(user_id=user.user_id)
+        _log.info("login succeeded", amr=",".join(amr))
+        return LoginResult(user=replace(user, last_login_time=now), session=session)
+
+    async def complete_mfa(self, tenant: Tenant, mfa_token: str, code: str, ip_address: str,
+                           user_agent: str) -> LoginResult:
+        from services.identity.codes import code_hash
+
+        now = self._clock()
+        token_hash = code_hash(Purpose.MFA_LOGIN, mfa_token) if mfa_token and len(mfa_token) <= 128 else b""
+        pending = await self._users.live_code_by_hash(tenant.tenant_id, token_hash, Purpose.MFA_LOGIN, now)
+        if pending is None:
+            raise Unauthenticated("the sign-in attempt expired; start again", reason="MFA_TOKEN_INVALID")
+        user_id, first = pending
+        user = await self._users.get(tenant.tenant_id, user_id)
+        if user is None or not user.active or not user.mfa_enabled:
+            raise Unauthenticated("the sign-in attempt expired; start again", reason="MFA_TOKEN_INVALID")
+        subject = lockout_subject(user.email)
+        admitted, delay = await self._lockout.attempt(tenant.tenant_id, subject, tenant.lockout_policy)
+        factor = await self._mfa.verify(tenant.tenant_id, user, code) if admitted else ""
+        if not factor:
+            await self._sleep(delay)
+            self._metrics.login("mfa_failure")
+            raise Unauthenticated("the code is wrong", reason="INVALID_MFA_CODE")
+        if await self._users.consume_code(tenant.tenant_id, token_hash, Purpose.MFA_LOGIN, now) is None:
+            raise Unauthenticated("the sign-in attempt expired; start again", reason="MFA_TOKEN_INVALID")
+        await self._lockout.succeeded(tenant.tenant_id, subject)
+        return await self._start(tenant, user, [first, "otp" if factor == "otp" else "mfa", "mfa"],
+                                 ip_address, user_agent)
+
+    async def logout(self, tenant: Tenant, secret: str) -> None:
+        current = await self._sessions.validate(tenant.tenant_id, secret) if secret else None
+        if current is not None:
+            await self._sessions.revoke(tenant.tenant_id, current.session_id)
+
+    # --- magic links ---------------------------------------------------------------------
+    async def send_magic_link(self, tenant: Tenant, email: str, return_to: str) -> None:
+        if not tenant.allows("magic_link"):
+            raise PermissionDenied("magic links are disabled for this tenant", reason="METHOD_DISABLED")
+        params = {"return_to": return_to} if safe_return_path(return_to) else {}
+        user = await self._lookup(tenant, email)
+        if user is not None and user.active:
+            await self._send_code(tenant, user, Purpose.MAGIC_LINK, "magic_link", "/magic-link", user.email, **params)
+
+    async def consume_magic_link(self, tenant: Tenant, code: str, ip_address: str, user_agent: str) -> LoginResult:
+        if not tenant.allows("magic_link"):
+            raise PermissionDenied("magic links are disabled for this tenant", reason="METHOD_DISABLED")
+        user_id, target = await self._consume(tenant, Purpose.MAGIC_LINK, code)
+        user = await self._users.get(tenant.tenant_id, user_id)
+        if user is None or not user.active or user.email.lower() != target.lower():
+            raise InvalidArgument("the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"})
+        if not user.email_verified:
+            # Following the link proves the address.
+            saved = await self._users.save(tenant.tenant_id, replace(user, email_verified=True), self._clock())
+            user = saved or user
+        return await self._second_factor_or_session(tenant, user, "email", ip_address, user_agent)
+
+    # --- password reset --------------------------------------------------------------------
+    async def request_reset(self, tenant: Tenant, email: str) -> None:
+        user = await self._lookup(tenant, email)
+        if user is not None and user.active:
+            await self._send_code(tenant, user, Purpose.PASSWORD_RESET, "password_reset", "/reset-password",
+                                  user.email)
+
+    async def confirm_reset(self, tenant: Tenant, code: str, new_password: str) -> None:
+        """Sets the password and ends every session and token. It does not sign in: the user
+        signs in next, with the second factor if enabled (a reset never bypasses MFA)."""
+        user_id, target = await self._consume(tenant, Purpose.PASSWORD_RESET, code)
+        user = await self._users.get(tenant.tenant_id, user_id)
+        if user is None or not user.active or user.email.lower() != target.lower():
+            raise InvalidArgument("the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"})
+        tenant.password_policy.check(new_password, email=user.email, name=user.profile.name)
+        now = self._clock()
+        await self._users.set_password_hash(tenant.tenant_id, user.user_id,
+                                            await self._passwords.hash(normalize_password(new_password)), now)
+        if not user.email_verified:
+            await self._users.save(tenant.tenant_id, replace(user, email_verified=True), now)
+        revoked = await self._sessions.revoke_user(tenant.tenant_id, user.user_id)
+        await self._lockout.unlock(tenant.tenant_id, lockout_subject(user.email))
+        _log.info("password reset", user_id=user.user_id, revoked_sessions=revoked)
+
+
+def safe_return_path(value: str) -> bool:
+    """A path on this tenant: starts with one slash, no scheme, no backslash, no host."""
+    return bool(value) and value.startswith("/") and not value.startswith(("//", "/\\")) and "\\" not in value \
+        and all(ord(c) > 32 for c in value) and len(value) <= 2048

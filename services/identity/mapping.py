@@ -1,0 +1,65 @@
+"""Between the identity service's protobuf messages and its domain objects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from google.protobuf import json_format
+from google.protobuf.field_mask_pb2 import FieldMask
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from binoauth.identity.v1 import user_pb2
+from services.common.errors import InvalidArgument
+from services.identity.users import User, UserState
+
+_STATES = {UserState.ACTIVE: user_pb2.USER_STATE_ACTIVE, UserState.DISABLED: user_pb2.USER_STATE_DISABLED}
+
+
+def _ts(value: datetime | None) -> Timestamp | None:
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(value.astimezone(UTC))
+    return stamp
+
+
+def user_to_proto(user: User) -> user_pb2.User:
+    message = user_pb2.User(
+        user_id=user.user_id, email=user.email, email_verified=user.email_verified,
+        phone_number=user.phone_number, phone_verified=user.phone_verified,
+        name=user.profile.name, given_name=user.profile.given_name, family_name=user.profile.family_name,
+        picture=user.profile.picture, locale=user.profile.locale, zoneinfo=user.profile.zoneinfo,
+        state=user_pb2.USER_STATE_LOCKED if user.locked and user.active else _STATES[user.state],
+        mfa_enabled=user.mfa_enabled, create_time=_ts(user.create_time), update_time=_ts(user.update_time),
+        last_login_time=_ts(user.last_login_time),
+    )
+    if user.metadata:
+        message.metadata.update(user.metadata)
+    return message
+
+
+_OUTPUT_ONLY = {"user_id", "email_verified", "phone_verified", "state", "mfa_enabled", "create_time",
+                "update_time", "last_login_time"}
+
+
+def user_changes(message: user_pb2.User, mask: FieldMask, has_mask: bool, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """{field: value} of an update (AIP-134: without a mask, every populated field)."""
+    full = json_format.MessageToDict(message, preserving_proto_field_name=True,
+                                     always_print_fields_with_no_presence=True)
+    if not has_mask or not mask.paths:
+        present = json_format.MessageToDict(message, preserving_proto_field_name=True)
+        paths = [p for p in present if p != "user_id"]
+    else:
+        paths = list(mask.paths)
+    changes: dict[str, Any] = {}
+    for path in paths:
+        if path in _OUTPUT_ONLY or path not in allowed:
+            raise InvalidArgument(f"field {path!r} cannot be updated", reason="INVALID_UPDATE_MASK",
+                                  details={"field": path})
+        changes[path] = full.get(path)
+    return changes
+
+
+def struct_to_dict(message: user_pb2.User) -> dict[str, Any] | None:
+    return json_format.MessageToDict(message.metadata) if message.HasField("metadata") else None

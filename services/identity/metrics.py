@@ -1,0 +1,26 @@
+"""Business metrics of the identity service."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter
+
+
+class PromIdentityMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self._registrations = Counter("binoauth_registrations", "Users registered", registry=registry)
+        self._logins = Counter("binoauth_logins", "Sign-in attempts by result", ["result"], registry=registry)
+        self._lockouts = Counter("binoauth_lockouts", "Accounts temporarily locked", registry=registry)
+        self._verifications = Counter("binoauth_verifications_sent", "Codes and links sent, by purpose", ["purpose"],
+                                      registry=registry)
+
+    def registered(self) -> None:
+        self._registrations.inc()
+
+    def login(self, result: str) -> None:
+        self._logins.labels(result).inc()
+
+    def locked_out(self) -> None:
+        self._lockouts.inc()
+
+    def verification_sent(self, kind: str) -> None:
+        self._verifications.labels(kind).inc()

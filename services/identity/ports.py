@@ -1,0 +1,60 @@
+"""The small interfaces the identity use cases depend on (implemented over gRPC, Redis, SMTP)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class StartedSession:
+    session_id: str
+    secret: str  # the cookie value
+    max_age_seconds: int
+
+
+@dataclass(frozen=True)
+class CurrentSession:
+    session_id: str
+    user_id: str
+    amr: tuple[str, ...]
+
+
+class SessionGateway(Protocol):
+    """The session service's internal RPCs."""
+
+    async def create(self, tenant_id: str, user_id: str, amr: list[str], ip_address: str,
+                     user_agent: str) -> StartedSession: ...
+    async def validate(self, tenant_id: str, secret: str) -> CurrentSession | None: ...
+    async def revoke(self, tenant_id: str, session_id: str) -> None: ...
+    async def revoke_user(self, tenant_id: str, user_id: str, except_session_id: str = "") -> int: ...
+
+
+class Outbox(Protocol):
+    """Sends templated mail and SMS without making the caller wait (or reveal) delivery."""
+
+    def mail(self, template: str, *, tenant_id: str, tenant_name: str, to: str, links: dict[str, str],
+             values: dict[str, str]) -> None: ...
+
+    def sms(self, to: str, text: str) -> None: ...
+
+
+class Lockout(Protocol):
+    """Brute-force protection per account (subject) and tenant policy."""
+
+    async def attempt(self, tenant_id: str, subject: str, policy: dict[str, Any]) -> tuple[bool, float]:
+        """Counts an attempt as failed before its secret is checked, so parallel guesses are
+        all counted; returns (admitted, delay): not admitted while locked; `delay` is how
+        long to hold the answer if the attempt fails."""
+        ...
+
+    async def succeeded(self, tenant_id: str, subject: str) -> None: ...
+    async def is_locked(self, tenant_id: str, subject: str) -> bool: ...
+    async def unlock(self, tenant_id: str, subject: str) -> None: ...
+
+
+class IdentityMetrics(Protocol):
+    def registered(self) -> None: ...
+    def login(self, result: str) -> None: ...
+    def locked_out(self) -> None: ...
+    def verification_sent(self, kind: str) -> None: ...
