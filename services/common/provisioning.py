@@ -4,22 +4,12 @@ service: the same behaviour behind three generated servicer classes."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
-
-from grpc import aio
+from typing import Any
 
 from services.common.context import bind
 from services.common.migrations import MigrationRunner
 from services.common.server import Runtime, ServiceParts
 from services.common.tenancy import require_tenant_id
-
-
-class _ProvisionReply(Protocol):
-    def __call__(self, *, schema: str, schema_version: int) -> Any: ...
-
-
-class _DeprovisionReply(Protocol):
-    def __call__(self, *, existed: bool) -> Any: ...
 
 
 class ProvisioningHandler:
@@ -39,20 +29,30 @@ class ProvisioningHandler:
         return await self._runner.drop_tenant(tenant_id)
 
 
-def provisioning_servicer(
-    base: type, handler: ProvisioningHandler, provision_reply: _ProvisionReply,
-    deprovision_reply: _DeprovisionReply,
-) -> Any:
-    """Builds a servicer for a generated `<Service>InternalServiceServicer` base whose
-    ProvisionTenant/DeprovisionTenant messages share the field names of the protos."""
+class ProvisioningRpcs:
+    """Mixin: ProvisionTenant/DeprovisionTenant for a service's internal servicer. Set
+    `_provisioning` (the handler) and `_messages` (the generated *_pb2 module)."""
 
-    class _Servicer(base):  # type: ignore[misc]
-        async def ProvisionTenant(self, request: Any, context: aio.ServicerContext) -> Any:
-            schema, version = await handler.provision(request.tenant_id)
-            return provision_reply(schema=schema, schema_version=version)
+    _provisioning: ProvisioningHandler
+    _messages: Any
 
-        async def DeprovisionTenant(self, request: Any, context: aio.ServicerContext) -> Any:
-            return deprovision_reply(existed=await handler.deprovision(request.tenant_id))
+    async def ProvisionTenant(self, request: Any, context: Any) -> Any:
+        schema, version = await self._provisioning.provision(request.tenant_id)
+        return self._messages.ProvisionTenantResponse(schema=schema, schema_version=version)
+
+    async def DeprovisionTenant(self, request: Any, context: Any) -> Any:
+        existed = await self._provisioning.deprovision(request.tenant_id)
+        return self._messages.DeprovisionTenantResponse(existed=existed)
+
+
+def provisioning_servicer(base: type, handler: ProvisioningHandler, messages: Any) -> Any:
+    """A servicer of a generated `<Service>InternalServiceServicer` base that serves only the
+    provisioning RPCs (messages: the generated *_pb2 module with their request/response types)."""
+
+    class _Servicer(ProvisioningRpcs, base):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self._provisioning = handler
+            self._messages = messages
 
     return _Servicer()
 
@@ -64,9 +64,7 @@ def provisioning_parts(
     """The migration runner and ServiceParts of a service whose only RPCs so far are its
     provisioning ones (identity, token and session start out this way)."""
     runner = MigrationRunner(runtime.pool, service, migrations)
-    servicer = provisioning_servicer(
-        base, ProvisioningHandler(runner), messages.ProvisionTenantResponse, messages.DeprovisionTenantResponse
-    )
+    servicer = provisioning_servicer(base, ProvisioningHandler(runner), messages)
 
     async def migrate() -> None:
         if runtime.settings.migrate_on_start:

@@ -17,7 +17,7 @@ from binoauth.identity.v1 import user_self_service_pb2_grpc as self_grpc
 from services.common.auth import CachedCredentialVerifier, missing_credential
 from services.common.context import RequestMeta, request_meta
 from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value, set_session_cookie
-from services.common.provisioning import ProvisioningHandler
+from services.common.provisioning import ProvisioningHandler, ProvisioningRpcs
 from services.common.tenancy import select_tenant
 from services.identity.account import AccountUseCases
 from services.identity.admin import UPDATABLE, UserAdminUseCases
@@ -238,18 +238,12 @@ def _only(tenant_id: str) -> list[Any]:
     return [TenantSelection("credential", tenant_id=tenant_id)]
 
 
-class IdentityInternalServicer(internal_grpc.IdentityInternalServiceServicer):
+class IdentityInternalServicer(ProvisioningRpcs, internal_grpc.IdentityInternalServiceServicer):
     def __init__(self, admin: UserAdminUseCases, auth: AuthUseCases, provisioning: ProvisioningHandler) -> None:
         self._admin = admin
         self._auth = auth
         self._provisioning = provisioning
-
-    async def ProvisionTenant(self, request: Any, context: Context) -> Any:
-        schema, version = await self._provisioning.provision(request.tenant_id)
-        return internal_pb.ProvisionTenantResponse(schema=schema, schema_version=version)
-
-    async def DeprovisionTenant(self, request: Any, context: Context) -> Any:
-        return internal_pb.DeprovisionTenantResponse(existed=await self._provisioning.deprovision(request.tenant_id))
+        self._messages = internal_pb
 
     async def GetUserClaims(self, request: internal_pb.GetUserClaimsRequest, context: Context) -> Any:
         tenant = await self._auth.tenant(_only(request.tenant_id))

@@ -17,7 +17,7 @@ from services.common.auth import CachedCredentialVerifier, Principal, missing_cr
 from services.common.context import RequestMeta, request_meta
 from services.common.cookies import session_cookie_value
 from services.common.errors import Unauthenticated
-from services.common.provisioning import ProvisioningHandler
+from services.common.provisioning import ProvisioningHandler, ProvisioningRpcs
 from services.common.tenancy import select_tenant
 from services.session.model import Session, session_invalid
 from services.session.usecases import Revocation, Sessions
@@ -45,18 +45,12 @@ def session_cookie(meta: RequestMeta) -> str:
     return session_cookie_value(meta.cookie)
 
 
-class SessionInternalServicer(internal_grpc.SessionInternalServiceServicer):
+class SessionInternalServicer(ProvisioningRpcs, internal_grpc.SessionInternalServiceServicer):
     def __init__(self, sessions: Sessions, revocation: Revocation, provisioning: ProvisioningHandler) -> None:
         self._sessions = sessions
         self._revocation = revocation
         self._provisioning = provisioning
-
-    async def ProvisionTenant(self, request: Any, context: Context) -> Any:
-        schema, version = await self._provisioning.provision(request.tenant_id)
-        return internal_pb.ProvisionTenantResponse(schema=schema, schema_version=version)
-
-    async def DeprovisionTenant(self, request: Any, context: Context) -> Any:
-        return internal_pb.DeprovisionTenantResponse(existed=await self._provisioning.deprovision(request.tenant_id))
+        self._messages = internal_pb
 
     async def CreateSession(self, request: internal_pb.CreateSessionRequest, context: Context) -> Any:
         auth_time = request.auth_time.ToDatetime(tzinfo=UTC) if request.HasField("auth_time") else None

@@ -82,6 +82,7 @@ def test_secret_template_holds_placeholders_only(rendered: dict[str, Docs]) -> N
     secret = find(rendered["prod"], "Secret", "binoauth-secrets")
     assert set(secret["stringData"]) == {
         "DATABASE_URL", "REDIS_URL", "BINOAUTH_KEY_ENCRYPTION_KEY", "BINOAUTH_BOOTSTRAP_API_KEY",
+        "BINOAUTH_SMTP_USERNAME", "BINOAUTH_SMTP_PASSWORD",
     }
     assert all(v.startswith("CHANGE-ME") for v in secret["stringData"].values())
     assert all("CHANGE-ME" in v for v in find(rendered["dev"], "Secret", "binoauth-secrets")["stringData"].values()
