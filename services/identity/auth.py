@@ -302,11 +302,18 @@ class AuthUseCases:
     async def confirm_reset(self, tenant: Tenant, code: str, new_password: str) -> None:
         """Sets the password and ends every session and token. It does not sign in: the user
         signs in next, with the second factor if enabled (a reset never bypasses MFA)."""
-        user_id, target = await self._consume(tenant, Purpose.PASSWORD_RESET, code)
-        user = await self._users.get(tenant.tenant_id, user_id)
-        if user is None or not user.active or user.email.lower() != target.lower():
-            raise InvalidArgument("the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"})
+        from services.identity.codes import code_hash
+
+        invalid = InvalidArgument("the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"})
+        hashed = code_hash(Purpose.PASSWORD_RESET, code) if code and len(code) <= 128 else b""
+        pending = await self._users.live_code_by_hash(tenant.tenant_id, hashed, Purpose.PASSWORD_RESET, self._clock())
+        user = await self._users.get(tenant.tenant_id, pending[0]) if pending else None
+        if pending is None or user is None or not user.active or user.email.lower() != pending[1].lower():
+            raise invalid
+        # The policy is checked before the code is used up, so a weak password costs no new mail.
         tenant.password_policy.check(new_password, email=user.email, name=user.profile.name)
+        if await self._users.consume_code(tenant.tenant_id, hashed, Purpose.PASSWORD_RESET, self._clock()) is None:
+            raise invalid
         now = self._clock()
         await self._users.set_password_hash(tenant.tenant_id, user.user_id,
                                             await self._passwords.hash(normalize_password(new_password)), now)
