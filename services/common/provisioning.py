@@ -3,6 +3,7 @@ service: the same behaviour behind three generated servicer classes."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,20 @@ from services.common.tenancy import require_tenant_id
 class ProvisioningHandler:
     """Creates and drops a tenant's schema; both idempotent and safe to retry."""
 
-    def __init__(self, runner: MigrationRunner) -> None:
+    def __init__(self, runner: MigrationRunner,
+                 on_provisioned: Callable[[str], Awaitable[None]] | None = None) -> None:
         self._runner = runner
+        self._on_provisioned = on_provisioned
 
     async def provision(self, tenant_id: str) -> tuple[str, int]:
+        """Schema and migrations, then the service's own per-tenant set-up (for example the
+        token service's signing keys); every step is idempotent, so a retry completes it."""
         require_tenant_id(tenant_id)
         bind(tenant_id=tenant_id)
-        return await self._runner.migrate_tenant(tenant_id)
+        schema, version = await self._runner.migrate_tenant(tenant_id)
+        if self._on_provisioned is not None:
+            await self._on_provisioned(tenant_id)
+        return schema, version
 
     async def deprovision(self, tenant_id: str) -> bool:
         require_tenant_id(tenant_id)

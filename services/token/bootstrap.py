@@ -4,18 +4,41 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from binoauth.token.v1 import signing_key_service_pb2_grpc as keys_grpc
 from binoauth.token.v1 import token_internal_service_pb2 as internal_pb
 from binoauth.token.v1 import token_internal_service_pb2_grpc as internal_grpc
-from services.common.provisioning import provisioning_parts
+from services.common.crypto import SecretBox
+from services.common.directory import TenantDirectory, grpc_credential_verifier, grpc_tenant_resolver
+from services.common.migrations import MigrationRunner
+from services.common.provisioning import ProvisioningHandler, provisioning_servicer
 from services.common.server import Runtime, ServiceParts
+from services.token.keys.servicer import SigningKeyServicer
+from services.token.keys.store import PgSigningKeyStore
+from services.token.keys.usecases import SigningKeys
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SERVICE_NAMES = ["binoauth.token.v1.TokenInternalService"]
+SERVICE_NAMES = ["binoauth.token.v1.TokenInternalService", "binoauth.token.v1.SigningKeyService"]
 
 
 def build(runtime: Runtime) -> ServiceParts:
-    _runner, parts = provisioning_parts(
-        runtime, "token", MIGRATIONS, internal_grpc.TokenInternalServiceServicer,
-        internal_grpc.add_TokenInternalServiceServicer_to_server, internal_pb, SERVICE_NAMES,
+    settings = runtime.settings
+    runner = MigrationRunner(runtime.pool, "token", MIGRATIONS)
+    # Signing keys are sealed with the key-encryption key: the service does not start without one.
+    keys = SigningKeys(PgSigningKeyStore(runtime.pool), SecretBox(settings.key_encryption_key, "signing-keys"))
+    directory = TenantDirectory(grpc_tenant_resolver(runtime.channels), settings.tenant_cache_ttl_seconds)
+    internal = provisioning_servicer(internal_grpc.TokenInternalServiceServicer,
+                                     ProvisioningHandler(runner, on_provisioned=keys.ensure), internal_pb)
+    signing = SigningKeyServicer(keys, directory, grpc_credential_verifier(runtime.channels), settings.base_domain)
+
+    async def on_ready() -> None:
+        if settings.migrate_on_start:
+            await runner.migrate_all()
+
+    return ServiceParts(
+        registrations=[
+            lambda s: internal_grpc.add_TokenInternalServiceServicer_to_server(internal, s),
+            lambda s: keys_grpc.add_SigningKeyServiceServicer_to_server(signing, s),
+        ],
+        service_names=SERVICE_NAMES,
+        on_ready=[on_ready],
     )
-    return parts

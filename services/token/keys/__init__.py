@@ -1,0 +1,1 @@
+"""Per-tenant signing keys: generation, sealed storage, rotation, and the JWKS."""

@@ -1,0 +1,46 @@
+"""JWKS and key rotation through the gateway."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.helpers import assert_envelope
+
+pytestmark = pytest.mark.e2e
+
+
+def test_every_tenant_has_its_own_jwks_and_rotation_keeps_old_keys(
+    gateway: httpx.Client, platform_headers: dict[str, str], new_tenant: Callable[..., dict[str, Any]]
+) -> None:
+    a, b = new_tenant()["tenant_id"], new_tenant()["tenant_id"]
+    jwks = gateway.get(f"/tenant/{a}/.well-known/jwks.json")
+    assert jwks.status_code == 200, jwks.text
+    assert jwks.headers["content-type"].startswith("application/json")
+    assert "max-age" in jwks.headers["cache-control"]
+    keys = jwks.json()["keys"]
+    assert sorted(k["alg"] for k in keys) == ["ES256", "EdDSA", "RS256"]
+    assert all("d" not in k for k in keys)
+    other = {k["kid"] for k in gateway.get(f"/tenant/{b}/.well-known/jwks.json").json()["keys"]}
+    assert not other & {k["kid"] for k in keys}
+
+    admin = gateway.post(f"/api/v1/tenants/{a}/apiKeys", headers=platform_headers,
+                         json={"scopes": ["tenants:read", "signing_keys:write"]}).json()["secret"]
+    reader = gateway.post(f"/api/v1/tenants/{a}/apiKeys", headers=platform_headers,
+                          json={"scopes": ["tenants:read"]}).json()["secret"]
+    assert_envelope(gateway.post("/api/v1/signingKeys:rotate", headers={"Authorization": f"Bearer {reader}"},
+                                 json={}), 403, "MISSING_SCOPE")
+    rotated = gateway.post("/api/v1/signingKeys:rotate", headers={"Authorization": f"Bearer {admin}"},
+                           json={"algorithm": "RS256"})
+    assert rotated.status_code == 200, rotated.text
+    states = sorted((k["algorithm"], k["state"]) for k in rotated.json()["signing_keys"])
+    assert states == [("ES256", "SIGNING_KEY_STATE_ACTIVE"), ("EdDSA", "SIGNING_KEY_STATE_ACTIVE"),
+                      ("RS256", "SIGNING_KEY_STATE_ACTIVE"), ("RS256", "SIGNING_KEY_STATE_RETIRED")]
+    assert_envelope(gateway.post("/api/v1/signingKeys:rotate", headers={"Authorization": f"Bearer {admin}"},
+                                 json={"algorithm": "HS256"}), 400, "INVALID_ALGORITHM")
+    # The key of tenant A cannot rotate tenant B's keys.
+    assert_envelope(gateway.post(f"/tenant/{b}/api/v1/signingKeys:rotate",
+                                 headers={"Authorization": f"Bearer {admin}"}, json={}), 403, "TENANT_MISMATCH")
