@@ -44,3 +44,19 @@ def test_every_tenant_has_its_own_jwks_and_rotation_keeps_old_keys(
     # The key of tenant A cannot rotate tenant B's keys.
     assert_envelope(gateway.post(f"/tenant/{b}/api/v1/signingKeys:rotate",
                                  headers={"Authorization": f"Bearer {admin}"}, json={}), 403, "TENANT_MISMATCH")
+
+
+async def test_the_verifier_helper_fetches_and_caches_a_tenants_jwks(
+    stack: Any, new_tenant: Callable[..., dict[str, Any]]
+) -> None:
+    from services.common.tokens import HttpJwksSource
+
+    tenant_id = new_tenant()["tenant_id"]
+    issuer = f"{stack.public_url}/tenant/{tenant_id}"
+    now = [0.0]
+    source = HttpJwksSource(clock=lambda: now[0])
+    keys = await source.keys(issuer)
+    assert sorted(k["alg"] for k in keys) == ["ES256", "EdDSA", "RS256"]
+    assert await source.keys(issuer) is keys  # cached (Cache-Control max-age)
+    now[0] += 301
+    assert await source.keys(issuer) is not keys  # expired: fetched again

@@ -1,0 +1,169 @@
+"""Verifying BinoAuth access tokens: the helper every service (and any resource server of
+another team) uses for bearer tokens.
+
+    verifier = AccessTokenVerifier(HttpJwksSource(), revocation=my_check)
+    claims = await verifier.verify(token, issuer="https://auth.example.com/tenant/acme",
+                                   audience="https://api.example.com")
+
+What it enforces (security.md, "Tokens"):
+- the signature is checked before any claim is read, with a key from the tenant's own JWKS
+  only (`jku`, `x5u` and embedded `jwk` headers are ignored), found by `kid`;
+- the algorithm is on an allow-list (ES256, RS256, EdDSA) and must match the key's own
+  `alg`: `none` never, and an HMAC key is never built from a public key;
+- unknown `crit` extensions are refused (pyjwt);
+- `typ` must be `at+jwt` (RFC 9068): an ID token or anything else is not an access token;
+- `exp`, `nbf` and `iat` with a small leeway, the exact `iss` and the expected `aud`;
+- revocation (deny-listed `jti`, or issued before the user's or tenant's not-before), when a
+  revocation check is given.
+A token of tenant A is never accepted for tenant B: B's issuer and B's keys differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import jwt
+
+ALLOWED_ALGORITHMS = ("ES256", "RS256", "EdDSA")
+ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
+DEFAULT_LEEWAY_SECONDS = 30
+
+
+class InvalidToken(Exception):
+    """The token must be refused; the message says why (never echo the token itself)."""
+
+
+class JwksSource(Protocol):
+    async def keys(self, issuer: str, refresh: bool = False) -> list[dict[str, Any]]: ...
+
+
+RevocationCheck = Callable[[str, str, str, datetime], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    claims: dict[str, Any]
+
+    @property
+    def subject(self) -> str:
+        return str(self.claims.get("sub", ""))
+
+    @property
+    def client_id(self) -> str:
+        return str(self.claims.get("client_id", ""))
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        return frozenset(str(self.claims.get("scope", "")).split())
+
+
+class AccessTokenVerifier:
+    def __init__(self, jwks: JwksSource, revocation: RevocationCheck | None = None,
+                 leeway: int = DEFAULT_LEEWAY_SECONDS, tenant_of: Callable[[str], str] | None = None) -> None:
+        self._jwks = jwks
+        self._revocation = revocation
+        self._leeway = leeway
+        self._tenant_of = tenant_of or tenant_from_issuer
+
+    async def verify(self, token: str, *, issuer: str, audience: str | list[str]) -> AccessToken:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise InvalidToken("malformed token") from None
+        algorithm = header.get("alg")
+        if algorithm not in ALLOWED_ALGORITHMS:
+            raise InvalidToken("algorithm not allowed")
+        if str(header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
+            raise InvalidToken("not an access token")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise InvalidToken("no key id")
+        jwk = await self._key(issuer, kid)
+        if jwk.get("alg") != algorithm:
+            raise InvalidToken("algorithm does not match the key")
+        try:
+            key = jwt.PyJWK(jwk, algorithm=algorithm).key
+            claims: dict[str, Any] = jwt.decode(
+                token, key, algorithms=[algorithm], audience=audience, issuer=issuer, leeway=self._leeway,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"]},
+            )
+        except jwt.PyJWTError as error:
+            raise InvalidToken(_reason(error)) from None
+        if self._revocation is not None:
+            issued = datetime.fromtimestamp(int(claims["iat"]), UTC)
+            if await self._revocation(self._tenant_of(issuer), str(claims["jti"]), str(claims["sub"]), issued):
+                raise InvalidToken("token revoked")
+        return AccessToken(claims)
+
+    async def _key(self, issuer: str, kid: str) -> dict[str, Any]:
+        for refresh in (False, True):
+            for jwk in await self._jwks.keys(issuer, refresh=refresh):
+                if jwk.get("kid") == kid:
+                    return jwk
+        raise InvalidToken("unknown key id")
+
+
+def _reason(error: jwt.PyJWTError) -> str:
+    if isinstance(error, jwt.ExpiredSignatureError):
+        return "token expired"
+    if isinstance(error, jwt.InvalidIssuerError):
+        return "wrong issuer"
+    if isinstance(error, jwt.InvalidAudienceError):
+        return "wrong audience"
+    if isinstance(error, jwt.ImmatureSignatureError):
+        return "token not valid yet"
+    if isinstance(error, jwt.InvalidSignatureError):
+        return "bad signature"
+    return "invalid token"
+
+
+def tenant_from_issuer(issuer: str) -> str:
+    """BinoAuth issuers end in /tenant/<id>."""
+    return issuer.rstrip("/").rsplit("/tenant/", 1)[-1]
+
+
+class HttpJwksSource:
+    """Fetches `<issuer>/.well-known/jwks.json` and caches it for its Cache-Control max-age
+    (at most `max_age`); an unknown kid refreshes at most once per `min_refresh` seconds."""
+
+    def __init__(self, max_age: float = 300, min_refresh: float = 10, timeout: float = 3,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._max_age = max_age
+        self._min_refresh = min_refresh
+        self._timeout = timeout
+        self._clock = clock
+        self._cache: dict[str, tuple[float, float, list[dict[str, Any]]]] = {}
+
+    async def keys(self, issuer: str, refresh: bool = False) -> list[dict[str, Any]]:
+        now = self._clock()
+        cached = self._cache.get(issuer)
+        if cached and ((now < cached[0] and not refresh) or now - cached[1] < self._min_refresh):
+            return cached[2]
+        keys, max_age = await asyncio.to_thread(self._fetch, issuer.rstrip("/") + "/.well-known/jwks.json")
+        self._cache[issuer] = (now + min(max_age, self._max_age), now, keys)
+        return keys
+
+    def _fetch(self, url: str) -> tuple[list[dict[str, Any]], float]:
+        if not url.startswith(("https://", "http://")):
+            raise InvalidToken("issuer must be an http(s) URL")
+        request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - scheme checked
+        try:
+            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
+                body = response.read(1024 * 1024)
+                cache_control = response.headers.get("Cache-Control", "")
+        except OSError:
+            raise InvalidToken("the key set cannot be fetched") from None
+        max_age = 60.0
+        for part in cache_control.split(","):
+            name, _, value = part.strip().partition("=")
+            if name == "max-age" and value.isdigit():
+                max_age = float(value)
+        keys = json.loads(body).get("keys", [])
+        return [k for k in keys if isinstance(k, dict)], max_age
