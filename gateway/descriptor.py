@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from google.api import annotations_pb2, http_pb2  # type: ignore[import-untyped]
+from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor_pb2
 
 _SERVICE_NAME = re.compile(r"^binoauth\.([a-z][a-z0-9_]*)\.v[0-9]+[a-z0-9]*\.[A-Z][A-Za-z0-9]*$")

@@ -295,7 +295,9 @@ def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
             for _, template in method.http
         }
     )
-    if protocol:
+    # Envoy refuses a regex whose RE2 program exceeds 100 instructions: a few paths per route.
+    chunks = [protocol[i:i + PROTOCOL_PATHS_PER_ROUTE] for i in range(0, len(protocol), PROTOCOL_PATHS_PER_ROUTE)]
+    for n, chunk in enumerate(chunks):
         # Matched only on the REST path, before the transcoder rewrites it to the gRPC path
         # (which then selects one of the routes above). It exists to carry a transcoder
         # override for the OAuth/OIDC endpoints (google.api.HttpBody), which must ignore
@@ -303,8 +305,8 @@ def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
         # take (404, like no route at all).
         out.append(
             {
-                "name": "protocol-endpoints",
-                "match": {"safe_regex": {"regex": "^(?:" + "|".join(protocol) + ")$"}},
+                "name": "protocol-endpoints" + (f"-{n + 1}" if n else ""),
+                "match": {"safe_regex": {"regex": "^(?:" + "|".join(chunk) + ")$"}},
                 "direct_response": {"status": 404},
                 "typed_per_filter_config": {
                     # The per-route config is a whole GrpcJsonTranscoder (same message type).
@@ -316,6 +318,9 @@ def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
     # No catch-all: an unknown path has no route and the router answers 404 (mapped to the
     # JSON envelope by local_reply_config).
     return out
+
+
+PROTOCOL_PATHS_PER_ROUTE = 4
 
 
 def transcoder_config(services: Sequence[Service], values: GatewayValues, *, lenient_query: bool) -> Json:
@@ -332,6 +337,8 @@ def transcoder_config(services: Sequence[Service], values: GatewayValues, *, len
         "auto_mapping": False,
         # RFC 6749 3.1: protocol endpoints MUST ignore unrecognised request parameters.
         "ignore_unknown_query_parameters": lenient_query,
+        # Browsers and form-encoding clients send a space in a query string as "+".
+        "query_param_unescape_plus": True,
         "request_validation_options": {
             "reject_unknown_method": True,
             "reject_unknown_query_parameters": not lenient_query,

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from binoauth.identity.v1 import auth_service_pb2_grpc as auth_grpc
+from binoauth.identity.v1 import hosted_pages_service_pb2_grpc as pages_grpc
 from binoauth.identity.v1 import identity_internal_service_pb2_grpc as internal_grpc
 from binoauth.identity.v1 import user_admin_service_pb2_grpc as admin_grpc
 from binoauth.identity.v1 import user_self_service_pb2_grpc as self_grpc
@@ -23,6 +24,8 @@ from services.identity.messaging.mail import MailSettings, SmtpMailer
 from services.identity.messaging.sms import sms_sender_from_env
 from services.identity.metrics import PromIdentityMetrics
 from services.identity.outbox import BackgroundOutbox
+from services.identity.pages.csrf import CsrfTokens, derive_key
+from services.identity.pages.servicer import HostedPagesServicer
 from services.identity.password_policy import common_passwords
 from services.identity.protection import RedisLockout
 from services.identity.servicers import AuthServicer, IdentityInternalServicer, UserAdminServicer, UserSelfServicer
@@ -32,6 +35,7 @@ from services.identity.store import PgUserStore
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAMES = [
     "binoauth.identity.v1.AuthService",
+    "binoauth.identity.v1.HostedPagesService",
     "binoauth.identity.v1.UserSelfService",
     "binoauth.identity.v1.UserAdminService",
     "binoauth.identity.v1.IdentityInternalService",
@@ -68,11 +72,14 @@ def build(runtime: Runtime) -> ServiceParts:
     auth_servicer = AuthServicer(auth, settings.base_domain, secure)
     self_servicer = UserSelfServicer(auth, account, settings.base_domain, secure)
     admin_servicer = UserAdminServicer(auth, admin, grpc_credential_verifier(runtime.channels), settings.base_domain)
+    pages_servicer = HostedPagesServicer(auth, account, CsrfTokens(derive_key(settings.key_encryption_key)),
+                                         settings.base_domain, secure)
     internal = IdentityInternalServicer(admin, auth, ProvisioningHandler(runner))
     return ServiceParts(
         registrations=[
             lambda s: auth_grpc.add_AuthServiceServicer_to_server(auth_servicer, s),
             lambda s: self_grpc.add_UserSelfServiceServicer_to_server(self_servicer, s),
+            lambda s: pages_grpc.add_HostedPagesServiceServicer_to_server(pages_servicer, s),
             lambda s: admin_grpc.add_UserAdminServiceServicer_to_server(admin_servicer, s),
             lambda s: internal_grpc.add_IdentityInternalServiceServicer_to_server(internal, s),
         ],

@@ -233,9 +233,9 @@ class UserAdminServicer(admin_grpc.UserAdminServiceServicer):
 
 
 def _only(tenant_id: str) -> list[Any]:
-    from services.common.tenancy import TenantSelection
+    from services.common.tenancy import TenantSelection, require_tenant_id
 
-    return [TenantSelection("credential", tenant_id=tenant_id)]
+    return [TenantSelection("credential", tenant_id=require_tenant_id(tenant_id))]
 
 
 class IdentityInternalServicer(ProvisioningRpcs, internal_grpc.IdentityInternalServiceServicer):

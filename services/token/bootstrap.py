@@ -12,6 +12,7 @@ from services.common.directory import TenantDirectory, grpc_credential_verifier,
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler, provisioning_servicer
 from services.common.server import Runtime, ServiceParts
+from services.token.applications.wiring import build_applications
 from services.token.keys.servicer import SigningKeyServicer
 from services.token.keys.store import PgSigningKeyStore
 from services.token.keys.usecases import SigningKeys
@@ -28,7 +29,9 @@ def build(runtime: Runtime) -> ServiceParts:
     directory = TenantDirectory(grpc_tenant_resolver(runtime.channels), settings.tenant_cache_ttl_seconds)
     internal = provisioning_servicer(internal_grpc.TokenInternalServiceServicer,
                                      ProvisioningHandler(runner, on_provisioned=keys.ensure), internal_pb)
-    signing = SigningKeyServicer(keys, directory, grpc_credential_verifier(runtime.channels), settings.base_domain)
+    credentials = grpc_credential_verifier(runtime.channels)
+    signing = SigningKeyServicer(keys, directory, credentials, settings.base_domain)
+    applications = build_applications(runtime, directory, credentials)
 
     async def on_ready() -> None:
         if settings.migrate_on_start:
@@ -38,7 +41,8 @@ def build(runtime: Runtime) -> ServiceParts:
         registrations=[
             lambda s: internal_grpc.add_TokenInternalServiceServicer_to_server(internal, s),
             lambda s: keys_grpc.add_SigningKeyServiceServicer_to_server(signing, s),
+            applications.registration,
         ],
-        service_names=SERVICE_NAMES,
+        service_names=[*SERVICE_NAMES, applications.service_name],
         on_ready=[on_ready],
     )

@@ -141,9 +141,15 @@ def limits_for(group: str, settings: Mapping[str, Any] | None,
     entry = section.get(group) if isinstance(section, Mapping) else None
     if not isinstance(entry, Mapping):
         return base
+    # Tenant settings always carry every value (the platform default when the tenant set
+    # none), so a value equal to the platform default is not an override: it follows the
+    # (possibly scaled) `defaults`.
+    platform = DEFAULTS[group]
+    per_ip = _positive(entry.get("per_ip_per_minute"))
+    per_tenant = _positive(entry.get("per_tenant_per_minute"))
     return GroupLimits(
-        per_ip=_positive(entry.get("per_ip_per_minute")) or base.per_ip,
-        per_tenant=_positive(entry.get("per_tenant_per_minute")) or base.per_tenant,
+        per_ip=per_ip if per_ip and per_ip != platform.per_ip else base.per_ip,
+        per_tenant=per_tenant if per_tenant and per_tenant != platform.per_tenant else base.per_tenant,
     )
 
 

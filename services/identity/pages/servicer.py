@@ -1,0 +1,414 @@
+"""HostedPagesService: thin HTML handlers over AuthUseCases / AccountUseCases.
+
+Every reply is a google.api.HttpBody (text/html) with the security headers; the HTTP status
+and redirects travel as `x-http-status` + `location` initial metadata, which the gateway's
+Lua filter turns into the status line (gateway/README.md). Form POSTs arrive as the raw
+application/x-www-form-urlencoded body and are checked for their CSRF token first."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import structlog
+from google.api import httpbody_pb2
+
+from binoauth.identity.v1 import hosted_pages_service_pb2_grpc as pages_grpc
+from services.common.context import RequestMeta, request_meta
+from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value, set_session_cookie
+from services.common.errors import HTTP_STATUS, DomainError, Unauthenticated, dependency_failure
+from services.common.tenancy import select_tenant
+from services.identity.account import AccountUseCases
+from services.identity.auth import AuthUseCases, LoginResult, Tenant
+from services.identity.pages.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header, csrf_cookie_header
+from services.identity.pages.paths import continue_to, page_url, tenant_relative
+from services.identity.pages.views import CONTENT_TYPE, Field, Page, content_security_policy, form, new_nonce
+
+Context = Any  # grpc.aio.ServicerContext
+_log = structlog.get_logger("identity.pages")
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+MAX_FORM_BYTES = 16 * 1024
+MAX_FORM_FIELDS = 16
+PLATFORM_NAME = "BinoAuth"
+LOGIN_FAILED = "The email or password is wrong."
+
+SECURITY_HEADERS = (
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cache-control", "no-store"),
+    ("x-content-type-options", "nosniff"),
+)
+
+
+@dataclass
+class Reply:
+    """One response: a page with a status, or a 303 to `location`."""
+
+    status: int = 200
+    page: Page | None = None
+    location: str = ""
+    cookies: list[str] = field(default_factory=list)
+
+
+class FormError(Exception):
+    pass
+
+
+def parse_form(body: httpbody_pb2.HttpBody) -> dict[str, str]:
+    """The fields of an application/x-www-form-urlencoded body (first value of each name)."""
+    content_type = body.content_type.split(";", 1)[0].strip().lower()
+    if content_type != FORM_CONTENT_TYPE or len(body.data) > MAX_FORM_BYTES:
+        raise FormError("unsupported form submission")
+    try:
+        pairs = parse_qsl(body.data.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS,
+                          errors="strict")
+    except (UnicodeDecodeError, ValueError) as error:
+        raise FormError("malformed form submission") from error
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        fields.setdefault(name, value)
+    return fields
+
+
+@dataclass
+class Request:
+    """What a page handler knows about its request."""
+
+    tenant: Tenant
+    meta: RequestMeta
+    csrf_token: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def url(self, path: str, **query: str) -> str:
+        """A same-origin path of this tenant's pages (keeps the /tenant/<id> prefix)."""
+        params = {k: v for k, v in query.items() if v}
+        return page_url(self.meta.path_tenant, path) + (("?" + urlencode(params)) if params else "")
+
+    def get(self, name: str) -> str:
+        return self.fields.get(name, "")
+
+    def return_to(self, value: str) -> str:
+        """A return_to worth carrying along: tenant-relative, validated; else ""."""
+        return tenant_relative(value, self.meta.path_tenant)
+
+    def page(self, title: str, **kwargs: Any) -> Page:
+        return Page(self.tenant.name, title, **kwargs)
+
+    def form(self, path: str, fields: list[Field], button: str, **hidden: str) -> str:
+        return form(self.url(path), self.csrf_token, fields, button, hidden)
+
+
+Handler = Callable[[Request], Awaitable[Reply]]
+
+
+def error_status(error: DomainError) -> int:
+    return HTTP_STATUS.get(error.grpc_code, 500)
+
+
+class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
+    def __init__(self, auth: AuthUseCases, account: AccountUseCases, csrf: CsrfTokens, base_domain: str,
+                 secure_cookies: bool) -> None:
+        self._auth = auth
+        self._account = account
+        self._csrf = csrf
+        self._base_domain = base_domain
+        self._secure = secure_cookies
+
+    # --- plumbing ------------------------------------------------------------------------
+    async def _serve(self, context: Context, handler: Handler, body: httpbody_pb2.HttpBody | None = None) -> Any:
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        path = cookie_path(meta.path_tenant)
+        cookie = cookie_from_header(meta.cookie)
+        set_cookies: list[str] = []
+        fresh = cookie or CsrfTokens.new_cookie()
+        if not cookie:
+            set_cookies.append(csrf_cookie_header(fresh, self._secure, path))
+        try:
+            tenant = await self._auth.tenant(select_tenant(meta, self._base_domain))
+        except DomainError as error:
+            status = error_status(error)
+            page = Page(PLATFORM_NAME, "Not available", error.message if status != 500 else "", error=True)
+            return await self._send(context, Reply(status, page), set_cookies)
+        token = self._csrf.token_for(tenant.tenant_id, fresh)
+        request = Request(tenant, meta, token)
+        if body is not None:
+            try:
+                request.fields = parse_form(body)
+            except FormError as error:
+                return await self._send(context, Reply(400, request.page("Bad request", message=str(error),
+                                                                         error=True)), set_cookies)
+            if not self._csrf.verify(tenant.tenant_id, cookie, request.get(CSRF_FIELD)):
+                _log.info("csrf check failed", cookie_present=bool(cookie))
+                page = request.page("Please try again", error=True, message=(
+                    "This form expired or did not come from this site. Go back, reload the page and try again."),
+                    links=[(request.url("/login"), "Sign in")])
+                return await self._send(context, Reply(403, page), set_cookies)
+        try:
+            reply = await handler(request)
+        except DomainError as error:
+            reply = self._error_reply(request, error)
+        except Exception as error:
+            unavailable = dependency_failure(error)
+            if unavailable is None:
+                raise
+            _log.warning("dependency unavailable", error=type(error).__name__)
+            reply = self._error_reply(request, unavailable)
+        return await self._send(context, reply, set_cookies)
+
+    @staticmethod
+    def _error_reply(request: Request, error: DomainError) -> Reply:
+        status = error_status(error)
+        message = error.message if status < 500 else "Something went wrong. Please try again in a moment."
+        return Reply(status, request.page("Something went wrong", message=message, error=True,
+                                          links=[(request.url("/login"), "Sign in")]))
+
+    @staticmethod
+    async def _send(context: Context, reply: Reply, set_cookies: list[str]) -> Any:
+        nonce = new_nonce()
+        headers: list[tuple[str, str]] = [("content-security-policy", content_security_policy(nonce)),
+                                          *SECURITY_HEADERS]
+        if reply.location:
+            headers += [("x-http-status", "303"), ("location", reply.location)]
+            page = Page(PLATFORM_NAME, "Redirecting", links=[(reply.location, "Continue")])
+        else:
+            page = reply.page or Page(PLATFORM_NAME, "")
+            if reply.status != 200:
+                headers.append(("x-http-status", str(reply.status)))
+        headers += [("set-cookie", c) for c in [*set_cookies, *reply.cookies]]
+        await context.send_initial_metadata(tuple(headers))
+        return httpbody_pb2.HttpBody(content_type=CONTENT_TYPE, data=page.render(nonce).encode())
+
+    def _signed_in(self, request: Request, result: LoginResult, return_to: str) -> Reply:
+        if result.session is None:
+            return self._mfa_page(request, result.mfa_token, return_to)
+        cookie = set_session_cookie(result.session.secret, result.session.max_age_seconds, self._secure,
+                                    cookie_path(request.meta.path_tenant))
+        return Reply(location=continue_to(return_to, request.meta.path_tenant), cookies=[cookie])
+
+    # --- login ---------------------------------------------------------------------------
+    def _login_page(self, request: Request, return_to: str, status: int = 200, message: str = "",
+                    email: str = "") -> Reply:
+        return_to = request.return_to(return_to)
+        links = [(request.url("/forgot-password"), "Forgot your password?")]
+        if request.tenant.allows("magic_link"):
+            links.append((request.url("/magic-link", return_to=return_to), "Email me a sign-in link"))
+        if request.tenant.allows("signup"):
+            links.append((request.url("/signup", return_to=return_to), "Create an account"))
+        page = request.page("Sign in", message=message, error=bool(message), links=links, forms=[request.form(
+            "/login", [Field("email", "Email", "email", email, "username"),
+                       Field("password", "Password", "password", "", "current-password")],
+            "Sign in", return_to=return_to)])
+        return Reply(status, page)
+
+    def _mfa_page(self, request: Request, mfa_token: str, return_to: str, status: int = 200,
+                  message: str = "") -> Reply:
+        page = request.page("Two-step verification", message=message, error=bool(message),
+                            paragraphs=["Enter the 6-digit code from your authenticator app, or a recovery code."],
+                            forms=[request.form("/login/mfa", [Field("code", "Code", "text", "", "one-time-code")],
+                                                "Verify", mfa_token=mfa_token,
+                                                return_to=request.return_to(return_to))])
+        return Reply(status, page)
+
+    async def GetLoginPage(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            return self._login_page(r, request.return_to)
+        return await self._serve(context, handle)
+
+    async def SubmitLogin(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            email, return_to = r.get("email"), r.get("return_to")
+            try:
+                result = await self._auth.login(r.tenant, email, r.get("password"), r.meta.ip_address,
+                                                r.meta.user_agent)
+            except Unauthenticated:
+                return self._login_page(r, return_to, 401, LOGIN_FAILED, email)
+            except DomainError as error:
+                return self._login_page(r, return_to, error_status(error), error.message, email)
+            return self._signed_in(r, result, return_to)
+        return await self._serve(context, handle, request.body)
+
+    async def SubmitLoginMfa(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            token, return_to = r.get("mfa_token"), r.get("return_to")
+            try:
+                result = await self._auth.complete_mfa(r.tenant, token, r.get("code"), r.meta.ip_address,
+                                                       r.meta.user_agent)
+            except Unauthenticated as error:
+                if error.reason == "INVALID_MFA_CODE":
+                    return self._mfa_page(r, token, return_to, 401, "The code is wrong.")
+                return self._login_page(r, return_to, 401, "The sign-in attempt expired. Please start again.")
+            return self._signed_in(r, result, return_to)
+        return await self._serve(context, handle, request.body)
+
+    # --- sign-up and verification ----------------------------------------------------------
+    def _signup_page(self, request: Request, return_to: str, status: int = 200, message: str = "",
+                     email: str = "", name: str = "") -> Reply:
+        policy = request.tenant.password_policy
+        page = request.page("Create an account", message=message, error=bool(message), forms=[request.form(
+            "/signup", [Field("email", "Email", "email", email, "email"),
+                        Field("name", "Name", "text", name, "name", required=False),
+                        Field("password", f"Password (at least {policy.min_length} characters)", "password", "",
+                              "new-password")],
+            "Create account")], links=[(request.url("/login", return_to=request.return_to(return_to)),
+                                        "Already have an account? Sign in")])
+        return Reply(status, page)
+
+    def _verify_form(self, request: Request, status: int = 200, message: str = "", title: str = "Verify your email",
+                     paragraphs: list[str] | None = None, notice: bool = False) -> Reply:
+        page = request.page(title, message=message, error=bool(message) and not notice, paragraphs=paragraphs or [],
+                            forms=[request.form("/verify-email", [Field("code", "Verification code", "text", "",
+                                                                        "one-time-code")], "Verify")],
+                            links=[(request.url("/login"), "Sign in")])
+        return Reply(status, page)
+
+    async def GetSignupPage(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            if not r.tenant.allows("signup"):
+                return Reply(403, r.page("Create an account", message="Sign-up is disabled for this tenant.",
+                                         error=True, links=[(r.url("/login"), "Sign in")]))
+            return self._signup_page(r, request.return_to)
+        return await self._serve(context, handle)
+
+    async def SubmitSignup(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            email, name = r.get("email"), r.get("name")
+            try:
+                await self._auth.signup(r.tenant, email, r.get("password"), {"name": name})
+            except DomainError as error:
+                return self._signup_page(r, r.get("return_to"), error_status(error), error.message, email, name)
+            return self._verify_form(r, title="Check your inbox", paragraphs=[
+                "We sent a verification link to the address you entered. Open it, or paste the code here."])
+        return await self._serve(context, handle, request.body)
+
+    async def _verify(self, r: Request, code: str) -> Reply:
+        try:
+            email = await self._auth.verify_email(r.tenant, code)
+        except DomainError as error:
+            return self._verify_form(r, error_status(error), error.message)
+        return Reply(200, r.page("Email verified", message=f"{email} is verified. You can sign in now.",
+                                 links=[(r.url("/login"), "Sign in")]))
+
+    async def GetVerifyEmailPage(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            if request.code:
+                return await self._verify(r, request.code)
+            return self._verify_form(r)
+        return await self._serve(context, handle)
+
+    async def SubmitVerifyEmail(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            return await self._verify(r, r.get("code").strip())
+        return await self._serve(context, handle, request.body)
+
+    # --- password reset --------------------------------------------------------------------
+    def _forgot_page(self, r: Request) -> Reply:
+        return Reply(200, r.page("Forgot your password?", paragraphs=[
+            "Enter your email address and we will send you a code to choose a new password."],
+            forms=[r.form("/forgot-password", [Field("email", "Email", "email", "", "email")], "Send code")],
+            links=[(r.url("/login"), "Back to sign in")]))
+
+    def _reset_page(self, r: Request, code: str, status: int = 200, message: str = "") -> Reply:
+        policy = r.tenant.password_policy
+        fields = [] if code else [Field("code", "Code from the email", "text", "", "one-time-code")]
+        fields.append(Field("new_password", f"New password (at least {policy.min_length} characters)", "password",
+                            "", "new-password"))
+        return Reply(status, r.page("Choose a new password", message=message, error=bool(message),
+                                    forms=[r.form("/reset-password", fields, "Set password", code=code)],
+                                    links=[(r.url("/forgot-password"), "Send a new code")]))
+
+    async def GetForgotPasswordPage(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            return self._forgot_page(r)
+        return await self._serve(context, handle)
+
+    async def SubmitForgotPassword(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            await self._auth.request_reset(r.tenant, r.get("email"))
+            return Reply(200, r.page(
+                "Check your inbox", message="If an account exists for that address, we sent it a code.",
+                forms=[r.form("/reset-password", [
+                    Field("code", "Code from the email", "text", "", "one-time-code"),
+                    Field("new_password", "New password", "password", "", "new-password")], "Set password")],
+                links=[(r.url("/login"), "Back to sign in")]))
+        return await self._serve(context, handle, request.body)
+
+    async def GetResetPasswordPage(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            return self._reset_page(r, request.code)
+        return await self._serve(context, handle)
+
+    async def SubmitResetPassword(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            code, password = r.get("code").strip(), r.get("new_password")
+            try:
+                # confirm_reset spends the code before it checks the policy: check what can be
+                # checked without the account first, so a too-short password keeps the code.
+                r.tenant.password_policy.check(password)
+            except DomainError as error:
+                return self._reset_page(r, code, error_status(error), error.message)
+            try:
+                await self._auth.confirm_reset(r.tenant, code, password)
+            except DomainError as error:
+                keep = code if error.reason != "INVALID_CODE" else ""
+                return self._reset_page(r, keep, error_status(error), error.message)
+            return Reply(200, r.page("Password changed", message="Your password was changed. Sign in with it now.",
+                                     links=[(r.url("/login"), "Sign in")]))
+        return await self._serve(context, handle, request.body)
+
+    # --- magic links -------------------------------------------------------------------------
+    async def GetMagicLinkPage(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            return_to = r.return_to(request.return_to)
+            if request.code:
+                # Never sign in on a GET: mail scanners and link previews follow links.
+                return Reply(200, r.page("Sign in", paragraphs=["Continue to sign in with the link from your email."],
+                                         forms=[r.form("/magic-link/sign-in", [], "Sign in", code=request.code,
+                                                       return_to=return_to)]))
+            request_form = r.form("/magic-link", [Field("email", "Email", "email", "", "email")], "Send link",
+                                  return_to=return_to)
+            return Reply(200, r.page("Email me a sign-in link", forms=[request_form],
+                                     links=[(r.url("/login", return_to=return_to), "Sign in with a password")]))
+        return await self._serve(context, handle)
+
+    async def SubmitMagicLinkRequest(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            await self._auth.send_magic_link(r.tenant, r.get("email"), r.return_to(r.get("return_to")))
+            return Reply(200, r.page("Check your inbox", message=(
+                "If an account exists for that address, we sent it a sign-in link."),
+                links=[(r.url("/login"), "Back to sign in")]))
+        return await self._serve(context, handle, request.body)
+
+    async def SubmitMagicLinkSignIn(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            return_to = r.get("return_to")
+            try:
+                result = await self._auth.consume_magic_link(r.tenant, r.get("code"), r.meta.ip_address,
+                                                             r.meta.user_agent)
+            except DomainError as error:
+                return Reply(error_status(error), r.page("Sign in", message=(
+                    "This sign-in link is invalid or expired." if error.reason == "INVALID_CODE" else error.message),
+                    error=True, links=[(r.url("/magic-link", return_to=r.return_to(return_to)), "Send a new link"),
+                                       (r.url("/login"), "Sign in with a password")]))
+            return self._signed_in(r, result, return_to)
+        return await self._serve(context, handle, request.body)
+
+    # --- account and sign-out --------------------------------------------------------------
+    async def GetAccountPage(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            try:
+                user, _ = await self._account.me(r.tenant, session_cookie_value(r.meta.cookie))
+            except Unauthenticated:
+                return Reply(location=r.url("/login", return_to="/account"))
+            return Reply(200, r.page("You are signed in", paragraphs=[f"Signed in as {user.email}"],
+                                     forms=[r.form("/logout", [], "Sign out")]))
+        return await self._serve(context, handle)
+
+    async def SubmitLogout(self, request: Any, context: Context) -> Any:
+        async def handle(r: Request) -> Reply:
+            await self._auth.logout(r.tenant, session_cookie_value(r.meta.cookie))
+            path = cookie_path(r.meta.path_tenant)
+            return Reply(location=r.url("/login"), cookies=[clear_session_cookie(self._secure, path)])
+        return await self._serve(context, handle, request.body)

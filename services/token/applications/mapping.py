@@ -1,0 +1,93 @@
+"""Between the application protobuf messages and the domain objects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from google.protobuf import json_format
+from google.protobuf.field_mask_pb2 import FieldMask
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from binoauth.token.v1 import application_pb2
+from services.common.errors import InvalidArgument
+from services.token.applications.model import Application, ClientType, TokenLifetimes
+
+_TYPES = {ClientType.CONFIDENTIAL: application_pb2.CLIENT_TYPE_CONFIDENTIAL,
+          ClientType.PUBLIC: application_pb2.CLIENT_TYPE_PUBLIC}
+_FROM_PROTO = {v: k for k, v in _TYPES.items()}
+_OUTPUT_ONLY = {"client_id", "create_time", "update_time", "secret_create_time", "previous_secret_expire_time"}
+_IMMUTABLE = {"client_type"}
+
+
+def _ts(value: datetime | None) -> Timestamp | None:
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(value.astimezone(UTC))
+    return stamp
+
+
+def application_to_proto(app: Application) -> application_pb2.Application:
+    lt = app.token_lifetimes
+    secret = app.secret
+    return application_pb2.Application(
+        client_id=app.client_id, display_name=app.display_name, client_type=_TYPES[app.client_type],
+        redirect_uris=list(app.redirect_uris), post_logout_redirect_uris=list(app.post_logout_redirect_uris),
+        grant_types=list(app.grant_types), allowed_scopes=list(app.allowed_scopes),
+        token_lifetimes=application_pb2.TokenLifetimes(
+            access_token_ttl_seconds=lt.access_token_ttl_seconds or 0,
+            id_token_ttl_seconds=lt.id_token_ttl_seconds or 0,
+            refresh_token_idle_ttl_seconds=lt.refresh_token_idle_ttl_seconds or 0,
+            refresh_token_absolute_ttl_seconds=lt.refresh_token_absolute_ttl_seconds or 0),
+        first_party=app.first_party, token_endpoint_auth_method=app.token_endpoint_auth_method,
+        create_time=_ts(app.create_time), update_time=_ts(app.update_time),
+        secret_create_time=_ts(secret.created_at) if secret else None,
+        previous_secret_expire_time=_ts(secret.previous_expires_at) if secret and secret.previous_hash else None,
+    )
+
+
+def _lifetimes(message: application_pb2.TokenLifetimes) -> TokenLifetimes:
+    return TokenLifetimes(message.access_token_ttl_seconds or None, message.id_token_ttl_seconds or None,
+                          message.refresh_token_idle_ttl_seconds or None,
+                          message.refresh_token_absolute_ttl_seconds or None)
+
+
+def application_from_proto(message: application_pb2.Application) -> Application:
+    """A draft application for CreateApplication (output-only fields are ignored, AIP-203)."""
+    if message.client_type not in _FROM_PROTO:
+        raise InvalidArgument("client_type must be CLIENT_TYPE_CONFIDENTIAL or CLIENT_TYPE_PUBLIC",
+                              reason="INVALID_CLIENT_TYPE", details={"field": "client_type"})
+    return Application(
+        client_id="", display_name=message.display_name, client_type=_FROM_PROTO[message.client_type],
+        redirect_uris=tuple(message.redirect_uris), post_logout_redirect_uris=tuple(message.post_logout_redirect_uris),
+        grant_types=tuple(message.grant_types), allowed_scopes=tuple(message.allowed_scopes),
+        token_lifetimes=_lifetimes(message.token_lifetimes), first_party=message.first_party,
+        token_endpoint_auth_method=message.token_endpoint_auth_method,
+    )
+
+
+def application_changes(message: application_pb2.Application, mask: FieldMask, has_mask: bool,
+                         allowed: tuple[str, ...]) -> dict[str, Any]:
+    """{field: value} of an update (AIP-134: without a mask, every populated field)."""
+    if not has_mask or not mask.paths:
+        present = json_format.MessageToDict(message, preserving_proto_field_name=True)
+        paths = [p for p in present if p not in _OUTPUT_ONLY]
+    else:
+        paths = list(mask.paths)
+    changes: dict[str, Any] = {}
+    for path in paths:
+        if path in _IMMUTABLE:
+            raise InvalidArgument(f"field {path!r} cannot be changed after creation", reason="IMMUTABLE_FIELD",
+                                  details={"field": path})
+        if path in _OUTPUT_ONLY or path not in allowed:
+            raise InvalidArgument(f"field {path!r} cannot be updated", reason="INVALID_UPDATE_MASK",
+                                  details={"field": path})
+        if path == "token_lifetimes":
+            changes[path] = _lifetimes(message.token_lifetimes)
+        elif path.startswith("token_lifetimes."):
+            changes[path] = getattr(message.token_lifetimes, path.split(".", 1)[1])
+        else:
+            value = getattr(message, path)
+            changes[path] = list(value) if not isinstance(value, (str, bool, int)) else value
+    return changes

@@ -1,0 +1,76 @@
+"""The thin gRPC servicer of ApplicationService."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import empty_pb2
+
+from binoauth.token.v1 import application_service_pb2 as pb
+from binoauth.token.v1 import application_service_pb2_grpc as pb_grpc
+from services.common.auth import CachedCredentialVerifier, missing_credential
+from services.common.context import request_meta
+from services.common.directory import TenantInfo
+from services.common.tenancy import TenantSelection, select_tenant
+from services.token.applications.mapping import application_changes, application_from_proto, application_to_proto
+from services.token.applications.usecases import UPDATABLE, ApplicationUseCases
+
+# grpc ships no type information; the context is a grpc.aio.ServicerContext.
+Context = Any
+READ, WRITE = "applications:read", "applications:write"
+_NO_STORE = (("cache-control", "no-store"),)
+
+
+class ApplicationServicer(pb_grpc.ApplicationServiceServicer):
+    def __init__(self, applications: ApplicationUseCases, credentials: CachedCredentialVerifier,
+                 base_domain: str) -> None:
+        self._apps = applications
+        self._credentials = credentials
+        self._base_domain = base_domain
+
+    async def _tenant(self, context: Context, scope: str) -> TenantInfo:
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        if not meta.credential:
+            raise missing_credential()
+        principal = await self._credentials.authenticate(meta.credential)
+        # A tenant key needs no tenant selection: its own tenant is the only one it can use.
+        candidates = select_tenant(meta, self._base_domain) or (
+            [TenantSelection("credential", tenant_id=principal.tenant_id)] if principal.tenant_id else [])
+        tenant = await self._apps.tenant(candidates)
+        self._apps.authorize(principal, tenant, scope)
+        return tenant
+
+    async def ListApplications(self, request: pb.ListApplicationsRequest, context: Context) -> Any:
+        tenant = await self._tenant(context, READ)
+        apps, token = await self._apps.list(tenant.tenant_id, request.page_size, request.page_token)
+        return pb.ListApplicationsResponse(applications=[application_to_proto(a) for a in apps],
+                                           next_page_token=token)
+
+    async def GetApplication(self, request: pb.GetApplicationRequest, context: Context) -> Any:
+        tenant = await self._tenant(context, READ)
+        return application_to_proto(await self._apps.get(tenant.tenant_id, request.client_id))
+
+    async def CreateApplication(self, request: pb.CreateApplicationRequest, context: Context) -> Any:
+        tenant = await self._tenant(context, WRITE)
+        app, secret = await self._apps.create(tenant, application_from_proto(request.application))
+        await context.send_initial_metadata(_NO_STORE)
+        return pb.CreateApplicationResponse(application=application_to_proto(app), client_secret=secret)
+
+    async def UpdateApplication(self, request: pb.UpdateApplicationRequest, context: Context) -> Any:
+        tenant = await self._tenant(context, WRITE)
+        changes = application_changes(request.application, request.update_mask, request.HasField("update_mask"),
+                                      UPDATABLE)
+        return application_to_proto(await self._apps.update(tenant, request.application.client_id, changes))
+
+    async def DeleteApplication(self, request: pb.DeleteApplicationRequest, context: Context) -> Any:
+        tenant = await self._tenant(context, WRITE)
+        await self._apps.delete(tenant.tenant_id, request.client_id)
+        return empty_pb2.Empty()
+
+    async def RotateClientSecret(self, request: pb.RotateClientSecretRequest, context: Context) -> Any:
+        tenant = await self._tenant(context, WRITE)
+        overlap = (request.previous_secret_overlap_seconds
+                   if request.HasField("previous_secret_overlap_seconds") else None)
+        app, secret = await self._apps.rotate_secret(tenant.tenant_id, request.client_id, overlap)
+        await context.send_initial_metadata(_NO_STORE)
+        return pb.RotateClientSecretResponse(application=application_to_proto(app), client_secret=secret)

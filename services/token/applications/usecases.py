@@ -1,0 +1,192 @@
+"""Use cases of applications: the admin API and client authentication for the token endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import structlog
+
+from services.common.auth import Principal
+from services.common.context import bind
+from services.common.directory import TenantInfo
+from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
+from services.common.pagination import decode_page_token, encode_page_token, page_size
+from services.common.tenancy import TenantSelection
+from services.token.applications.model import (
+    LIFETIME_RANGES,
+    Application,
+    SecretState,
+    TokenLifetimes,
+    is_client_id,
+    new_client_id,
+    new_client_secret,
+    overlap_seconds,
+    secret_matches,
+    validated,
+)
+from services.token.applications.store import PgApplicationStore
+
+_log = structlog.get_logger("token")
+Clock = Callable[[], datetime]
+UPDATABLE = ("display_name", "redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes",
+             "token_lifetimes", *(f"token_lifetimes.{name}" for name in LIFETIME_RANGES), "first_party",
+             "token_endpoint_auth_method")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Tenants(Protocol):
+    async def select(self, candidates: list[TenantSelection]) -> TenantInfo: ...
+
+
+def application_not_found() -> NotFound:
+    return NotFound("application not found", reason="APPLICATION_NOT_FOUND")
+
+
+def invalid_client() -> Unauthenticated:
+    # One answer for unknown client, public client, wrong or expired secret (RFC 6749 §5.2).
+    return Unauthenticated("client authentication failed", reason="INVALID_CLIENT")
+
+
+def _tokens(tenant: TenantInfo) -> dict[str, Any]:
+    tokens = tenant.settings.get("tokens") if isinstance(tenant.settings, dict) else None
+    return tokens if isinstance(tokens, dict) else {}
+
+
+class ApplicationUseCases:
+    def __init__(self, store: PgApplicationStore, tenants: Tenants, clock: Clock = utcnow) -> None:
+        self._store = store
+        self._tenants = tenants
+        self._clock = clock
+
+    # --- tenant and authorization -----------------------------------------------------------
+    async def tenant(self, candidates: list[TenantSelection]) -> TenantInfo:
+        info = await self._tenants.select(candidates)
+        if not info.active:
+            raise PermissionDenied("this tenant is suspended", reason="TENANT_SUSPENDED")
+        bind(tenant_id=info.tenant_id)
+        return info
+
+    @staticmethod
+    def authorize(principal: Principal, tenant: TenantInfo, scope: str) -> None:
+        principal.require_scope(scope)
+        if not principal.can_access_tenant(tenant.tenant_id):
+            raise PermissionDenied("this credential belongs to another tenant", reason="TENANT_MISMATCH")
+
+    # --- admin API ------------------------------------------------------------------------
+    async def find(self, tenant_id: str, client_id: str) -> Application | None:
+        """The application, or None (also for a malformed client_id, before any SQL)."""
+        if not is_client_id(client_id):
+            return None
+        return await self._store.get(tenant_id, client_id)
+
+    async def get(self, tenant_id: str, client_id: str) -> Application:
+        app = await self.find(tenant_id, client_id)
+        if app is None:
+            raise application_not_found()
+        return app
+
+    async def list(self, tenant_id: str, size: int, token: str) -> tuple[list[Application], str]:
+        limit = page_size(size)
+        after = decode_page_token(token)
+        if after is not None and not isinstance(after, str):
+            raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN")
+        found = await self._store.list(tenant_id, after, limit + 1)
+        next_token = encode_page_token(found[limit - 1].client_id) if len(found) > limit else ""
+        return found[:limit], next_token
+
+    async def create(self, tenant: TenantInfo, draft: Application) -> tuple[Application, str]:
+        """Registers `draft` (its client_id, times and secret are ignored); returns the
+        application and, for a confidential client, its secret (to show once)."""
+        now = self._clock()
+        app = validated(replace(draft, create_time=now, update_time=now, secret=None), _tokens(tenant))
+        secret = ""
+        if app.confidential:
+            secret, digest = new_client_secret()
+            app = replace(app, secret=SecretState(digest, now))
+        for _attempt in range(3):
+            app = replace(app, client_id=new_client_id())
+            if await self._store.insert(tenant.tenant_id, app):
+                _log.info("application created", client_id=app.client_id, client_type=app.client_type.value)
+                return app, secret
+        raise RuntimeError("could not allocate a client_id")  # pragma: no cover - 2^96 space
+
+    async def update(self, tenant: TenantInfo, client_id: str, changes: dict[str, Any]) -> Application:
+        unknown = sorted(set(changes) - set(UPDATABLE))
+        if unknown:
+            raise InvalidArgument(f"field {unknown[0]!r} cannot be updated", reason="INVALID_UPDATE_MASK",
+                                  details={"field": unknown[0]})
+        if not is_client_id(client_id):
+            raise application_not_found()
+
+        def change(app: Application) -> Application:
+            return validated(apply_changes(app, changes), _tokens(tenant))
+
+        saved = await self._store.update(tenant.tenant_id, client_id, change, self._clock())
+        if saved is None:
+            raise application_not_found()
+        _log.info("application updated", client_id=client_id, fields=",".join(sorted(changes)))
+        return saved
+
+    async def delete(self, tenant_id: str, client_id: str) -> None:
+        if not is_client_id(client_id) or not await self._store.delete(tenant_id, client_id):
+            raise application_not_found()
+        _log.info("application deleted", client_id=client_id)
+
+    async def rotate_secret(self, tenant_id: str, client_id: str,
+                            overlap: int | None = None) -> tuple[Application, str]:
+        """A new secret (returned once); the current one stays valid for `overlap` seconds
+        (default 24 h, 0 = revoke it now). A secret still in an earlier overlap is dropped."""
+        seconds = overlap_seconds(overlap)
+        if not is_client_id(client_id):
+            raise application_not_found()
+        now = self._clock()
+        secret, digest = new_client_secret()
+
+        def change(app: Application) -> Application:
+            if not app.confidential or app.secret is None:
+                raise InvalidArgument("a public client has no secret to rotate", reason="PUBLIC_CLIENT_HAS_NO_SECRET",
+                                      details={"client_id": client_id})
+            previous = app.secret.secret_hash if seconds else None
+            return replace(app, secret=SecretState(digest, now, previous,
+                                                   now + timedelta(seconds=seconds) if previous else None))
+
+        saved = await self._store.update(tenant_id, client_id, change, now)
+        if saved is None:
+            raise application_not_found()
+        _log.info("client secret rotated", client_id=client_id, overlap_seconds=seconds)
+        return saved, secret
+
+    # --- for the token endpoint -----------------------------------------------------------
+    async def authenticate_client(self, tenant_id: str, client_id: str, secret: str) -> Application:
+        """The confidential client whose current secret, or previous secret within its
+        overlap window, is `secret` (compared in constant time); otherwise Unauthenticated
+        INVALID_CLIENT, the same for every kind of failure."""
+        app = await self.find(tenant_id, client_id) if isinstance(client_id, str) else None
+        state = app.secret if app is not None and app.confidential else None
+        if not secret_matches(state, secret, self._clock()) or app is None:
+            raise invalid_client()
+        return app
+
+
+def apply_changes(app: Application, changes: dict[str, Any]) -> Application:
+    """`app` with the (not yet validated) changes of an update."""
+    fields: dict[str, Any] = {}
+    lifetimes = app.token_lifetimes
+    for name, value in changes.items():
+        if name == "token_lifetimes":
+            lifetimes = value if isinstance(value, TokenLifetimes) else TokenLifetimes(**(value or {}))
+        elif name.startswith("token_lifetimes."):
+            lifetimes = replace(lifetimes, **{name.split(".", 1)[1]: value or None})
+        elif name in ("redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes"):
+            fields[name] = tuple(value or ())
+        elif name == "first_party":
+            fields[name] = bool(value)
+        else:
+            fields[name] = str(value or "")
+    return replace(app, **fields, token_lifetimes=lifetimes)

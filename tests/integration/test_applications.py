@@ -1,0 +1,280 @@
+"""Applications against real PostgreSQL: store, use cases, secret rotation with a controllable
+clock, and authenticate_client for the token endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from services.common.auth import Principal, PrincipalKind, credential_hash
+from services.common.db import create_pool
+from services.common.directory import TenantInfo
+from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
+from services.common.migrations import MigrationRunner
+from services.common.tenancy import TenantSelection
+from services.token.applications.model import (
+    AUTHORIZATION_CODE,
+    CLIENT_CREDENTIALS,
+    REFRESH_TOKEN,
+    Application,
+    ClientType,
+    TokenLifetimes,
+)
+from services.token.applications.store import PgApplicationStore
+from services.token.applications.usecases import ApplicationUseCases
+from tools.devstack import PostgresServer
+
+pytestmark = pytest.mark.integration
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "token" / "migrations"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+class FakeTenants:
+    def __init__(self, *active: str, suspended: tuple[str, ...] = ()) -> None:
+        self.active, self.suspended = set(active), set(suspended)
+
+    async def select(self, candidates: list[TenantSelection]) -> TenantInfo:
+        for c in candidates:
+            if c.tenant_id in self.active | self.suspended:
+                return tenant(c.tenant_id, active=c.tenant_id in self.active)
+        raise NotFound("no such tenant", reason="TENANT_NOT_FOUND")
+
+
+def tenant(tenant_id: str, active: bool = True, **tokens: int) -> TenantInfo:
+    return TenantInfo(tenant_id, tenant_id, active, not active, "", {"tokens": tokens})
+
+
+@dataclass
+class World:
+    apps: ApplicationUseCases
+    clock: Clock
+    pool: asyncpg.Pool
+
+
+@pytest.fixture
+async def world(postgres: PostgresServer) -> AsyncIterator[World]:
+    pool = await create_pool(postgres.create_database(f"apps_{secrets.token_hex(3)}"))
+    runner = MigrationRunner(pool, "token", MIGRATIONS)
+    await runner.migrate_shared()
+    for tenant_id in ("acme", "globex"):
+        await runner.migrate_tenant(tenant_id)
+    clock = Clock()
+    yield World(ApplicationUseCases(PgApplicationStore(pool), FakeTenants("acme", "globex", suspended=("frozen",)),
+                                    clock), clock, pool)
+    await pool.close()
+
+
+ACME, GLOBEX = tenant("acme"), tenant("globex")
+
+
+def web_app(**fields: object) -> Application:
+    base = Application(client_id="", display_name="Shop", client_type=ClientType.CONFIDENTIAL,
+                       redirect_uris=("https://shop.example.com/cb", "http://127.0.0.1/cb"),
+                       grant_types=(AUTHORIZATION_CODE, REFRESH_TOKEN, CLIENT_CREDENTIALS),
+                       allowed_scopes=("openid", "email", "orders:read"))
+    return replace(base, **fields)  # type: ignore[arg-type]
+
+
+async def test_migration_replaces_the_placeholder_table(world: World) -> None:
+    async with world.pool.acquire() as conn:
+        columns = {r["column_name"] for r in await conn.fetch(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'token_t_acme' "
+            "AND table_name = 'applications'")}
+    assert {"secret_hash", "previous_secret_hash", "previous_secret_expires_at", "grant_types"} <= columns
+    assert not {"secret", "client_secret"} & columns
+
+
+async def test_create_get_list_update_delete(world: World) -> None:
+    created, secret = await world.apps.create(ACME, web_app(client_id="app_" + "f" * 24))
+    assert created.client_id.startswith("app_") and created.client_id != "app_" + "f" * 24
+    assert secret.startswith("bcs_") and created.secret is not None
+    assert created.token_endpoint_auth_method == "client_secret_basic"
+    fetched = await world.apps.get("acme", created.client_id)
+    assert fetched == created
+    # Stored as SHA-256 only.
+    async with world.pool.acquire() as conn:
+        row = await conn.fetchrow('SELECT * FROM "token_t_acme".applications WHERE client_id = $1', created.client_id)
+    assert bytes(row["secret_hash"]) == credential_hash(secret)
+    assert secret.encode() not in b"".join(str(v).encode() for v in row.values())
+
+    public, public_secret = await world.apps.create(ACME, web_app(
+        client_type=ClientType.PUBLIC, grant_types=(AUTHORIZATION_CODE,), display_name="Mobile",
+        redirect_uris=("com.example.shop:/cb",)))
+    assert public_secret == "" and public.secret is None and public.token_endpoint_auth_method == "none"
+
+    world.clock.advance(60)
+    updated = await world.apps.update(ACME, created.client_id, {
+        "display_name": "Shop 2", "token_lifetimes.access_token_ttl_seconds": 300, "first_party": True})
+    assert updated.display_name == "Shop 2" and updated.first_party
+    assert updated.token_lifetimes == TokenLifetimes(access_token_ttl_seconds=300)
+    assert updated.update_time == world.clock.now and updated.create_time == created.create_time
+    assert updated.secret == created.secret  # an update never touches the secret
+
+    with pytest.raises(InvalidArgument) as error:
+        await world.apps.update(ACME, created.client_id, {"redirect_uris": ["https://shop.example.com/*"]})
+    assert error.value.reason == "INVALID_REDIRECT_URI"
+    with pytest.raises(InvalidArgument):
+        await world.apps.update(ACME, public.client_id, {"grant_types": ["client_credentials"]})
+    with pytest.raises(InvalidArgument):
+        await world.apps.update(ACME, public.client_id, {"token_endpoint_auth_method": "client_secret_post"})
+    assert (await world.apps.get("acme", created.client_id)).display_name == "Shop 2"  # refused = unchanged
+
+    ids = sorted([created.client_id, public.client_id])
+    page, token = await world.apps.list("acme", 1, "")
+    assert [a.client_id for a in page] == ids[:1] and token
+    page2, token2 = await world.apps.list("acme", 1, token)
+    assert [a.client_id for a in page2] == ids[1:] and token2 == ""
+    assert (await world.apps.list("globex", 10, ""))[0] == []
+
+    await world.apps.delete("acme", created.client_id)
+    with pytest.raises(NotFound):
+        await world.apps.get("acme", created.client_id)
+    with pytest.raises(NotFound):
+        await world.apps.delete("acme", created.client_id)
+    with pytest.raises(Unauthenticated):
+        await world.apps.authenticate_client("acme", created.client_id, secret)
+
+
+async def test_tenant_isolation(world: World) -> None:
+    app, secret = await world.apps.create(ACME, web_app())
+    for call in (world.apps.get("globex", app.client_id), world.apps.delete("globex", app.client_id),
+                 world.apps.update(GLOBEX, app.client_id, {"display_name": "x"}),
+                 world.apps.rotate_secret("globex", app.client_id)):
+        with pytest.raises(NotFound):
+            await call
+    with pytest.raises(Unauthenticated):
+        await world.apps.authenticate_client("globex", app.client_id, secret)
+    assert (await world.apps.authenticate_client("acme", app.client_id, secret)).client_id == app.client_id
+
+
+async def test_malformed_ids_are_not_found_before_sql(world: World) -> None:
+    for client_id in ("", "x", "app_' OR '1'='1", "app_" + "A" * 24, "a" * 10_000):
+        with pytest.raises(NotFound):
+            await world.apps.get("acme", client_id)
+        with pytest.raises(Unauthenticated):
+            await world.apps.authenticate_client("acme", client_id, "whatever")
+
+
+async def test_authenticate_client(world: World) -> None:
+    app, secret = await world.apps.create(ACME, web_app())
+    assert (await world.apps.authenticate_client("acme", app.client_id, secret)) == app
+    for wrong in ("", secret[:-1], secret + "x", secret.upper(), "bcs_" + "A" * 43):
+        with pytest.raises(Unauthenticated) as error:
+            await world.apps.authenticate_client("acme", app.client_id, wrong)
+        assert error.value.reason == "INVALID_CLIENT"
+    public, _ = await world.apps.create(ACME, web_app(client_type=ClientType.PUBLIC, grant_types=()))
+    for attempt in ("", secret):
+        with pytest.raises(Unauthenticated):
+            await world.apps.authenticate_client("acme", public.client_id, attempt)
+    with pytest.raises(Unauthenticated):
+        await world.apps.authenticate_client("acme", "app_" + "0" * 24, secret)
+
+
+async def test_rotation_overlap_window(world: World) -> None:
+    app, first = await world.apps.create(ACME, web_app())
+    world.clock.advance(10)
+    rotated, second = await world.apps.rotate_secret("acme", app.client_id)
+    assert second != first and second.startswith("bcs_")
+    assert rotated.secret is not None and rotated.secret.created_at == world.clock.now
+    assert rotated.secret.previous_expires_at == world.clock.now + timedelta(hours=24)
+    # Both work during the default 24 h overlap...
+    for s in (first, second):
+        await world.apps.authenticate_client("acme", app.client_id, s)
+    world.clock.advance(24 * 3600 - 1)
+    await world.apps.authenticate_client("acme", app.client_id, first)
+    # ... then only the new one.
+    world.clock.advance(1)
+    with pytest.raises(Unauthenticated):
+        await world.apps.authenticate_client("acme", app.client_id, first)
+    await world.apps.authenticate_client("acme", app.client_id, second)
+
+    # A custom window, and a second rotation drops the secret still in overlap at once.
+    _, third = await world.apps.rotate_secret("acme", app.client_id, 600)
+    _, fourth = await world.apps.rotate_secret("acme", app.client_id, 600)
+    with pytest.raises(Unauthenticated):
+        await world.apps.authenticate_client("acme", app.client_id, second)
+    for s in (third, fourth):
+        await world.apps.authenticate_client("acme", app.client_id, s)
+    world.clock.advance(601)
+    with pytest.raises(Unauthenticated):
+        await world.apps.authenticate_client("acme", app.client_id, third)
+
+    # Overlap 0: the leaked secret stops working now.
+    leaked = fourth
+    cleaned, fifth = await world.apps.rotate_secret("acme", app.client_id, 0)
+    assert cleaned.secret is not None and cleaned.secret.previous_hash is None
+    with pytest.raises(Unauthenticated):
+        await world.apps.authenticate_client("acme", app.client_id, leaked)
+    await world.apps.authenticate_client("acme", app.client_id, fifth)
+
+    for bad in (-1, 7 * 86400 + 1):
+        with pytest.raises(InvalidArgument):
+            await world.apps.rotate_secret("acme", app.client_id, bad)
+    public, _ = await world.apps.create(ACME, web_app(client_type=ClientType.PUBLIC, grant_types=()))
+    with pytest.raises(InvalidArgument) as error:
+        await world.apps.rotate_secret("acme", public.client_id)
+    assert error.value.reason == "PUBLIC_CLIENT_HAS_NO_SECRET"
+
+
+async def test_concurrent_rotations_serialize(world: World) -> None:
+    app, first = await world.apps.create(ACME, web_app())
+    results = await asyncio.gather(*(world.apps.rotate_secret("acme", app.client_id) for _ in range(5)))
+    final = await world.apps.get("acme", app.client_id)
+    working = [s for _, s in results if s and await _works(world, app.client_id, s)]
+    # Rows are locked: the last rotation's secret is current, the one before it overlaps.
+    assert len(working) == 2
+    assert final.secret is not None and final.secret.previous_hash is not None
+    assert not await _works(world, app.client_id, first)
+
+
+async def _works(world: World, client_id: str, secret: str) -> bool:
+    try:
+        await world.apps.authenticate_client("acme", client_id, secret)
+    except Unauthenticated:
+        return False
+    return True
+
+
+async def test_lifetimes_checked_against_the_tenant(world: World) -> None:
+    short = tenant("acme", refresh_token_absolute_ttl_seconds=3600)
+    with pytest.raises(InvalidArgument) as error:
+        await world.apps.create(short, web_app(token_lifetimes=TokenLifetimes(refresh_token_idle_ttl_seconds=7200)))
+    assert error.value.reason == "INVALID_TOKEN_LIFETIME"
+    app, _ = await world.apps.create(short, web_app(token_lifetimes=TokenLifetimes(
+        refresh_token_idle_ttl_seconds=1800, id_token_ttl_seconds=120)))
+    assert app.token_lifetimes.effective(short.settings["tokens"])["refresh_token_absolute_ttl_seconds"] == 3600
+
+
+async def test_tenant_selection_and_authorization(world: World) -> None:
+    with pytest.raises(PermissionDenied) as error:
+        await world.apps.tenant([TenantSelection("header", tenant_id="frozen")])
+    assert error.value.reason == "TENANT_SUSPENDED"
+    with pytest.raises(NotFound):
+        await world.apps.tenant([TenantSelection("header", tenant_id="nope")])
+    acme = await world.apps.tenant([TenantSelection("path", tenant_id="acme")])
+    key = Principal("ak_1", PrincipalKind.API_KEY, "globex", frozenset({"applications:read"}))
+    with pytest.raises(PermissionDenied) as error:
+        world.apps.authorize(key, acme, "applications:read")
+    assert error.value.reason == "TENANT_MISMATCH"
+    with pytest.raises(PermissionDenied) as error:
+        world.apps.authorize(replace(key, tenant_id="acme"), acme, "applications:write")
+    assert error.value.reason == "MISSING_SCOPE"
+    world.apps.authorize(replace(key, tenant_id=""), acme, "applications:read")  # platform key
