@@ -25,6 +25,7 @@ from grpc import aio
 from binoauth.session.v1 import session_internal_service_pb2 as session_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
 from tools.bench_login import bench_login
+from tools.bench_tokens import bench_tokens
 from tools.devstack import free_port
 from tools.stack import Stack, StackConfig
 
@@ -153,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # Further benchmarks register here: each takes (stack, seconds, concurrency) and returns rows.
 EXTRA_BENCHES: list[Callable[[Stack, float, int], list[tuple[str, float, float]]]] = [
-    bench_rate_limits, bench_ratelimit_filter_latency, bench_login,
+    bench_rate_limits, bench_ratelimit_filter_latency, bench_login, bench_tokens,
 ]
 
 

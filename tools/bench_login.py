@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from tools.bench_support import closed_loop
 from tools.stack import Stack
 
 PASSWORD = "benchmark passphrase for logins"  # noqa: S105 - a throwaway bench user
@@ -50,29 +51,12 @@ def login_rate(stack: Stack, seconds: float, concurrency: int) -> tuple[float, f
     """(logins per second, median ms, non-200 answers) of `concurrency` closed-loop clients."""
     tenant_id, emails = _setup(stack)
     url = f"{stack.gateway_url}/tenant/{tenant_id}/api/v1/auth/login"
-    latencies: list[float] = []
-    failures = [0]
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
 
-    def client_loop(n: int) -> None:
+    def login(client: httpx.Client, n: int) -> bool:
         body = {"email": emails[n % len(emails)], "password": PASSWORD}
-        with httpx.Client(timeout=60) as client:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                response = client.post(url, json=body)
-                took = time.perf_counter() - started
-                with lock:
-                    if response.status_code == 200:
-                        latencies.append(took)
-                    else:
-                        failures[0] += 1
+        return client.post(url, json=body).status_code == 200
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(client_loop, range(concurrency)))
-    elapsed = time.perf_counter() - started
-    return len(latencies) / elapsed, (statistics.median(latencies) * 1000 if latencies else 0.0), failures[0]
+    return closed_loop(login, seconds, concurrency)
 
 
 def hash_rate(seconds: float) -> tuple[float, float, int]:

@@ -72,7 +72,9 @@ class AccessTokenVerifier:
         self._leeway = leeway
         self._tenant_of = tenant_of or tenant_from_issuer
 
-    async def verify(self, token: str, *, issuer: str, audience: str | list[str]) -> AccessToken:
+    async def verify(self, token: str, *, issuer: str, audience: str | list[str] | None) -> AccessToken:
+        """`audience=None` skips the audience check: only for the authorization server's own
+        introspection, which answers for any resource server."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -92,7 +94,7 @@ class AccessTokenVerifier:
             key = jwt.PyJWK(jwk, algorithm=algorithm).key
             claims: dict[str, Any] = jwt.decode(
                 token, key, algorithms=[algorithm], audience=audience, issuer=issuer, leeway=self._leeway,
-                options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"]},
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"], "verify_aud": audience is not None},
             )
         except jwt.PyJWTError as error:
             raise InvalidToken(_reason(error)) from None

@@ -12,10 +12,16 @@ from typing import Any, cast
 
 import redis.asyncio as aioredis
 
-from services.common.redis import redis_key, tenant_key
+from services.common.redis import tenant_key
+from services.common.revocation import (
+    LOADED_SENTINEL,
+    jti_key,
+    read_revocation,
+    tenant_nbf_key,
+    user_nbf_key,
+)
 from services.session.model import Session
 
-LOADED_SENTINEL = redis_key("revocation-loaded")
 # Not-before entries outlive every token and session they can cover (refresh tokens live at
 # most a year, see tenant settings); they are re-written from PostgreSQL after a flush.
 NOT_BEFORE_TTL_SECONDS = 400 * 86400
@@ -31,18 +37,6 @@ def _dt(value: bytes | str) -> datetime:
 
 def session_key(tenant_id: str, hashed: bytes) -> str:
     return tenant_key("session", tenant_id, hashed.hex())
-
-
-def jti_key(tenant_id: str, jti: str) -> str:
-    return tenant_key("revoked-jti", tenant_id, jti)
-
-
-def user_nbf_key(tenant_id: str, user_id: str) -> str:
-    return tenant_key("nbf-user", tenant_id, user_id)
-
-
-def tenant_nbf_key(tenant_id: str) -> str:
-    return tenant_key("nbf-tenant", tenant_id)
 
 
 def encode_session(session: Session) -> dict[str, str]:
@@ -109,20 +103,7 @@ class RedisLiveState:
 
     async def check_token(self, tenant_id: str, jti: str, user_id: str) -> tuple[bool, bool, datetime | None]:
         """(deny-list loaded, jti denied, latest not-before of user and tenant): one round trip."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.exists(LOADED_SENTINEL)
-            pipe.get(tenant_nbf_key(tenant_id))
-            if jti:
-                pipe.exists(jti_key(tenant_id, jti))
-            if user_id:
-                pipe.get(user_nbf_key(tenant_id, user_id))
-            results = await pipe.execute()
-        loaded, tenant_nbf = results[0], results[1]
-        rest = results[2:]
-        denied = bool(rest.pop(0)) if jti else False
-        user_nbf = rest.pop(0) if user_id else None
-        nbfs = [_dt(v) for v in (user_nbf, tenant_nbf) if v]
-        return bool(loaded), denied, (max(nbfs) if nbfs else None)
+        return await read_revocation(self._redis, tenant_id, jti, user_id)
 
     async def load_snapshot(self, tenant_id: str, jtis: list[tuple[str, datetime]],
                             not_befores: list[tuple[str, datetime]], now: datetime) -> None:

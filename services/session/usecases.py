@@ -19,6 +19,7 @@ from services.common.auth import Principal
 from services.common.context import bind
 from services.common.directory import TenantInfo
 from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
+from services.common.revocation import is_revoked
 from services.common.tenancy import TenantSelection, require_tenant_id
 from services.session.live import RedisLiveState
 from services.session.model import (
@@ -92,9 +93,7 @@ class Revocation:
         if not loaded:
             await self.reload()
             loaded, denied, not_before = await self._live.check_token(tenant_id, jti, user_id)
-        # Tokens carry whole-second iat: a token issued in the same second as a revocation
-        # is treated as revoked.
-        revoked = denied or (not_before is not None and issued_at.timestamp() < not_before.timestamp() + 1)
+        revoked = is_revoked(denied, not_before, issued_at)
         self._metrics.token_checked(revoked)
         return revoked
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from binoauth.token.v1 import oauth_service_pb2_grpc as oauth_grpc
 from binoauth.token.v1 import signing_key_service_pb2_grpc as keys_grpc
 from binoauth.token.v1 import token_internal_service_pb2 as internal_pb
 from binoauth.token.v1 import token_internal_service_pb2_grpc as internal_grpc
@@ -12,13 +13,19 @@ from services.common.directory import TenantDirectory, grpc_credential_verifier,
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler, provisioning_servicer
 from services.common.server import Runtime, ServiceParts
+from services.common.tokens import AccessTokenVerifier
 from services.token.applications.wiring import build_applications
 from services.token.keys.servicer import SigningKeyServicer
 from services.token.keys.store import PgSigningKeyStore
 from services.token.keys.usecases import SigningKeys
+from services.token.oauth.access_tokens import AccessTokenIssuer
+from services.token.oauth.endpoints import OAuthEndpoints
+from services.token.oauth.servicer import OAuthServicer
+from services.token.oauth.support import LocalJwks, PromOAuthMetrics, Revocation
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SERVICE_NAMES = ["binoauth.token.v1.TokenInternalService", "binoauth.token.v1.SigningKeyService"]
+SERVICE_NAMES = ["binoauth.token.v1.TokenInternalService", "binoauth.token.v1.SigningKeyService",
+                 "binoauth.token.v1.OAuthService"]
 
 
 def build(runtime: Runtime) -> ServiceParts:
@@ -32,6 +39,12 @@ def build(runtime: Runtime) -> ServiceParts:
     credentials = grpc_credential_verifier(runtime.channels)
     signing = SigningKeyServicer(keys, directory, credentials, settings.base_domain)
     applications = build_applications(runtime, directory, credentials)
+    revocation = Revocation(runtime.redis, runtime.channels)
+    endpoints = OAuthEndpoints(
+        applications.use_cases, AccessTokenIssuer(keys),
+        AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked),
+        revocation.revoke, PromOAuthMetrics(runtime.registry), settings.public_url)
+    oauth = OAuthServicer(endpoints, directory, settings.base_domain)
 
     async def on_ready() -> None:
         if settings.migrate_on_start:
@@ -42,6 +55,7 @@ def build(runtime: Runtime) -> ServiceParts:
             lambda s: internal_grpc.add_TokenInternalServiceServicer_to_server(internal, s),
             lambda s: keys_grpc.add_SigningKeyServiceServicer_to_server(signing, s),
             applications.registration,
+            lambda s: oauth_grpc.add_OAuthServiceServicer_to_server(oauth, s),
         ],
         service_names=[*SERVICE_NAMES, applications.service_name],
         on_ready=[on_ready],

@@ -1,0 +1,81 @@
+"""The OAuthService: RFC wire formats over google.api.HttpBody. Protocol errors are answers
+(JSON with the RFC status via x-http-status), not gRPC errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from google.api import httpbody_pb2
+
+from binoauth.token.v1 import oauth_service_pb2_grpc as oauth_grpc
+from services.common.context import request_meta
+from services.common.directory import TenantDirectory, TenantInfo
+from services.common.tenancy import select_tenant
+from services.token.oauth.endpoints import OAuthEndpoints
+from services.token.oauth.errors import OAuthError
+
+# grpc ships no type information; the context is a grpc.aio.ServicerContext.
+Context = Any
+NO_STORE = (("cache-control", "no-store"), ("pragma", "no-cache"))
+
+
+class OAuthServicer(oauth_grpc.OAuthServiceServicer):
+    def __init__(self, endpoints: OAuthEndpoints, directory: TenantDirectory, base_domain: str) -> None:
+        self._endpoints = endpoints
+        self._directory = directory
+        self._base_domain = base_domain
+
+    async def _tenant(self, context: Context) -> tuple[TenantInfo, str]:
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        if not tenant.active:
+            raise OAuthError("invalid_request", "this tenant is suspended", 400)
+        return tenant, meta.authorization
+
+    async def _answer(self, context: Context, run: Callable[[], Awaitable[Any]], status: int = 200) -> Any:
+        try:
+            payload = await run()
+        except OAuthError as error:
+            headers = [*NO_STORE, ("x-http-status", str(error.status))]
+            if error.www_authenticate:
+                headers.append(("www-authenticate", error.www_authenticate))
+            await context.send_initial_metadata(tuple(headers))
+            return _json(error.body())
+        await context.send_initial_metadata(NO_STORE if status == 200 else (*NO_STORE, ("x-http-status", str(status))))
+        return _json(payload if payload is not None else {})
+
+    async def GetAuthorizationServerMetadata(self, request: Any, context: Context) -> Any:
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        await context.send_initial_metadata((("cache-control", "public, max-age=300"),))
+        return _json(self._endpoints.metadata(tenant))
+
+    async def Token(self, request: Any, context: Context) -> Any:
+        async def run() -> Any:
+            tenant, authorization = await self._tenant(context)
+            return await self._endpoints.token(tenant, request.body.content_type, request.body.data, authorization)
+
+        return await self._answer(context, run)
+
+    async def Introspect(self, request: Any, context: Context) -> Any:
+        async def run() -> Any:
+            tenant, authorization = await self._tenant(context)
+            return await self._endpoints.introspect(tenant, request.body.content_type, request.body.data,
+                                                    authorization)
+
+        return await self._answer(context, run)
+
+    async def Revoke(self, request: Any, context: Context) -> Any:
+        async def run() -> Any:
+            tenant, authorization = await self._tenant(context)
+            await self._endpoints.revoke(tenant, request.body.content_type, request.body.data, authorization)
+            return {}
+
+        return await self._answer(context, run)
+
+
+def _json(payload: dict[str, Any]) -> httpbody_pb2.HttpBody:
+    return httpbody_pb2.HttpBody(content_type="application/json",
+                                 data=json.dumps(payload, separators=(",", ":")).encode())

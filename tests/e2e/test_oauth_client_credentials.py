@@ -1,0 +1,150 @@
+"""The token endpoint (client_credentials), introspection and revocation through Envoy, with
+a real OAuth client library (Authlib) where a client would use one."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from authlib.integrations.httpx_client import OAuth2Client
+
+from services.common.tokens import AccessTokenVerifier, HttpJwksSource, InvalidToken
+from tools.stack import Stack
+
+pytestmark = pytest.mark.e2e
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def make_app(gateway: httpx.Client, platform_headers: dict[str, str], tenant_id: str, **fields: Any) -> tuple[str, str]:
+    key = gateway.post(f"/api/v1/tenants/{tenant_id}/apiKeys", headers=platform_headers,
+                       json={"scopes": ["applications:write", "applications:read"]}).json()["secret"]
+    body = {"display_name": "Service", "client_type": "CLIENT_TYPE_CONFIDENTIAL",
+            "grant_types": ["client_credentials"], "allowed_scopes": ["reports:read", "reports:write"], **fields}
+    created = gateway.post("/api/v1/applications", headers={"Authorization": f"Bearer {key}"}, json=body)
+    assert created.status_code == 200, created.text
+    return created.json()["application"]["client_id"], created.json().get("client_secret", "")
+
+
+@pytest.fixture
+def tenant(new_tenant: Callable[..., dict[str, Any]]) -> str:
+    return str(new_tenant()["tenant_id"])
+
+
+def issuer(stack: Stack, tenant_id: str) -> str:
+    return f"{stack.public_url}/tenant/{tenant_id}"
+
+
+def test_metadata_lists_exactly_what_is_supported(stack: Stack, gateway: httpx.Client, tenant: str) -> None:
+    metadata = gateway.get(f"/tenant/{tenant}/.well-known/oauth-authorization-server",
+                           headers={"Host": "evil.example.com"})
+    assert metadata.status_code == 200
+    doc = metadata.json()
+    assert doc["issuer"] == issuer(stack, tenant)  # from configuration, never the Host header
+    assert doc["token_endpoint"] == f"{issuer(stack, tenant)}/oauth2/token"
+    assert doc["grant_types_supported"] == ["client_credentials"]
+    assert "password" not in doc["grant_types_supported"] and "implicit" not in str(doc)
+
+
+@pytest.mark.parametrize("auth_method", ["client_secret_basic", "client_secret_post"])
+def test_client_credentials_with_a_real_client_library(
+    stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str, auth_method: str
+) -> None:
+    client_id, secret = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method=auth_method)
+    with OAuth2Client(client_id, secret, token_endpoint_auth_method=auth_method, scope="reports:read") as client:
+        token = client.fetch_token(f"{stack.gateway_url}/tenant/{tenant}/oauth2/token",
+                                   grant_type="client_credentials")
+    assert token["token_type"] == "Bearer" and token["scope"] == "reports:read" and token["expires_in"] == 900
+    header = jwt.get_unverified_header(token["access_token"])
+    assert header["typ"] == "at+jwt" and header["alg"] == "ES256"
+    jwks = gateway.get(f"/tenant/{tenant}/.well-known/jwks.json").json()["keys"]
+    assert header["kid"] in {k["kid"] for k in jwks}
+
+
+async def test_tokens_verify_introspect_and_revoke(
+    stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str,
+    new_tenant: Callable[..., dict[str, Any]]
+) -> None:
+    client_id, secret = make_app(gateway, platform_headers, tenant)
+    basic = {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode(), **FORM}
+    issued = gateway.post(f"/tenant/{tenant}/oauth2/token", headers=basic,
+                          content=b"grant_type=client_credentials&resource=https%3A%2F%2Fapi.example.com")
+    assert issued.status_code == 200, issued.text
+    assert issued.headers["cache-control"] == "no-store"
+    access = issued.json()["access_token"]
+    assert issued.json()["scope"] == "reports:read reports:write"
+
+    verifier = AccessTokenVerifier(HttpJwksSource())
+    verified = await verifier.verify(access, issuer=issuer(stack, tenant), audience="https://api.example.com")
+    assert verified.client_id == client_id and verified.subject == client_id
+    other_tenant = new_tenant()["tenant_id"]
+    with pytest.raises(InvalidToken):  # a token of tenant A at tenant B
+        await verifier.verify(access, issuer=issuer(stack, other_tenant), audience="https://api.example.com")
+
+    active = gateway.post(f"/tenant/{tenant}/oauth2/introspect", headers=basic, data={"token": access})
+    assert active.json()["active"] is True and active.json()["client_id"] == client_id
+    assert active.json()["aud"] == "https://api.example.com"
+    # Another client of the tenant learns nothing about this token.
+    other_id, other_secret = make_app(gateway, platform_headers, tenant)
+    other = {"Authorization": "Basic " + base64.b64encode(f"{other_id}:{other_secret}".encode()).decode(), **FORM}
+    assert gateway.post(f"/tenant/{tenant}/oauth2/introspect", headers=other, data={"token": access}).json() == {
+        "active": False}
+    assert gateway.post(f"/tenant/{other_tenant}/oauth2/introspect", headers=basic,
+                        data={"token": access}).status_code == 401  # the client does not exist there
+    assert gateway.post(f"/tenant/{tenant}/oauth2/introspect", headers=basic,
+                        data={"token": "not-a-token"}).json() == {"active": False}
+
+    assert gateway.post(f"/tenant/{tenant}/oauth2/revoke", headers=other, data={"token": access}).status_code == 200
+    assert gateway.post(f"/tenant/{tenant}/oauth2/introspect", headers=basic,
+                        data={"token": access}).json()["active"] is True  # another client cannot revoke it
+    revoked = gateway.post(f"/tenant/{tenant}/oauth2/revoke", headers=basic, data={"token": access})
+    assert revoked.status_code == 200 and revoked.text == "{}"
+    assert gateway.post(f"/tenant/{tenant}/oauth2/introspect", headers=basic, data={"token": access}).json() == {
+        "active": False}
+
+
+def _error(response: httpx.Response, status: int, error: str) -> None:
+    assert response.status_code == status, response.text
+    assert response.json()["error"] == error, response.text
+    assert response.headers["cache-control"] == "no-store"
+    assert not any(h.startswith("grpc-") for h in response.headers)
+
+
+def test_token_endpoint_errors_follow_rfc6749(
+    gateway: httpx.Client, platform_headers: dict[str, str], tenant: str
+) -> None:
+    client_id, secret = make_app(gateway, platform_headers, tenant)
+    url = f"/tenant/{tenant}/oauth2/token"
+    good = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    wrong = base64.b64encode(f"{client_id}:not-the-secret".encode()).decode()
+    response = gateway.post(url, headers={"Authorization": f"Basic {wrong}", **FORM},
+                            content=b"grant_type=client_credentials")
+    _error(response, 401, "invalid_client")
+    assert response.headers["www-authenticate"].startswith("Basic")
+    _error(gateway.post(url, headers=FORM, content=f"grant_type=client_credentials&client_id={client_id}".encode()),
+           401, "invalid_client")
+    basic = {"Authorization": f"Basic {good}", **FORM}
+    _error(gateway.post(url, headers=basic, content=b"grant_type=password&username=a&password=b"),
+           400, "unsupported_grant_type")
+    for scope in (b"openid", b"admin"):  # a user scope, and one the client was not given
+        _error(gateway.post(url, headers=basic, content=b"grant_type=client_credentials&scope=" + scope),
+               400, "invalid_scope")
+    _error(gateway.post(url, headers=basic, content=b""), 400, "invalid_request")
+    _error(gateway.post(url, headers=basic, content=b"grant_type=client_credentials&grant_type=client_credentials"),
+           400, "invalid_request")
+    _error(gateway.post(url, headers={"Authorization": f"Basic {good}", "Content-Type": "application/json"},
+                        content=b'{"grant_type":"client_credentials"}'), 400, "invalid_request")
+    _error(gateway.post(url, headers={"Authorization": f"Basic {good}", **FORM},
+                        content=f"grant_type=client_credentials&client_secret={secret}".encode()),
+           400, "invalid_request")  # two authentication methods at once
+    # A client registered for client_secret_basic may not authenticate in the body.
+    _error(gateway.post(url, headers=FORM, content=f"grant_type=client_credentials&client_id={client_id}"
+                                                   f"&client_secret={secret}".encode()), 401, "invalid_client")
+    auth_code_only, code_secret = make_app(gateway, platform_headers, tenant, grant_types=["authorization_code"],
+                                           redirect_uris=["https://app.example.com/cb"], allowed_scopes=["openid"])
+    other = base64.b64encode(f"{auth_code_only}:{code_secret}".encode()).decode()
+    _error(gateway.post(url, headers={"Authorization": f"Basic {other}", **FORM},
+                        content=b"grant_type=client_credentials"), 400, "unauthorized_client")
