@@ -103,3 +103,7 @@ class CachedCredentialVerifier:
 
     def forget(self, credential_digest: bytes) -> None:
         self._cache.pop(credential_digest, None)
+
+    def clear(self, _key: str = "") -> None:
+        """Drops every cached answer (a credential was revoked or a tenant suspended)."""
+        self._cache.clear()

@@ -18,6 +18,7 @@ from binoauth.tenant.v1 import tenant_pb2
 from services.common.auth import CachedCredentialVerifier, Principal, PrincipalKind, invalid_credential
 from services.common.clients import ServiceChannels, outgoing_metadata
 from services.common.errors import NotFound, Unavailable
+from services.common.invalidation import InvalidationBus
 from services.common.tenancy import TenantSelection
 
 _CALL_TIMEOUT = 5.0
@@ -90,7 +91,20 @@ def grpc_tenant_resolver(channels: ServiceChannels) -> Resolve:
     return resolve
 
 
-def grpc_credential_verifier(channels: ServiceChannels) -> CachedCredentialVerifier:
+TENANT_TOPIC = "tenant"
+CREDENTIALS_TOPIC = "credentials"
+
+
+def tenant_directory(channels: ServiceChannels, ttl_seconds: float,
+                     bus: InvalidationBus | None = None) -> TenantDirectory:
+    """A TenantDirectory over the tenant service that forgets a tenant as soon as it changes."""
+    directory = TenantDirectory(grpc_tenant_resolver(channels), ttl_seconds)
+    if bus is not None:
+        bus.subscribe(TENANT_TOPIC, directory.forget)
+    return directory
+
+
+def grpc_credential_verifier(channels: ServiceChannels, bus: InvalidationBus | None = None) -> CachedCredentialVerifier:
     stub = internal_grpc.TenantInternalServiceStub(channels.channel("tenant"))
     kinds = {internal_pb.PRINCIPAL_KIND_API_KEY: PrincipalKind.API_KEY,
              internal_pb.PRINCIPAL_KIND_ADMIN_USER: PrincipalKind.ADMIN_USER}
@@ -108,7 +122,11 @@ def grpc_credential_verifier(channels: ServiceChannels) -> CachedCredentialVerif
         return (Principal(p.principal_id, kinds[p.kind], p.tenant_id, frozenset(p.scopes)),
                 float(p.cache_ttl_seconds))
 
-    return CachedCredentialVerifier(verify)
+    verifier = CachedCredentialVerifier(verify)
+    if bus is not None:
+        # Revoked keys, disabled administrators and suspended tenants stop working at once.
+        bus.subscribe(CREDENTIALS_TOPIC, verifier.clear)
+    return verifier
 
 
 def _tenant_info(tenant: tenant_pb2.Tenant) -> TenantInfo:

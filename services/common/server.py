@@ -26,6 +26,7 @@ from services.common import db
 from services.common import redis as bredis
 from services.common.clients import ServiceChannels
 from services.common.interceptor import ServerInterceptor
+from services.common.invalidation import InvalidationBus
 from services.common.logging import configure_logging
 from services.common.metrics import RpcMetrics, serve_metrics
 from services.common.migrations import MigrationRunner
@@ -43,6 +44,7 @@ class Runtime:
     redis: aioredis.Redis
     registry: CollectorRegistry
     channels: ServiceChannels
+    invalidation: InvalidationBus
 
 
 @dataclass
@@ -78,7 +80,8 @@ class ServiceServer:
         registry = CollectorRegistry()
         pool = await db.create_pool(s.database_url.reveal(), max_size=s.db_pool_max)
         redis_client = bredis.create_redis(s.redis_url.reveal())
-        self._runtime = Runtime(s, pool, redis_client, registry, ServiceChannels(s.service_addresses))
+        self._runtime = Runtime(s, pool, redis_client, registry, ServiceChannels(s.service_addresses),
+                                InvalidationBus(redis_client))
         self._parts = self._build(self._runtime)
         server = aio.server(
             interceptors=[ServerInterceptor(s.service, RpcMetrics.create(registry))],
@@ -122,6 +125,7 @@ class ServiceServer:
                 _log.warning("not ready yet", error=type(error).__name__, detail=str(error)[:200])
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
+        self._runtime.invalidation.start()
         await self._set_health(health_pb2.HealthCheckResponse.SERVING)
         self._ready.set()
         _log.info("serving")
@@ -145,6 +149,7 @@ class ServiceServer:
         assert self._runtime is not None and self._parts is not None
         for hook in self._parts.on_stop:
             await hook()
+        await self._runtime.invalidation.stop()
         await self._runtime.channels.close()
         await self._runtime.redis.aclose()
         await self._runtime.pool.close()

@@ -11,7 +11,7 @@ from binoauth.identity.v1 import identity_internal_service_pb2_grpc as internal_
 from binoauth.identity.v1 import user_admin_service_pb2_grpc as admin_grpc
 from binoauth.identity.v1 import user_self_service_pb2_grpc as self_grpc
 from services.common.crypto import SecretBox
-from services.common.directory import TenantDirectory, grpc_credential_verifier, grpc_tenant_resolver
+from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.passwords import PasswordHashing
 from services.common.provisioning import ProvisioningHandler
@@ -52,13 +52,14 @@ def build(runtime: Runtime) -> ServiceParts:
     sessions = GrpcSessionGateway(runtime.channels)
     lockout = RedisLockout(AccountLockout(runtime.redis), metrics)
     outbox = BackgroundOutbox(SmtpMailer(MailSettings.from_env(env)), sms_sender_from_env(env))
-    directory = TenantDirectory(grpc_tenant_resolver(runtime.channels), settings.tenant_cache_ttl_seconds)
+    directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
     box = SecretBox(settings.key_encryption_key, "totp") if settings.key_encryption_key else None
     factor = TotpFactor(users, box)
     auth = AuthUseCases(users, sessions, passwords, lockout, outbox, directory, factor, metrics, settings.public_url)
     account = AccountUseCases(users, sessions, passwords, lockout, outbox, factor, metrics)
     admin = UserAdminUseCases(users, sessions, passwords, lockout, outbox, metrics)
     secure = settings.public_url.startswith("https://")
+    credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
 
     async def on_ready() -> None:
         common_passwords()  # load the list now, not during someone's first sign-up
@@ -71,7 +72,7 @@ def build(runtime: Runtime) -> ServiceParts:
 
     auth_servicer = AuthServicer(auth, settings.base_domain, secure)
     self_servicer = UserSelfServicer(auth, account, settings.base_domain, secure)
-    admin_servicer = UserAdminServicer(auth, admin, grpc_credential_verifier(runtime.channels), settings.base_domain)
+    admin_servicer = UserAdminServicer(auth, admin, credentials, settings.base_domain)
     pages_servicer = HostedPagesServicer(auth, account, CsrfTokens(derive_key(settings.key_encryption_key)),
                                          settings.base_domain, secure)
     internal = IdentityInternalServicer(admin, auth, ProvisioningHandler(runner))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from binoauth.session.v1 import session_internal_service_pb2_grpc as internal_grpc
 from binoauth.session.v1 import session_service_pb2_grpc as public_grpc
-from services.common.directory import TenantDirectory, grpc_credential_verifier, grpc_tenant_resolver
+from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler
 from services.common.server import Runtime, ServiceParts
@@ -30,7 +30,7 @@ def build(runtime: Runtime) -> ServiceParts:
     runner = MigrationRunner(runtime.pool, "session", MIGRATIONS)
     metrics = PromSessionMetrics(runtime.registry)
     live = RedisLiveState(runtime.redis)
-    directory = TenantDirectory(grpc_tenant_resolver(runtime.channels), settings.tenant_cache_ttl_seconds)
+    directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
     session_store = PgSessionStore(runtime.pool)
     revocation = Revocation(live, PgRevocationStore(runtime.pool), runner, metrics)
     sessions = Sessions(live, session_store, revocation, directory, metrics)
@@ -55,7 +55,8 @@ def build(runtime: Runtime) -> ServiceParts:
             task.cancel()
 
     internal = SessionInternalServicer(sessions, revocation, ProvisioningHandler(runner))
-    public = SessionServicer(sessions, grpc_credential_verifier(runtime.channels), settings.base_domain)
+    credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
+    public = SessionServicer(sessions, credentials, settings.base_domain)
     _rate_limits, register_rate_limits = build_rate_limiting(
         runtime.redis, directory, runtime.registry, settings.base_domain,
         defaults=scaled_defaults(settings.rate_limit_scale))

@@ -44,10 +44,12 @@ def build(runtime: Runtime, provisioner: Provisioner | None = None) -> ServicePa
     settings = runtime.settings
     tenants_store = PgTenantStore(runtime.pool)
     passwords = PasswordHashing()
-    tenants = TenantUseCases(tenants_store, provisioner or GrpcProvisioner(runtime.channels), settings.base_domain)
+    notify = runtime.invalidation.publish
+    tenants = TenantUseCases(tenants_store, provisioner or GrpcProvisioner(runtime.channels), settings.base_domain,
+                             notify=notify)
     credentials = CredentialUseCases(
         PgApiKeyStore(runtime.pool), PgAdminStore(runtime.pool), tenants_store, passwords,
-        RedisFailureCounter(runtime.redis, "admin-login"),
+        RedisFailureCounter(runtime.redis, "admin-login"), notify=notify,
     )
     runner = MigrationRunner(runtime.pool, "tenant", MIGRATIONS)
 

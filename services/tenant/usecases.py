@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ import structlog
 
 from services.common.auth import ALL_SCOPES, Principal, PrincipalKind, credential_hash, invalid_credential
 from services.common.context import bind
+from services.common.directory import CREDENTIALS_TOPIC, TENANT_TOPIC
 from services.common.errors import (
     AlreadyExists,
     InvalidArgument,
@@ -49,17 +51,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+Notify = Callable[[str, str], Awaitable[None]]
+
+
+async def _no_notify(_topic: str, _key: str) -> None:
+    return None
+
+
 def tenant_not_found(tenant_id: str) -> NotFound:
     return NotFound(f"tenant {tenant_id!r} not found", reason="TENANT_NOT_FOUND", details={"tenant_id": tenant_id})
 
 
 class TenantUseCases:
     def __init__(self, store: TenantStore, provisioner: Provisioner, base_domain: str,
-                 clock: Clock = utcnow) -> None:
+                 clock: Clock = utcnow, notify: Notify = _no_notify) -> None:
         self._store = store
         self._provisioner = provisioner
         self._base_domain = base_domain
         self._clock = clock
+        # Tells other services' caches that a tenant (or every credential) changed.
+        self._notify = notify
 
     async def create(self, principal: Principal, tenant_id: str, display_name: str,
                      settings: dict[str, Any], domains: list[str]) -> Tenant:
@@ -131,7 +142,9 @@ class TenantUseCases:
         if not changes:
             return tenant
         updated, domains_changed = apply_update(tenant, changes, self._base_domain)
-        return await self._store.save(updated, domains_changed, self._clock())
+        saved = await self._store.save(updated, domains_changed, self._clock())
+        await self._notify(TENANT_TOPIC, tenant_id)
+        return saved
 
     async def delete(self, principal: Principal, tenant_id: str) -> None:
         principal.require_scope("tenants:write")
@@ -148,6 +161,8 @@ class TenantUseCases:
             raise Unavailable("the tenant could not be fully deleted; retry the delete",
                               reason="DEPROVISIONING_FAILED") from error
         await self._store.delete(tenant_id)
+        await self._notify(TENANT_TOPIC, tenant_id)
+        await self._notify(CREDENTIALS_TOPIC, "")
         _log.info("tenant deleted")
 
     async def suspend(self, principal: Principal, tenant_id: str) -> Tenant:
@@ -172,6 +187,8 @@ class TenantUseCases:
             except Exception as error:
                 raise Unavailable("the tenant is suspended but its sessions could not be ended yet; retry",
                                   reason="SESSION_REVOCATION_FAILED") from error
+        await self._notify(TENANT_TOPIC, tenant_id)
+        await self._notify(CREDENTIALS_TOPIC, "")
         _log.info("tenant state changed", state=state.value)
         return updated
 
@@ -211,7 +228,8 @@ class CredentialUseCases:
     """API keys, administrators, admin sign-in, and checking any management credential."""
 
     def __init__(self, keys: ApiKeyStore, admins: AdminStore, tenants: TenantStore, passwords: PasswordHashing,
-                 failures: FailureCounter, clock: Clock = utcnow) -> None:
+                 failures: FailureCounter, clock: Clock = utcnow, notify: Notify = _no_notify) -> None:
+        self._notify = notify
         self._keys = keys
         self._admins = admins
         self._tenants = tenants
@@ -270,6 +288,7 @@ class CredentialUseCases:
             return key
         revoked = await self._keys.revoke(key.api_key_id, self._clock())
         assert revoked is not None
+        await self._notify(CREDENTIALS_TOPIC, "")
         _log.info("api key revoked", api_key_id=key.api_key_id)
         return revoked
 
@@ -328,6 +347,7 @@ class CredentialUseCases:
         await self._admins.save(updated)
         if state is AdminState.DISABLED:
             await self._admins.delete_tokens(admin_user_id)
+            await self._notify(CREDENTIALS_TOPIC, "")
         _log.info("admin user state changed", admin_user_id=admin_user_id, state=state.value)
         return updated
 

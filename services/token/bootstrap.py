@@ -9,7 +9,7 @@ from binoauth.token.v1 import signing_key_service_pb2_grpc as keys_grpc
 from binoauth.token.v1 import token_internal_service_pb2 as internal_pb
 from binoauth.token.v1 import token_internal_service_pb2_grpc as internal_grpc
 from services.common.crypto import SecretBox
-from services.common.directory import TenantDirectory, grpc_credential_verifier, grpc_tenant_resolver
+from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler, provisioning_servicer
 from services.common.server import Runtime, ServiceParts
@@ -33,10 +33,10 @@ def build(runtime: Runtime) -> ServiceParts:
     runner = MigrationRunner(runtime.pool, "token", MIGRATIONS)
     # Signing keys are sealed with the key-encryption key: the service does not start without one.
     keys = SigningKeys(PgSigningKeyStore(runtime.pool), SecretBox(settings.key_encryption_key, "signing-keys"))
-    directory = TenantDirectory(grpc_tenant_resolver(runtime.channels), settings.tenant_cache_ttl_seconds)
+    directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
     internal = provisioning_servicer(internal_grpc.TokenInternalServiceServicer,
                                      ProvisioningHandler(runner, on_provisioned=keys.ensure), internal_pb)
-    credentials = grpc_credential_verifier(runtime.channels)
+    credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
     signing = SigningKeyServicer(keys, directory, credentials, settings.base_domain)
     applications = build_applications(runtime, directory, credentials)
     revocation = Revocation(runtime.redis, runtime.channels)

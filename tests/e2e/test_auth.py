@@ -108,3 +108,25 @@ def test_admin_login_failures_look_the_same(gateway: httpx.Client, platform_head
     unknown = gateway.post("/api/v1/admin/login", json={"email": f"nobody-{email}", "password": "not the password"})
     a, b = assert_envelope(wrong, 401, "INVALID_CREDENTIALS"), assert_envelope(unknown, 401, "INVALID_CREDENTIALS")
     assert a["message"] == b["message"] and a["details"] == b["details"]
+
+
+def test_revoking_a_key_takes_effect_at_once_in_every_service(
+    gateway: httpx.Client, platform_headers: dict[str, str], new_tenant: Callable[..., dict[str, Any]]
+) -> None:
+    """Other services cache credential checks; the tenant service tells them when a key is
+    revoked (Redis pub/sub), so nobody waits for the cache to expire."""
+    import time
+
+    tenant_id = new_tenant()["tenant_id"]
+    created = gateway.post(f"/api/v1/tenants/{tenant_id}/apiKeys", headers=platform_headers,
+                           json={"scopes": ["users:read"]}).json()
+    headers = {"Authorization": f"Bearer {created['secret']}"}
+    for _ in range(3):  # warm the identity replicas' caches
+        assert gateway.get("/api/v1/users", headers=headers).status_code == 200
+    gateway.post(f"/api/v1/apiKeys/{created['api_key']['api_key_id']}:revoke", headers=platform_headers, json={})
+    started = time.monotonic()
+    while gateway.get("/api/v1/users", headers=headers).status_code == 200:
+        assert time.monotonic() - started < 1.0, "the revoked key still worked after 1 s (cache TTL is 5 s)"
+        time.sleep(0.05)
+    for _ in range(4):  # both replicas refuse it
+        assert_envelope(gateway.get("/api/v1/users", headers=headers), 401, "CREDENTIAL_INVALID")

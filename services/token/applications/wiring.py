@@ -9,7 +9,7 @@ from grpc import aio
 
 from binoauth.token.v1 import application_service_pb2_grpc as pb_grpc
 from services.common.auth import CachedCredentialVerifier
-from services.common.directory import TenantDirectory, grpc_credential_verifier, grpc_tenant_resolver
+from services.common.directory import TenantDirectory, grpc_credential_verifier, tenant_directory
 from services.common.server import Runtime
 from services.token.applications.servicer import ApplicationServicer
 from services.token.applications.store import PgApplicationStore
@@ -31,9 +31,9 @@ class ApplicationsParts:
 def build_applications(runtime: Runtime, directory: TenantDirectory | None = None,
                        credentials: CachedCredentialVerifier | None = None) -> ApplicationsParts:
     """Pass the service's shared TenantDirectory / credential verifier if it has them."""
-    directory = directory or TenantDirectory(grpc_tenant_resolver(runtime.channels),
-                                             runtime.settings.tenant_cache_ttl_seconds)
-    credentials = credentials or grpc_credential_verifier(runtime.channels)
+    directory = directory or tenant_directory(runtime.channels, runtime.settings.tenant_cache_ttl_seconds,
+                                              runtime.invalidation)
+    credentials = credentials or grpc_credential_verifier(runtime.channels, runtime.invalidation)
     use_cases = ApplicationUseCases(PgApplicationStore(runtime.pool), directory)
     servicer = ApplicationServicer(use_cases, credentials, runtime.settings.base_domain)
     return ApplicationsParts(
