@@ -11,6 +11,7 @@ from binoauth.identity.v1 import identity_internal_service_pb2_grpc as internal_
 from binoauth.identity.v1 import user_admin_service_pb2_grpc as admin_grpc
 from binoauth.identity.v1 import user_self_service_pb2_grpc as self_grpc
 from services.common.crypto import SecretBox
+from services.common.csrf import CsrfTokens, derive_key
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.passwords import PasswordHashing
@@ -24,7 +25,6 @@ from services.identity.messaging.mail import MailSettings, SmtpMailer
 from services.identity.messaging.sms import sms_sender_from_env
 from services.identity.metrics import PromIdentityMetrics
 from services.identity.outbox import BackgroundOutbox
-from services.identity.pages.csrf import CsrfTokens, derive_key
 from services.identity.pages.servicer import HostedPagesServicer
 from services.identity.password_policy import common_passwords
 from services.identity.protection import RedisLockout

@@ -9,6 +9,7 @@ from binoauth.token.v1 import signing_key_service_pb2_grpc as keys_grpc
 from binoauth.token.v1 import token_internal_service_pb2 as internal_pb
 from binoauth.token.v1 import token_internal_service_pb2_grpc as internal_grpc
 from services.common.crypto import SecretBox
+from services.common.csrf import CsrfTokens, derive_key
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler, provisioning_servicer
@@ -20,6 +21,9 @@ from services.token.keys.store import PgSigningKeyStore
 from services.token.keys.usecases import SigningKeys
 from services.token.oauth.access_tokens import AccessTokenIssuer
 from services.token.oauth.endpoints import OAuthEndpoints
+from services.token.oauth.flows import AUTHORIZATION_CODE, REFRESH_TOKEN, AuthorizationFlows
+from services.token.oauth.grants_store import PgGrantStore
+from services.token.oauth.platform import PlatformGateway
 from services.token.oauth.servicer import OAuthServicer
 from services.token.oauth.support import LocalJwks, PromOAuthMetrics, Revocation
 
@@ -44,7 +48,14 @@ def build(runtime: Runtime) -> ServiceParts:
         applications.use_cases, AccessTokenIssuer(keys),
         AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked),
         revocation.revoke, PromOAuthMetrics(runtime.registry), settings.public_url)
-    oauth = OAuthServicer(endpoints, directory, settings.base_domain)
+    flows = AuthorizationFlows(
+        endpoints, applications.use_cases, PgGrantStore(runtime.pool), keys, AccessTokenIssuer(keys),
+        AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked), PlatformGateway(runtime.channels),
+        runtime.redis, revocation.revoke, CsrfTokens(derive_key(settings.key_encryption_key)),
+        settings.public_url.startswith("https://"))
+    endpoints.register_grant(AUTHORIZATION_CODE, flows.token)
+    endpoints.register_grant(REFRESH_TOKEN, flows.token)
+    oauth = OAuthServicer(endpoints, flows, directory, settings.base_domain)
 
     async def on_ready() -> None:
         if settings.migrate_on_start:

@@ -45,7 +45,7 @@ def test_metadata_lists_exactly_what_is_supported(stack: Stack, gateway: httpx.C
     doc = metadata.json()
     assert doc["issuer"] == issuer(stack, tenant)  # from configuration, never the Host header
     assert doc["token_endpoint"] == f"{issuer(stack, tenant)}/oauth2/token"
-    assert doc["grant_types_supported"] == ["client_credentials"]
+    assert sorted(doc["grant_types_supported"]) == ["authorization_code", "client_credentials", "refresh_token"]
     assert "password" not in doc["grant_types_supported"] and "implicit" not in str(doc)
 
 

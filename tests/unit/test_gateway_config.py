@@ -163,7 +163,10 @@ def test_only_get_methods_retry_after_the_request_may_have_arrived(
         for svc in file.service:
             for m in svc.method:
                 rule = m.options.Extensions[annotations_pb2.http]
-                if m.options.HasExtension(annotations_pb2.http) and rule.WhichOneof("pattern") == "get":
+                bindings = [rule, *rule.additional_bindings]
+                # Only methods reachable by GET alone are retried (UserInfo also takes a POST).
+                if m.options.HasExtension(annotations_pb2.http) and all(
+                        b.WhichOneof("pattern") == "get" for b in bindings):
                     gets.add(f"/{file.package}.{svc.name}/{m.name}")
     assert "/binoauth.tenant.v1.TenantService/GetTenant" in gets
     routes = [r for r in _routes(render_config(GatewayValues.local())) if "route" in r]

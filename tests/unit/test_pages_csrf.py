@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.settings import Secret
-from services.identity.pages.csrf import (
+from services.common.csrf import (
     CsrfTokens,
     cookie_from_header,
     csrf_cookie_header,
     derive_key,
     well_formed,
 )
+from services.common.settings import Secret
 
 pytestmark = pytest.mark.unit
 KEY = derive_key(Secret("k" * 40))

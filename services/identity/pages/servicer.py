@@ -18,11 +18,11 @@ from google.api import httpbody_pb2
 from binoauth.identity.v1 import hosted_pages_service_pb2_grpc as pages_grpc
 from services.common.context import RequestMeta, request_meta
 from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value, set_session_cookie
+from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header, csrf_cookie_header
 from services.common.errors import HTTP_STATUS, DomainError, Unauthenticated, dependency_failure
 from services.common.tenancy import select_tenant
 from services.identity.account import AccountUseCases
 from services.identity.auth import AuthUseCases, LoginResult, Tenant
-from services.identity.pages.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header, csrf_cookie_header
 from services.identity.pages.paths import continue_to, page_url, tenant_relative
 from services.identity.pages.views import CONTENT_TYPE, Field, Page, content_security_policy, form, new_nonce
 

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 from html import escape
 
-from services.identity.pages.csrf import CSRF_FIELD
+from services.common.csrf import CSRF_FIELD
 
 CONTENT_TYPE = "text/html; charset=utf-8"
 

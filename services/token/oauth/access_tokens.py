@@ -11,7 +11,7 @@ import jwt
 
 from services.token.keys.usecases import SigningKeys
 
-ACCESS_TOKEN_ALGORITHM = "ES256"  # noqa: S105 - an algorithm name, not a secret
+ACCESS_TOKEN_ALGORITHM = "ES256"
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ class OAuthMetrics(Protocol):
 
 
 RevokeToken = Callable[[str, str, datetime], Awaitable[None]]
+GrantHandler = Callable[[TenantInfo, Application, str, dict[str, str]], Awaitable[dict[str, Any]]]
 
 
 def utcnow() -> datetime:
@@ -57,6 +58,15 @@ class OAuthEndpoints:
         self._metrics = metrics
         self._public_url = public_url.rstrip("/")
         self._clock = clock
+        self._grants: dict[str, GrantHandler] = {}
+
+    def register_grant(self, grant_type: str, handler: GrantHandler) -> None:
+        """Adds a grant type (the authorization code flow registers its two)."""
+        self._grants[grant_type] = handler
+
+    @property
+    def grant_types(self) -> list[str]:
+        return [*self._grants, CLIENT_CREDENTIALS]
 
     def issuer(self, tenant: TenantInfo) -> str:
         # Fixed by configuration, never by the request's Host header.
@@ -70,7 +80,7 @@ class OAuthEndpoints:
             "jwks_uri": f"{issuer}/.well-known/jwks.json",
             "introspection_endpoint": f"{issuer}/oauth2/introspect",
             "revocation_endpoint": f"{issuer}/oauth2/revoke",
-            "grant_types_supported": list(SUPPORTED_GRANTS),
+            "grant_types_supported": self.grant_types,
             "token_endpoint_auth_methods_supported": list(AUTH_METHODS),
             "introspection_endpoint_auth_methods_supported": list(AUTH_METHODS),
             "revocation_endpoint_auth_methods_supported": list(AUTH_METHODS),
@@ -84,12 +94,20 @@ class OAuthEndpoints:
         if not grant:
             raise invalid_request("grant_type is required")
         client = await self._client(tenant, client_credentials(authorization, form))
-        if grant not in SUPPORTED_GRANTS:
+        if grant not in self.grant_types:
             self._metrics.issued(grant[:40], "unsupported")
             raise OAuthError("unsupported_grant_type", "this grant type is not supported")
-        if not client.allows_grant(grant) or not client.confidential:
+        if not client.allows_grant(grant) or (grant == CLIENT_CREDENTIALS and not client.confidential):
             self._metrics.issued(grant, "unauthorized_client")
             raise OAuthError("unauthorized_client", "this client may not use this grant type")
+        if grant in self._grants:
+            try:
+                response = await self._grants[grant](tenant, client, grant, form)
+            except OAuthError as error:
+                self._metrics.issued(grant, error.error)
+                raise
+            self._metrics.issued(grant, "issued")
+            return response
         scopes = self._scopes(client, form.get("scope", ""))
         audience = self._audience(tenant, form.get("resource", ""))
         lifetimes = client.token_lifetimes.effective(tenant.settings.get("tokens"))

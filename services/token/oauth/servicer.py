@@ -15,6 +15,8 @@ from services.common.directory import TenantDirectory, TenantInfo
 from services.common.tenancy import select_tenant
 from services.token.oauth.endpoints import OAuthEndpoints
 from services.token.oauth.errors import OAuthError
+from services.token.oauth.flows import AUTHORIZE_FIELDS, AuthorizationFlows
+from services.token.oauth.pages import HttpAnswer
 
 # grpc ships no type information; the context is a grpc.aio.ServicerContext.
 Context = Any
@@ -22,8 +24,10 @@ NO_STORE = (("cache-control", "no-store"), ("pragma", "no-cache"))
 
 
 class OAuthServicer(oauth_grpc.OAuthServiceServicer):
-    def __init__(self, endpoints: OAuthEndpoints, directory: TenantDirectory, base_domain: str) -> None:
+    def __init__(self, endpoints: OAuthEndpoints, flows: AuthorizationFlows, directory: TenantDirectory,
+                 base_domain: str) -> None:
         self._endpoints = endpoints
+        self._flows = flows
         self._directory = directory
         self._base_domain = base_domain
 
@@ -47,10 +51,36 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         return _json(payload if payload is not None else {})
 
     async def GetAuthorizationServerMetadata(self, request: Any, context: Context) -> Any:
+        return await self._discovery(context)
+
+    async def GetOpenIdConfiguration(self, request: Any, context: Context) -> Any:
+        return await self._discovery(context)
+
+    async def _discovery(self, context: Context) -> Any:
         meta = request_meta(context.invocation_metadata(), context.peer())
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         await context.send_initial_metadata((("cache-control", "public, max-age=300"),))
-        return _json(self._endpoints.metadata(tenant))
+        return _json(self._flows.discovery(tenant))
+
+    async def Authorize(self, request: Any, context: Context) -> Any:
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        params = {f: getattr(request, f) for f in AUTHORIZE_FIELDS if getattr(request, f)}
+        return await _send(context, await self._flows.authorize(tenant, params, meta.cookie, meta.path_tenant))
+
+    async def SubmitConsent(self, request: Any, context: Context) -> Any:
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        answer = await self._flows.consent(tenant, request.body.content_type, request.body.data, meta.cookie,
+                                           meta.path_tenant)
+        return await _send(context, answer)
+
+    async def UserInfo(self, request: Any, context: Context) -> Any:
+        async def run() -> Any:
+            tenant, authorization = await self._tenant(context)
+            return await self._flows.userinfo(tenant, authorization, request.body.content_type, request.body.data)
+
+        return await self._answer(context, run)
 
     async def Token(self, request: Any, context: Context) -> Any:
         async def run() -> Any:
@@ -79,3 +109,8 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
 def _json(payload: dict[str, Any]) -> httpbody_pb2.HttpBody:
     return httpbody_pb2.HttpBody(content_type="application/json",
                                  data=json.dumps(payload, separators=(",", ":")).encode())
+
+
+async def _send(context: Context, answer: HttpAnswer) -> httpbody_pb2.HttpBody:
+    await context.send_initial_metadata((*answer.headers, ("x-http-status", str(answer.status))))
+    return httpbody_pb2.HttpBody(content_type=answer.content_type, data=answer.body)
