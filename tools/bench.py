@@ -24,6 +24,7 @@ from grpc import aio
 
 from binoauth.session.v1 import session_internal_service_pb2 as session_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
+from tools.bench_code_flow import bench_code_flow
 from tools.bench_login import bench_login
 from tools.bench_tokens import bench_tokens
 from tools.devstack import free_port
@@ -155,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 # Further benchmarks register here: each takes (stack, seconds, concurrency) and returns rows.
 EXTRA_BENCHES: list[Callable[[Stack, float, int], list[tuple[str, float, float]]]] = [
     bench_rate_limits, bench_ratelimit_filter_latency, bench_login, bench_tokens,
+    bench_code_flow,
 ]
 
 

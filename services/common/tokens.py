@@ -133,24 +133,36 @@ def tenant_from_issuer(issuer: str) -> str:
 
 class HttpJwksSource:
     """Fetches `<issuer>/.well-known/jwks.json` and caches it for its Cache-Control max-age
-    (at most `max_age`); an unknown kid refreshes at most once per `min_refresh` seconds."""
+    (at most `max_age`). An unknown kid (a key rotated in since the last fetch) refetches, at
+    most once per `min_refresh` seconds per issuer: later callers wait for that fetch instead
+    of failing or fetching again, so a flood of made-up kids costs one request a window."""
 
-    def __init__(self, max_age: float = 300, min_refresh: float = 10, timeout: float = 3,
+    def __init__(self, max_age: float = 300, min_refresh: float = 0.5, timeout: float = 3,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._max_age = max_age
         self._min_refresh = min_refresh
         self._timeout = timeout
         self._clock = clock
         self._cache: dict[str, tuple[float, float, list[dict[str, Any]]]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def keys(self, issuer: str, refresh: bool = False) -> list[dict[str, Any]]:
-        now = self._clock()
+        asked = self._clock()
         cached = self._cache.get(issuer)
-        if cached and ((now < cached[0] and not refresh) or now - cached[1] < self._min_refresh):
+        if cached and asked < cached[0] and not refresh:
             return cached[2]
-        keys, max_age = await asyncio.to_thread(self._fetch, issuer.rstrip("/") + "/.well-known/jwks.json")
-        self._cache[issuer] = (now + min(max_age, self._max_age), now, keys)
-        return keys
+        async with self._locks.setdefault(issuer, asyncio.Lock()):
+            cached = self._cache.get(issuer)
+            if cached and cached[1] >= asked and (refresh or self._clock() < cached[0]):
+                return cached[2]  # fetched by someone else while we waited
+            if cached and refresh:
+                wait = self._min_refresh - (self._clock() - cached[1])
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            now = self._clock()
+            keys, max_age = await asyncio.to_thread(self._fetch, issuer.rstrip("/") + "/.well-known/jwks.json")
+            self._cache[issuer] = (now + min(max_age, self._max_age), now, keys)
+            return keys
 
     def _fetch(self, url: str) -> tuple[list[dict[str, Any]], float]:
         if not url.startswith(("https://", "http://")):

@@ -11,6 +11,7 @@ from binoauth.token.v1 import token_internal_service_pb2_grpc as internal_grpc
 from services.common.crypto import SecretBox
 from services.common.csrf import CsrfTokens, derive_key
 from services.common.directory import grpc_credential_verifier, tenant_directory
+from services.common.failures import RedisFailureCounter
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler, provisioning_servicer
 from services.common.server import Runtime, ServiceParts
@@ -18,11 +19,15 @@ from services.common.tokens import AccessTokenVerifier
 from services.token.applications.wiring import build_applications
 from services.token.keys.servicer import SigningKeyServicer
 from services.token.keys.store import PgSigningKeyStore
-from services.token.keys.usecases import SigningKeys
+from services.token.keys.usecases import KEYS_TOPIC, SigningKeys
 from services.token.oauth.access_tokens import AccessTokenIssuer
+from services.token.oauth.consents import ConsentUseCases
+from services.token.oauth.device import DEVICE_CODE_GRANT, DeviceFlow
+from services.token.oauth.device_store import PgDeviceStore
 from services.token.oauth.endpoints import OAuthEndpoints
 from services.token.oauth.flows import AUTHORIZATION_CODE, REFRESH_TOKEN, AuthorizationFlows
 from services.token.oauth.grants_store import PgGrantStore
+from services.token.oauth.logout import EndSessionFlow
 from services.token.oauth.platform import PlatformGateway
 from services.token.oauth.servicer import OAuthServicer
 from services.token.oauth.support import LocalJwks, PromOAuthMetrics, Revocation
@@ -36,7 +41,9 @@ def build(runtime: Runtime) -> ServiceParts:
     settings = runtime.settings
     runner = MigrationRunner(runtime.pool, "token", MIGRATIONS)
     # Signing keys are sealed with the key-encryption key: the service does not start without one.
-    keys = SigningKeys(PgSigningKeyStore(runtime.pool), SecretBox(settings.key_encryption_key, "signing-keys"))
+    keys = SigningKeys(PgSigningKeyStore(runtime.pool), SecretBox(settings.key_encryption_key, "signing-keys"),
+                       notify=runtime.invalidation.publish)
+    runtime.invalidation.subscribe(KEYS_TOPIC, keys.forget)
     directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
     internal = provisioning_servicer(internal_grpc.TokenInternalServiceServicer,
                                      ProvisioningHandler(runner, on_provisioned=keys.ensure), internal_pb)
@@ -55,7 +62,16 @@ def build(runtime: Runtime) -> ServiceParts:
         settings.public_url.startswith("https://"))
     endpoints.register_grant(AUTHORIZATION_CODE, flows.token)
     endpoints.register_grant(REFRESH_TOKEN, flows.token)
-    oauth = OAuthServicer(endpoints, flows, directory, settings.base_domain)
+    platform = PlatformGateway(runtime.channels)
+    logout = EndSessionFlow(endpoints, applications.use_cases, keys, platform, settings.public_url.startswith("https://"))
+    consents = ConsentUseCases(PgGrantStore(runtime.pool), applications.use_cases, platform)
+    device = DeviceFlow(
+        endpoints, applications.use_cases, PgDeviceStore(runtime.pool), flows._issue,
+        PlatformGateway(runtime.channels), RedisFailureCounter(runtime.redis, "device-code"),
+        CsrfTokens(derive_key(settings.key_encryption_key)), settings.public_url.startswith("https://"))
+    endpoints.register_grant(DEVICE_CODE_GRANT, device.token)
+    oauth = OAuthServicer(endpoints, flows, directory, settings.base_domain, logout=logout, consents=consents,
+                          device=device)
 
     async def on_ready() -> None:
         if settings.migrate_on_start:

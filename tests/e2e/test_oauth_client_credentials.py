@@ -45,7 +45,9 @@ def test_metadata_lists_exactly_what_is_supported(stack: Stack, gateway: httpx.C
     doc = metadata.json()
     assert doc["issuer"] == issuer(stack, tenant)  # from configuration, never the Host header
     assert doc["token_endpoint"] == f"{issuer(stack, tenant)}/oauth2/token"
-    assert sorted(doc["grant_types_supported"]) == ["authorization_code", "client_credentials", "refresh_token"]
+    assert sorted(doc["grant_types_supported"]) == ["authorization_code", "client_credentials", "refresh_token",
+                                                    "urn:ietf:params:oauth:grant-type:device_code"]
+    assert doc["device_authorization_endpoint"] == f"{issuer(stack, tenant)}/oauth2/device_authorization"
     assert "password" not in doc["grant_types_supported"] and "implicit" not in str(doc)
 
 

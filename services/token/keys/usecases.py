@@ -6,7 +6,7 @@ would re-parse it (tens of ms for RSA)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ _log = structlog.get_logger("signing-keys")
 # How long a replica serves its cached key list before reading it again: a rotation made on
 # another replica is published everywhere within this time.
 KEY_LIST_TTL_SECONDS = 30.0
+KEYS_TOPIC = "signing-keys"
 
 
 def utcnow() -> datetime:
@@ -40,7 +41,11 @@ def utcnow() -> datetime:
 
 class SigningKeys:
     def __init__(self, store: PgSigningKeyStore, box: SecretBox, clock: Callable[[], datetime] = utcnow,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 notify: Callable[[str, str], Awaitable[None]] | None = None) -> None:
+        # Tells the other replicas to drop their cached key list when keys rotate, so that every
+        # replica's JWKS lists a new key from the moment it signs.
+        self._notify = notify
         self._store = store
         self._box = box
         self._clock = clock
@@ -62,6 +67,8 @@ class SigningKeys:
         for name in algorithms:
             await self._add(tenant_id, name, retire_others=True)
         self._lists.pop(tenant_id, None)
+        if self._notify is not None:
+            await self._notify(KEYS_TOPIC, tenant_id)
         _log.info("signing keys rotated", tenant_id=tenant_id, algorithms=",".join(algorithms))
         return await self.keys(tenant_id, fresh=True)
 
@@ -73,6 +80,9 @@ class SigningKeys:
         sealed = self._box.seal(private_pem(key), f"{tenant_id}:{record.kid}")
         if await self._store.add_active(tenant_id, record, sealed, retire_others, now, now + RETENTION):
             self._private[(tenant_id, record.kid)] = key
+
+    def forget(self, tenant_id: str) -> None:
+        self._lists.pop(tenant_id, None)
 
     async def keys(self, tenant_id: str, fresh: bool = False) -> list[SigningKey]:
         """Every key still published (active, or retired with tokens possibly outstanding)."""

@@ -21,7 +21,7 @@ from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header, csr
 from services.common.directory import TenantInfo
 from services.common.revocation import read_revocation
 from services.common.tokens import AccessTokenVerifier, InvalidToken
-from services.token.applications.model import Application
+from services.token.applications.model import DEVICE_CODE, Application
 from services.token.applications.redirects import redirect_uri_matches
 from services.token.keys.usecases import SigningKeys
 from services.token.oauth.access_tokens import AccessTokenIssuer
@@ -100,7 +100,10 @@ class AuthorizationFlows:
             "userinfo_endpoint": f"{issuer}/oauth2/userinfo",
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
-            "grant_types_supported": [AUTHORIZATION_CODE, REFRESH_TOKEN, "client_credentials"],
+            "grant_types_supported": [g for g in (AUTHORIZATION_CODE, REFRESH_TOKEN, "client_credentials", DEVICE_CODE)
+                                      if g in self._endpoints.grant_types],
+            **({"device_authorization_endpoint": f"{issuer}/oauth2/device_authorization"}
+               if DEVICE_CODE in self._endpoints.grant_types else {}),
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": [ID_TOKEN_ALGORITHM],
             "scopes_supported": ["openid", "profile", "email", "phone", "offline_access"],
@@ -228,7 +231,7 @@ class AuthorizationFlows:
         fields = {k: v for k, v in params.items() if k in AUTHORIZE_FIELDS and v}
         return consent_page(tenant.display_name or tenant.tenant_id, client.display_name, request.scopes,
                             f"{self._prefix(path_tenant)}/oauth2/authorize/consent", fields, CSRF_FIELD,
-                            self._csrf.token_for(tenant.tenant_id, cookie), set_cookie)
+                            self._csrf.token_for(tenant.tenant_id, cookie), set_cookie, request.redirect_uri)
 
     async def consent(self, tenant: TenantInfo, content_type: str, body: bytes, cookie_header: str,
                       path_tenant: str) -> HttpAnswer:

@@ -132,3 +132,22 @@ class PgGrantStore:
                 "ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = "
                 "(SELECT array_agg(DISTINCT s) FROM unnest(consents.scopes || EXCLUDED.scopes) s), update_time = $4",
                 user_id, client_id, scopes, now)
+
+    async def consents_of(self, tenant_id: str, user_id: str) -> list[tuple[str, list[str]]]:
+        """(client_id, scopes) of every consent the user remembered, oldest client first."""
+        async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
+            rows = await conn.fetch("SELECT client_id, scopes FROM consents WHERE user_id = $1 ORDER BY client_id",
+                                    user_id)
+        return [(row["client_id"], sorted(row["scopes"])) for row in rows]
+
+    async def forget_consent(self, tenant_id: str, user_id: str, client_id: str, now: datetime) -> bool:
+        """Drops the consent and revokes the user's refresh-token families of that client (one
+        transaction). True when there was a consent."""
+        async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
+            deleted = await conn.fetchval(
+                "DELETE FROM consents WHERE user_id = $1 AND client_id = $2 RETURNING client_id", user_id, client_id)
+            await conn.execute(
+                "UPDATE refresh_tokens SET revoke_time = coalesce(revoke_time, $3) WHERE family_id IN "
+                "(SELECT family_id FROM refresh_tokens WHERE user_id = $1 AND client_id = $2)",
+                user_id, client_id, now)
+        return deleted is not None

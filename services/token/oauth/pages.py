@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import secrets
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -16,24 +17,36 @@ class HttpAnswer:
     headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
-def page_headers(nonce: str) -> tuple[tuple[str, str], ...]:
+def page_headers(nonce: str, form_target: str = "") -> tuple[tuple[str, str], ...]:
+    # Browsers apply form-action to the redirects after a submission too: the consent form's
+    # answer goes on to the client's (registered) redirect URI, so its origin is allowed.
     return (
-        ("content-security-policy", f"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; "
+        ("content-security-policy", f"default-src 'none'; style-src 'nonce-{nonce}'; "
+                                    f"form-action 'self'{_source(form_target)}; "
                                     "frame-ancestors 'none'; base-uri 'none'"),
         ("x-frame-options", "DENY"), ("referrer-policy", "no-referrer"), ("cache-control", "no-store"),
         ("x-content-type-options", "nosniff"),
     )
 
 
+def _source(uri: str) -> str:
+    parts = urlsplit(uri)
+    source = f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:" if parts.scheme else ""
+    if not source or any(c in source for c in " ;,'\"\r\n"):
+        return ""
+    return " " + source
+
+
 _STYLE = ("body{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
           "button{margin-right:.5rem;padding:.5rem 1rem}")
 
 
-def _page(title: str, body: str, status: int, extra: tuple[tuple[str, str], ...] = ()) -> HttpAnswer:
+def _page(title: str, body: str, status: int, extra: tuple[tuple[str, str], ...] = (),
+          form_target: str = "") -> HttpAnswer:
     nonce = secrets.token_urlsafe(16)
     document = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
                 f"<style nonce=\"{nonce}\">{_STYLE}</style></head><body>{body}</body></html>")
-    return HttpAnswer(status, document.encode(), headers=(*page_headers(nonce), *extra))
+    return HttpAnswer(status, document.encode(), headers=(*page_headers(nonce, form_target), *extra))
 
 
 def error_page(tenant_name: str, message: str, status: int = 400) -> HttpAnswer:
@@ -42,7 +55,7 @@ def error_page(tenant_name: str, message: str, status: int = 400) -> HttpAnswer:
 
 
 def consent_page(tenant_name: str, client_name: str, scopes: list[str], action: str, fields: dict[str, str],
-                 csrf_field: str, csrf_token: str, csrf_cookie: str = "") -> HttpAnswer:
+                 csrf_field: str, csrf_token: str, csrf_cookie: str = "", redirect_uri: str = "") -> HttpAnswer:
     hidden = "".join(f"<input type=\"hidden\" name=\"{html.escape(k)}\" value=\"{html.escape(v)}\">"
                      for k, v in fields.items())
     items = "".join(f"<li>{html.escape(s)}</li>" for s in scopes)
@@ -52,7 +65,7 @@ def consent_page(tenant_name: str, client_name: str, scopes: list[str], action: 
             "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>"
             "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>")
     extra = (("set-cookie", csrf_cookie),) if csrf_cookie else ()
-    return _page("Allow access?", body, 200, extra)
+    return _page("Allow access?", body, 200, extra, redirect_uri)
 
 
 def redirect(location: str, status: int = 302) -> HttpAnswer:

@@ -46,6 +46,13 @@ class PlatformGateway:
         s = reply.session
         return SignedIn(s.session_id, s.user_id, s.auth_time.ToDatetime(tzinfo=UTC), tuple(s.amr))
 
+    async def end_session(self, tenant_id: str, session_id: str) -> bool:
+        """Ends one session (idempotent). False when it was not live any more."""
+        reply = await self._sessions.RevokeSession(
+            session_pb.RevokeSessionRequest(tenant_id=tenant_id, session_id=session_id), timeout=_TIMEOUT,
+            metadata=outgoing_metadata())
+        return bool(reply.revoked)
+
     async def claims(self, tenant_id: str, user_id: str) -> dict[str, Any] | None:
         """The user's OpenID Connect claims, or None if the user is gone or disabled."""
         try:

@@ -9,14 +9,18 @@ from typing import Any
 
 from google.api import httpbody_pb2
 
+from binoauth.token.v1 import oauth_service_pb2 as oauth_pb
 from binoauth.token.v1 import oauth_service_pb2_grpc as oauth_grpc
 from services.common.context import request_meta
 from services.common.directory import TenantDirectory, TenantInfo
 from services.common.tenancy import select_tenant
+from services.token.oauth.consents import ConsentUseCases
+from services.token.oauth.device import DeviceFlow, unavailable
 from services.token.oauth.endpoints import OAuthEndpoints
 from services.token.oauth.errors import OAuthError
 from services.token.oauth.flows import AUTHORIZE_FIELDS, AuthorizationFlows
-from services.token.oauth.pages import HttpAnswer
+from services.token.oauth.logout import EndSessionFlow, LogoutRequest
+from services.token.oauth.pages import HttpAnswer, error_page
 
 # grpc ships no type information; the context is a grpc.aio.ServicerContext.
 Context = Any
@@ -25,8 +29,12 @@ NO_STORE = (("cache-control", "no-store"), ("pragma", "no-cache"))
 
 class OAuthServicer(oauth_grpc.OAuthServiceServicer):
     def __init__(self, endpoints: OAuthEndpoints, flows: AuthorizationFlows, directory: TenantDirectory,
-                 base_domain: str) -> None:
+                 base_domain: str, logout: EndSessionFlow | None = None,
+                 consents: ConsentUseCases | None = None, device: DeviceFlow | None = None) -> None:
         self._endpoints = endpoints
+        self._device = device
+        self._logout = logout
+        self._consents = consents
         self._flows = flows
         self._directory = directory
         self._base_domain = base_domain
@@ -82,6 +90,32 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
 
         return await self._answer(context, run)
 
+    async def DeviceAuthorization(self, request: Any, context: Context) -> Any:
+        async def run() -> Any:
+            tenant, authorization = await self._tenant(context)
+            if self._device is None:
+                raise unavailable()
+            return await self._device.authorize(tenant, request.body.content_type, request.body.data,
+                                                authorization)
+
+        return await self._answer(context, run)
+
+    async def GetDevicePage(self, request: Any, context: Context) -> Any:
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        if self._device is None:
+            return await _send(context, error_page(tenant.display_name or tenant.tenant_id, "not available", 503))
+        return await _send(context, await self._device.page(tenant, request.user_code, meta.cookie,
+                                                            meta.path_tenant))
+
+    async def SubmitDevicePage(self, request: Any, context: Context) -> Any:
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        if self._device is None:
+            return await _send(context, error_page(tenant.display_name or tenant.tenant_id, "not available", 503))
+        return await _send(context, await self._device.submit(
+            tenant, request.body.content_type, request.body.data, meta.cookie, meta.path_tenant, meta.ip_address))
+
     async def Token(self, request: Any, context: Context) -> Any:
         async def run() -> Any:
             tenant, authorization = await self._tenant(context)
@@ -104,6 +138,29 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
             return {}
 
         return await self._answer(context, run)
+
+    async def EndSession(self, request: Any, context: Context) -> Any:
+        assert self._logout is not None
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        logout = LogoutRequest(request.id_token_hint, request.post_logout_redirect_uri, request.state,
+                               request.client_id)
+        return await _send(context, await self._logout.end_session(tenant, logout, meta.cookie, meta.path_tenant))
+
+    async def ListMyConsents(self, request: Any, context: Context) -> Any:
+        assert self._consents is not None
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        consents = await self._consents.list(tenant.tenant_id, meta.cookie)
+        return oauth_pb.ListMyConsentsResponse(consents=[
+            oauth_pb.Consent(client_id=c.client_id, client_name=c.client_name, scopes=c.scopes) for c in consents])
+
+    async def RevokeMyConsent(self, request: Any, context: Context) -> Any:
+        assert self._consents is not None
+        meta = request_meta(context.invocation_metadata(), context.peer())
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        await self._consents.revoke(tenant.tenant_id, meta.cookie, request.client_id)
+        return oauth_pb.RevokeMyConsentResponse()
 
 
 def _json(payload: dict[str, Any]) -> httpbody_pb2.HttpBody:

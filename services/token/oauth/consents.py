@@ -1,0 +1,57 @@
+"""The signed-in user's remembered consents: list them, withdraw one (the client asks again
+next time and the user's refresh tokens of that client end)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+
+from services.common.cookies import session_cookie_value
+from services.common.errors import InvalidArgument, NotFound, Unauthenticated
+from services.token.oauth.endpoints import Applications
+from services.token.oauth.grants_store import PgGrantStore
+from services.token.oauth.platform import PlatformGateway
+
+_log = structlog.get_logger("oauth.consents")
+MAX_CLIENT_ID = 128
+
+
+@dataclass(frozen=True)
+class RememberedConsent:
+    client_id: str
+    client_name: str
+    scopes: list[str]
+
+
+class ConsentUseCases:
+    def __init__(self, grants: PgGrantStore, applications: Applications, platform: PlatformGateway,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._grants = grants
+        self._applications = applications
+        self._platform = platform
+        self._clock = clock
+
+    async def _user(self, tenant_id: str, cookie_header: str) -> str:
+        signed_in = await self._platform.session(tenant_id, session_cookie_value(cookie_header))
+        if signed_in is None:
+            raise Unauthenticated("sign in first", reason="SESSION_REQUIRED")
+        return signed_in.user_id
+
+    async def list(self, tenant_id: str, cookie_header: str) -> list[RememberedConsent]:
+        user_id = await self._user(tenant_id, cookie_header)
+        out = []
+        for client_id, scopes in await self._grants.consents_of(tenant_id, user_id):
+            client = await self._applications.find(tenant_id, client_id)
+            out.append(RememberedConsent(client_id, client.display_name if client else "", scopes))
+        return out
+
+    async def revoke(self, tenant_id: str, cookie_header: str, client_id: str) -> None:
+        user_id = await self._user(tenant_id, cookie_header)
+        if not client_id or len(client_id) > MAX_CLIENT_ID:
+            raise InvalidArgument("client_id is required", reason="INVALID_CLIENT_ID", details={"field": "client_id"})
+        if not await self._grants.forget_consent(tenant_id, user_id, client_id, self._clock()):
+            raise NotFound("no consent for this client", reason="CONSENT_NOT_FOUND")
+        _log.info("consent withdrawn", tenant_id=tenant_id, client_id=client_id)

@@ -1,0 +1,133 @@
+"""RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): ends the user's session and
+sends the browser back to a post-logout redirect URI the client registered, or shows a
+"signed out" page.
+
+- `id_token_hint` must be an ID token this tenant's issuer signed (RS256, a key of the
+  tenant's own set); an expired one is fine (logout usually comes after expiry). It names
+  the client and the user.
+- `post_logout_redirect_uri` is honoured only when it exactly matches one the client
+  registered and the client is known from a valid hint or from `client_id` (agreeing with
+  the hint when both are sent). A hint that does not verify means no redirect at all.
+- The session of the cookie ends unless the hint names another user."""
+
+from __future__ import annotations
+
+import html
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import jwt
+import structlog
+
+from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value
+from services.common.directory import TenantInfo
+from services.token.keys.usecases import SigningKeys
+from services.token.oauth.endpoints import Applications, OAuthEndpoints
+from services.token.oauth.pages import HttpAnswer, page_headers, redirect
+from services.token.oauth.platform import PlatformGateway
+
+_log = structlog.get_logger("oauth.logout")
+ID_TOKEN_ALGORITHM = "RS256"
+MAX_HINT_LENGTH = 8192
+_STYLE = "body{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
+
+
+@dataclass(frozen=True)
+class LogoutRequest:
+    id_token_hint: str = ""
+    post_logout_redirect_uri: str = ""
+    state: str = ""
+    client_id: str = ""
+
+
+@dataclass(frozen=True)
+class Hint:
+    user_id: str
+    client_ids: tuple[str, ...]
+
+
+class EndSessionFlow:
+    def __init__(self, endpoints: OAuthEndpoints, applications: Applications, keys: SigningKeys,
+                 platform: PlatformGateway, secure_cookies: bool) -> None:
+        self._endpoints = endpoints
+        self._applications = applications
+        self._keys = keys
+        self._platform = platform
+        self._secure = secure_cookies
+
+    async def end_session(self, tenant: TenantInfo, request: LogoutRequest, cookie_header: str,
+                          path_tenant: str) -> HttpAnswer:
+        hint = await self.verify_hint(tenant, request.id_token_hint) if request.id_token_hint else None
+        target = await self._target(tenant, request, hint)
+        signed_in = await self._platform.session(tenant.tenant_id, session_cookie_value(cookie_header))
+        if signed_in is not None:
+            if hint is None or hint.user_id == signed_in.user_id:
+                await self._platform.end_session(tenant.tenant_id, signed_in.session_id)
+                _log.info("session ended by RP-initiated logout", tenant_id=tenant.tenant_id)
+            else:
+                _log.info("logout hint names another user; session kept", tenant_id=tenant.tenant_id)
+        clear = ("set-cookie", clear_session_cookie(self._secure, cookie_path(path_tenant)))
+        if target is not None:
+            query = {"state": request.state} if request.state else {}
+            location = target + (("&" if urlsplit(target).query else "?") + urlencode(query) if query else "")
+            answer = redirect(location)
+            return HttpAnswer(answer.status, answer.body, answer.content_type, (*answer.headers, clear))
+        return signed_out_page(tenant.display_name or tenant.tenant_id, clear)
+
+    async def _target(self, tenant: TenantInfo, request: LogoutRequest, hint: Hint | None) -> str | None:
+        uri = request.post_logout_redirect_uri
+        if not uri or (request.id_token_hint and hint is None):
+            return None  # nothing asked, or a hint that does not verify: never redirect
+        if hint is not None:
+            if request.client_id and request.client_id not in hint.client_ids:
+                return None
+            client_id = request.client_id or (hint.client_ids[0] if len(hint.client_ids) == 1 else "")
+        else:
+            client_id = request.client_id
+        if not client_id:
+            return None
+        client = await self._applications.find(tenant.tenant_id, client_id)
+        if client is None or uri not in client.post_logout_redirect_uris:
+            return None
+        return uri
+
+    async def verify_hint(self, tenant: TenantInfo, token: str) -> Hint | None:
+        """The hint's user and audience, if this tenant's issuer signed it as an ID token."""
+        if len(token) > MAX_HINT_LENGTH:
+            return None
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            return None
+        kid = header.get("kid")
+        if header.get("alg") != ID_TOKEN_ALGORITHM or not isinstance(kid, str) or not kid:
+            return None
+        if str(header.get("typ", "JWT")).lower() in ("at+jwt", "application/at+jwt"):
+            return None  # an access token is not an ID token
+        jwk = next((k.public_jwk for k in await self._keys.keys(tenant.tenant_id)
+                    if k.kid == kid and k.algorithm == ID_TOKEN_ALGORITHM), None)
+        if jwk is None:
+            return None
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, jwt.PyJWK(jwk, algorithm=ID_TOKEN_ALGORITHM).key, algorithms=[ID_TOKEN_ALGORITHM],
+                issuer=self._endpoints.issuer(tenant),
+                options={"verify_exp": False, "verify_aud": False, "require": ["iss", "sub", "aud", "iat"]})
+        except jwt.PyJWTError:
+            return None
+        audience = claims["aud"]
+        client_ids = (audience,) if isinstance(audience, str) else tuple(str(a) for a in audience)
+        if not claims.get("sub") or not client_ids:
+            return None
+        return Hint(str(claims["sub"]), client_ids)
+
+
+def signed_out_page(tenant_name: str, *extra: tuple[str, str]) -> HttpAnswer:
+    nonce = secrets.token_urlsafe(16)
+    name = html.escape(tenant_name)
+    document = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signed out</title>"
+                f"<style nonce=\"{nonce}\">{_STYLE}</style></head><body><h1>{name}</h1>"
+                "<p>You are signed out.</p></body></html>")
+    return HttpAnswer(200, document.encode(), headers=(*page_headers(nonce), *extra))
