@@ -48,19 +48,21 @@ def build(runtime: Runtime) -> ServiceParts:
     internal = provisioning_servicer(internal_grpc.TokenInternalServiceServicer,
                                      ProvisioningHandler(runner, on_provisioned=keys.ensure), internal_pb)
     credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
-    signing = SigningKeyServicer(keys, directory, credentials, settings.base_domain)
+    metrics = PromOAuthMetrics(runtime.registry)
+    signing = SigningKeyServicer(keys, directory, credentials, settings.base_domain, on_rotated=metrics.key_rotated)
     applications = build_applications(runtime, directory, credentials)
     revocation = Revocation(runtime.redis, runtime.channels)
     endpoints = OAuthEndpoints(
         applications.use_cases, AccessTokenIssuer(keys),
         AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked),
-        revocation.revoke, PromOAuthMetrics(runtime.registry), settings.public_url)
+        revocation.revoke, metrics, settings.public_url)
     flows = AuthorizationFlows(
         endpoints, applications.use_cases, PgGrantStore(runtime.pool), keys, AccessTokenIssuer(keys),
         AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked), PlatformGateway(runtime.channels),
         runtime.redis, revocation.revoke, CsrfTokens(derive_key(settings.key_encryption_key)),
-        settings.public_url.startswith("https://"))
+        settings.public_url.startswith("https://"), count=metrics.authorization)
     endpoints.register_grant(AUTHORIZATION_CODE, flows.token)
+    endpoints.register_refresh_revoker(flows.revoke_refresh)
     endpoints.register_grant(REFRESH_TOKEN, flows.token)
     platform = PlatformGateway(runtime.channels)
     logout = EndSessionFlow(endpoints, applications.use_cases, keys, platform, settings.public_url.startswith("https://"))

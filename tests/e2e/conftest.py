@@ -17,7 +17,7 @@ from tools.stack import Stack, StackConfig
 @pytest.fixture(scope="session")
 def stack(server_dir: Callable[[str], Path]) -> Iterator[Stack]:
     config = StackConfig(
-        data_dir=server_dir("stack"), free_ports=True, durable=False, drain_seconds=1.0,
+        data_dir=server_dir("stack"), free_ports=True, durable=False, drain_seconds=3.0,
         bootstrap_api_key="bino_test_" + secrets.token_urlsafe(32),
         # Every test client shares 127.0.0.1: raise the platform defaults (tenant overrides
         # still apply); tests/e2e/test_rate_limits.py runs its own stack with the real ones.

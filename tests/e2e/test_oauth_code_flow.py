@@ -234,3 +234,54 @@ def test_public_clients_must_use_pkce(
         "grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK, "client_id": client_id,
         "code_verifier": verifier}, timeout=30)
     assert token.status_code == 200, token.text and "id_token" in token.json()
+
+
+def _code(stack: Stack, browser: Browser, tenant: str, client_id: str, verifier: str) -> str:
+    response = browser.http.get(f"/tenant/{tenant}/oauth2/authorize", params={
+        "response_type": "code", "client_id": client_id, "redirect_uri": CALLBACK, "scope": "openid offline_access",
+        "code_challenge": create_s256_code_challenge(verifier), "code_challenge_method": "S256"})
+    assert response.status_code == 302, response.text
+    return parse_qs(urlsplit(response.headers["location"]).query)["code"][0]
+
+
+def test_concurrent_redemptions_of_one_code_exactly_one_wins(
+    stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str
+) -> None:
+    import concurrent.futures
+
+    email, client_id, secret = setup_world(stack, gateway, platform_headers, tenant, first_party=True)
+    browser = Browser(stack, tenant)
+    browser.sign_in(email)
+    verifier = secrets.token_urlsafe(48)
+    code = _code(stack, browser, tenant, client_id, verifier)
+
+    def redeem(_: int) -> int:
+        return httpx.post(f"{stack.public_url}/tenant/{tenant}/oauth2/token", auth=(client_id, secret), data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK, "code_verifier": verifier},
+            timeout=30).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(redeem, range(8)))
+    assert statuses == [200] + [400] * 7
+
+
+def test_revoking_a_refresh_token_ends_its_family(
+    stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str
+) -> None:
+    email, client_id, secret = setup_world(stack, gateway, platform_headers, tenant, first_party=True)
+    browser = Browser(stack, tenant)
+    browser.sign_in(email)
+    verifier = secrets.token_urlsafe(48)
+    code = _code(stack, browser, tenant, client_id, verifier)
+    issuer_url = f"{stack.public_url}/tenant/{tenant}"
+    first = httpx.post(f"{issuer_url}/oauth2/token", auth=(client_id, secret), data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK, "code_verifier": verifier},
+        timeout=30).json()
+    rotated = httpx.post(f"{issuer_url}/oauth2/token", auth=(client_id, secret), data={
+        "grant_type": "refresh_token", "refresh_token": first["refresh_token"]}, timeout=30).json()
+    revoked = httpx.post(f"{issuer_url}/oauth2/revoke", auth=(client_id, secret),
+                         data={"token": first["refresh_token"], "token_type_hint": "refresh_token"}, timeout=30)
+    assert revoked.status_code == 200
+    again = httpx.post(f"{issuer_url}/oauth2/token", auth=(client_id, secret), data={
+        "grant_type": "refresh_token", "refresh_token": rotated["refresh_token"]}, timeout=30)
+    assert again.json()["error"] == "invalid_grant"  # the whole family ended

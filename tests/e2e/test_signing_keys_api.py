@@ -60,3 +60,19 @@ async def test_the_verifier_helper_fetches_and_caches_a_tenants_jwks(
     assert await source.keys(issuer) is keys  # cached (Cache-Control max-age)
     now[0] += 301
     assert await source.keys(issuer) is not keys  # expired: fetched again
+
+
+def test_token_service_metrics_count_rotations_and_authorizations(
+    stack: Any, gateway: httpx.Client, platform_headers: dict[str, str], new_tenant: Callable[..., dict[str, Any]]
+) -> None:
+    tenant_id = new_tenant()["tenant_id"]
+    key = gateway.post(f"/api/v1/tenants/{tenant_id}/apiKeys", headers=platform_headers,
+                       json={"scopes": ["tenants:read", "signing_keys:write"]}).json()["secret"]
+    gateway.post("/api/v1/signingKeys:rotate", headers={"Authorization": f"Bearer {key}"}, json={})
+    gateway.get(f"/tenant/{tenant_id}/oauth2/authorize", params={"client_id": "app_" + "0" * 24})
+    text = "".join(httpx.get(f"http://127.0.0.1:{r.metrics_port}/metrics", timeout=5).text
+                   for r in stack.replicas["token"])
+    rotations = sum(float(line.split()[-1]) for line in text.splitlines()
+                    if line.startswith("binoauth_signing_key_rotations_total"))
+    assert rotations >= 1
+    assert 'binoauth_authorization_requests_total{result="error_page"}' in text

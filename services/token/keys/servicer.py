@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,7 +45,8 @@ def key_to_proto(key: SigningKey) -> key_pb.SigningKey:
 
 class SigningKeyServicer(service_grpc.SigningKeyServiceServicer):
     def __init__(self, keys: SigningKeys, directory: TenantDirectory, credentials: CachedCredentialVerifier,
-                 base_domain: str) -> None:
+                 base_domain: str, on_rotated: Callable[[], None] = lambda: None) -> None:
+        self._on_rotated = on_rotated
         self._keys = keys
         self._directory = directory
         self._credentials = credentials
@@ -78,4 +80,5 @@ class SigningKeyServicer(service_grpc.SigningKeyServiceServicer):
     async def RotateSigningKeys(self, request: service_pb.RotateSigningKeysRequest, context: Context) -> Any:
         tenant_id = await self._admin_tenant(context, "signing_keys:write")
         keys = await self._keys.rotate(tenant_id, request.algorithm)
+        self._on_rotated()
         return service_pb.RotateSigningKeysResponse(signing_keys=[key_to_proto(k) for k in keys])

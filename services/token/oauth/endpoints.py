@@ -40,6 +40,7 @@ class OAuthMetrics(Protocol):
 
 
 RevokeToken = Callable[[str, str, datetime], Awaitable[None]]
+RefreshRevoker = Callable[[TenantInfo, Application, str], Awaitable[bool]]
 GrantHandler = Callable[[TenantInfo, Application, str, dict[str, str]], Awaitable[dict[str, Any]]]
 
 
@@ -59,6 +60,11 @@ class OAuthEndpoints:
         self._public_url = public_url.rstrip("/")
         self._clock = clock
         self._grants: dict[str, GrantHandler] = {}
+        self._refresh_revoker: RefreshRevoker | None = None
+
+    def register_refresh_revoker(self, revoker: RefreshRevoker) -> None:
+        """How the revocation endpoint ends a refresh token's family (the code flow owns them)."""
+        self._refresh_revoker = revoker
 
     def register_grant(self, grant_type: str, handler: GrantHandler) -> None:
         """Adds a grant type (the authorization code flow registers its two)."""
@@ -163,11 +169,11 @@ class OAuthEndpoints:
         return resource
 
     # --- introspection and revocation ----------------------------------------------------------
-    async def _presented(self, tenant: TenantInfo, content_type: str, body: bytes,
-                         authorization: str) -> tuple[Application, str]:
+    async def _presented(self, tenant: TenantInfo, content_type: str, body: bytes, authorization: str,
+                         public_allowed: bool = False) -> tuple[Application, str]:
         form = parse_form(content_type, body)
         client = await self._client(tenant, client_credentials(authorization, form))
-        if not client.confidential:
+        if not client.confidential and not public_allowed:
             raise invalid_client(authorization[:6].lower() == "basic ")
         token = form.get("token", "")
         if not token:
@@ -195,7 +201,14 @@ class OAuthEndpoints:
     async def revoke(self, tenant: TenantInfo, content_type: str, body: bytes, authorization: str) -> None:
         """RFC 7009: 200 whether or not the token was valid; only the owning client's tokens
         are revoked."""
-        client, token = await self._presented(tenant, content_type, body, authorization)
+        # Public clients may revoke their own (refresh) tokens too, identified by client_id.
+        client, token = await self._presented(tenant, content_type, body, authorization, public_allowed=True)
+        if token.count(".") != 2:
+            # Opaque: a refresh token. Revoking it ends its whole family.
+            if self._refresh_revoker is not None and await self._refresh_revoker(tenant, client, token):
+                self._metrics.revoked()
+                _log.info("refresh token family revoked", client_id=client.client_id)
+            return
         try:
             verified = await self._verifier.verify(token, issuer=self.issuer(tenant), audience=None)
         except InvalidToken:

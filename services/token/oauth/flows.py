@@ -64,6 +64,15 @@ class AuthorizationRequest:
     max_age: int | None
 
 
+def _outcome(answer: HttpAnswer) -> str:
+    """The metric label of an authorization answer."""
+    location = dict(answer.headers).get("location", "")
+    if answer.status == 302:
+        query = urlsplit(location).query
+        return "code" if "code=" in query else (query.split("error=", 1)[-1].split("&", 1)[0] or "error")
+    return {303: "login", 200: "consent"}.get(answer.status, "error_page")
+
+
 class _Refused(Exception):
     """An authorization error to send back to the (verified) redirect URI."""
 
@@ -77,7 +86,9 @@ class AuthorizationFlows:
     def __init__(self, endpoints: OAuthEndpoints, applications: Applications, grants: PgGrantStore,
                  keys: SigningKeys, issuer: AccessTokenIssuer, verifier: AccessTokenVerifier,
                  platform: PlatformGateway, redis: Any, revoke_token: RevokeToken, csrf: CsrfTokens,
-                 secure_cookies: bool, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 secure_cookies: bool, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 count: Callable[[str], None] | None = None) -> None:
+        self._count = count
         self._endpoints = endpoints
         self._applications = applications
         self._grants = grants
@@ -122,6 +133,13 @@ class AuthorizationFlows:
     # --- the authorization endpoint ------------------------------------------------------------
     async def authorize(self, tenant: TenantInfo, params: dict[str, str], cookie_header: str,
                         path_tenant: str, consent_given: bool = False) -> HttpAnswer:
+        answer = await self._authorize(tenant, params, cookie_header, path_tenant, consent_given)
+        if self._count is not None:
+            self._count(_outcome(answer))
+        return answer
+
+    async def _authorize(self, tenant: TenantInfo, params: dict[str, str], cookie_header: str,
+                         path_tenant: str, consent_given: bool) -> HttpAnswer:
         name = tenant.display_name or tenant.tenant_id
         client = await self._applications.find(tenant.tenant_id, params.get("client_id", ""))
         if client is None:
@@ -286,6 +304,16 @@ class AuthorizationFlows:
             grant.nonce, family_id=None, now=now)
         await self._grants.record_issued(tenant.tenant_id, hashed, family or "", jti, access_expire)
         return response
+
+    async def revoke_refresh(self, tenant: TenantInfo, client: Application, token: str) -> bool:
+        """RFC 7009 for refresh tokens: the client's own token ends its whole family."""
+        if not token or len(token) > 128:
+            return False
+        grant = await self._grants.refresh_by_hash(tenant.tenant_id, token_hash(token))
+        if grant is None or grant.client_id != client.client_id:
+            return False
+        await self._grants.revoke_family(tenant.tenant_id, grant.family_id, self._clock())
+        return True
 
     async def _revoke_issued(self, tenant_id: str, previous: dict[str, Any], now: datetime) -> None:
         if previous.get("family_id"):

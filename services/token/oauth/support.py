@@ -58,6 +58,15 @@ class PromOAuthMetrics:
                                        registry=registry)
         self._revocations = Counter("binoauth_token_revocations", "Tokens revoked at the revocation endpoint",
                                     registry=registry)
+        self._authorizations = Counter("binoauth_authorization_requests", "Authorization requests by result",
+                                       ["result"], registry=registry)
+        self._rotations = Counter("binoauth_signing_key_rotations", "Signing key rotations", registry=registry)
+
+    def authorization(self, result: str) -> None:
+        self._authorizations.labels(result).inc()
+
+    def key_rotated(self) -> None:
+        self._rotations.inc()
 
     def issued(self, grant_type: str, result: str) -> None:
         self._issued.labels(grant_type, result).inc()
