@@ -150,3 +150,22 @@ def test_token_endpoint_errors_follow_rfc6749(
     other = base64.b64encode(f"{auth_code_only}:{code_secret}".encode()).decode()
     _error(gateway.post(url, headers={"Authorization": f"Basic {other}", **FORM},
                         content=b"grant_type=client_credentials"), 400, "unauthorized_client")
+
+
+def test_secret_rotation_reaches_every_token_replica_at_once(
+    gateway: httpx.Client, platform_headers: dict[str, str], tenant: str
+) -> None:
+    """Clients are cached in every token replica; a rotation is pushed to all of them."""
+    client_id, old = make_app(gateway, platform_headers, tenant)
+    url = f"/tenant/{tenant}/oauth2/token"
+
+    def status(secret: str) -> int:
+        return gateway.post(url, auth=(client_id, secret), data={"grant_type": "client_credentials"}).status_code
+
+    assert [status(old) for _ in range(4)] == [200] * 4  # warms both replicas' caches
+    rotated = gateway.post(f"/tenant/{tenant}/api/v1/applications/{client_id}:rotateSecret", headers=platform_headers,
+                           json={"previous_secret_overlap_seconds": 0})
+    assert rotated.status_code == 200, rotated.text
+    new = rotated.json()["client_secret"]
+    assert [status(new) for _ in range(4)] == [200] * 4
+    assert [status(old) for _ in range(4)] == [401] * 4

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -58,11 +59,32 @@ def _tokens(tenant: TenantInfo) -> dict[str, Any]:
     return tokens if isinstance(tokens, dict) else {}
 
 
+APPLICATIONS_TOPIC = "application"
+# The token endpoint reads clients from this in-process cache; every change is pushed to all
+# replicas (APPLICATIONS_TOPIC), so the TTL only bounds a lost invalidation message.
+CLIENT_CACHE_SECONDS = 30.0
+
+
 class ApplicationUseCases:
-    def __init__(self, store: PgApplicationStore, tenants: Tenants, clock: Clock = utcnow) -> None:
+    def __init__(self, store: PgApplicationStore, tenants: Tenants, clock: Clock = utcnow,
+                 notify: Callable[[str, str], Awaitable[None]] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._store = store
         self._tenants = tenants
         self._clock = clock
+        self._notify = notify
+        self._monotonic = monotonic
+        self._cache: dict[tuple[str, str], tuple[float, Application | None]] = {}
+
+    def forget(self, key: str) -> None:
+        """Invalidation message: "<tenant id> <client id>"."""
+        tenant_id, _, client_id = key.partition(" ")
+        self._cache.pop((tenant_id, client_id), None)
+
+    async def _changed(self, tenant_id: str, client_id: str) -> None:
+        self._cache.pop((tenant_id, client_id), None)
+        if self._notify is not None:
+            await self._notify(APPLICATIONS_TOPIC, f"{tenant_id} {client_id}")
 
     # --- tenant and authorization -----------------------------------------------------------
     async def tenant(self, candidates: list[TenantSelection]) -> TenantInfo:
@@ -79,14 +101,23 @@ class ApplicationUseCases:
             raise PermissionDenied("this credential belongs to another tenant", reason="TENANT_MISMATCH")
 
     # --- admin API ------------------------------------------------------------------------
-    async def find(self, tenant_id: str, client_id: str) -> Application | None:
-        """The application, or None (also for a malformed client_id, before any SQL)."""
+    async def find(self, tenant_id: str, client_id: str, fresh: bool = False) -> Application | None:
+        """The application, or None (also for a malformed client_id, before any SQL); from
+        the in-process cache unless `fresh`."""
         if not is_client_id(client_id):
             return None
-        return await self._store.get(tenant_id, client_id)
+        key = (tenant_id, client_id)
+        hit = self._cache.get(key)
+        if hit is not None and not fresh and hit[0] > self._monotonic():
+            return hit[1]
+        app = await self._store.get(tenant_id, client_id)
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[key] = (self._monotonic() + CLIENT_CACHE_SECONDS, app)
+        return app
 
     async def get(self, tenant_id: str, client_id: str) -> Application:
-        app = await self.find(tenant_id, client_id)
+        app = await self.find(tenant_id, client_id, fresh=True)
         if app is None:
             raise application_not_found()
         return app
@@ -130,12 +161,14 @@ class ApplicationUseCases:
         saved = await self._store.update(tenant.tenant_id, client_id, change, self._clock())
         if saved is None:
             raise application_not_found()
+        await self._changed(tenant.tenant_id, client_id)
         _log.info("application updated", client_id=client_id, fields=",".join(sorted(changes)))
         return saved
 
     async def delete(self, tenant_id: str, client_id: str) -> None:
         if not is_client_id(client_id) or not await self._store.delete(tenant_id, client_id):
             raise application_not_found()
+        await self._changed(tenant_id, client_id)
         _log.info("application deleted", client_id=client_id)
 
     async def rotate_secret(self, tenant_id: str, client_id: str,
@@ -159,6 +192,7 @@ class ApplicationUseCases:
         saved = await self._store.update(tenant_id, client_id, change, now)
         if saved is None:
             raise application_not_found()
+        await self._changed(tenant_id, client_id)
         _log.info("client secret rotated", client_id=client_id, overlap_seconds=seconds)
         return saved, secret
 

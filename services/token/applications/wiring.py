@@ -13,7 +13,7 @@ from services.common.directory import TenantDirectory, grpc_credential_verifier,
 from services.common.server import Runtime
 from services.token.applications.servicer import ApplicationServicer
 from services.token.applications.store import PgApplicationStore
-from services.token.applications.usecases import ApplicationUseCases
+from services.token.applications.usecases import APPLICATIONS_TOPIC, ApplicationUseCases
 
 SERVICE_NAME = "binoauth.token.v1.ApplicationService"
 
@@ -34,7 +34,9 @@ def build_applications(runtime: Runtime, directory: TenantDirectory | None = Non
     directory = directory or tenant_directory(runtime.channels, runtime.settings.tenant_cache_ttl_seconds,
                                               runtime.invalidation)
     credentials = credentials or grpc_credential_verifier(runtime.channels, runtime.invalidation)
-    use_cases = ApplicationUseCases(PgApplicationStore(runtime.pool), directory)
+    use_cases = ApplicationUseCases(PgApplicationStore(runtime.pool), directory,
+                                    notify=runtime.invalidation.publish)
+    runtime.invalidation.subscribe(APPLICATIONS_TOPIC, use_cases.forget)
     servicer = ApplicationServicer(use_cases, credentials, runtime.settings.base_domain)
     return ApplicationsParts(
         registration=lambda server: pb_grpc.add_ApplicationServiceServicer_to_server(servicer, server),
