@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 
@@ -77,6 +79,20 @@ def _peer_ip(peer: str) -> str:
     if peer.startswith("ipv6:"):
         return peer[5:].rsplit(":", 1)[0].strip("[]")
     return peer
+
+
+_CURRENT: ContextVar[RequestMeta | None] = ContextVar("binoauth_request", default=None)
+
+
+def set_current_request(meta: RequestMeta) -> None:
+    """Called by the server interceptor once per RPC."""
+    _CURRENT.set(meta)
+
+
+def current_request(context: Any) -> RequestMeta:
+    """The RPC's request context, parsed once by the interceptor (parsed here otherwise)."""
+    meta = _CURRENT.get()
+    return meta if meta is not None else request_meta(context.invocation_metadata(), context.peer())
 
 
 def bind(**values: str) -> None:

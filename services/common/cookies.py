@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
 
+from services.common.tenancy import tenant_prefix
+
 SESSION_COOKIE = "binoauth_session"
 
 
@@ -19,7 +21,7 @@ def session_cookie_value(cookie_header: str) -> str:
 def cookie_path(path_tenant: str) -> str:
     # Tenants selected by path prefix share a host: scope the cookie to the tenant's prefix
     # so that signing in to one does not overwrite another's cookie.
-    return f"/tenant/{path_tenant}/" if path_tenant else "/"
+    return tenant_prefix(path_tenant) + "/"
 
 
 def set_session_cookie(secret: str, max_age: int, secure: bool, path: str) -> str:

@@ -76,6 +76,16 @@ class CsrfTokens:
         mac = hmac.new(self._key, f"csrf\x00{tenant_id}\x00{cookie}".encode(), hashlib.sha256).digest()
         return _b64(mac)
 
+    def for_form(self, tenant_id: str, cookie_header: str, secure: bool, path: str) -> tuple[str, str]:
+        """(the form's token, a Set-Cookie header value or ""): reuses the browser's CSRF
+        cookie, or starts one."""
+        cookie = cookie_from_header(cookie_header)
+        set_cookie = ""
+        if not cookie:
+            cookie = self.new_cookie()
+            set_cookie = csrf_cookie_header(cookie, secure, path)
+        return self.token_for(tenant_id, cookie), set_cookie
+
     def verify(self, tenant_id: str, cookie: str, token: str) -> bool:
         if not well_formed(cookie) or not token or len(token) > 128:
             return False

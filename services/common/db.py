@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import asyncpg
 
@@ -65,7 +64,3 @@ async def in_tenant(pool: asyncpg.Pool, service: str, tenant_id: str) -> AsyncIt
 async def ping(pool: asyncpg.Pool) -> None:
     async with pool.acquire(timeout=2) as conn:
         await conn.fetchval("SELECT 1")
-
-
-def record_to_dict(record: Any) -> dict[str, Any]:
-    return dict(record.items())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 from grpc import aio
@@ -15,11 +15,18 @@ from grpc import aio
 from binoauth.tenant.v1 import tenant_internal_service_pb2 as internal_pb
 from binoauth.tenant.v1 import tenant_internal_service_pb2_grpc as internal_grpc
 from binoauth.tenant.v1 import tenant_pb2
-from services.common.auth import CachedCredentialVerifier, Principal, PrincipalKind, invalid_credential
+from services.common.auth import (
+    CachedCredentialVerifier,
+    Principal,
+    PrincipalKind,
+    invalid_credential,
+    missing_credential,
+)
 from services.common.clients import ServiceChannels, outgoing_metadata
-from services.common.errors import NotFound, Unavailable
+from services.common.context import RequestMeta, bind
+from services.common.errors import NotFound, PermissionDenied, Unavailable
 from services.common.invalidation import InvalidationBus
-from services.common.tenancy import TenantSelection
+from services.common.tenancy import TenantSelection, select_tenant
 
 _CALL_TIMEOUT = 5.0
 
@@ -75,6 +82,30 @@ class TenantDirectory:
     def forget(self, tenant_id: str) -> None:
         for key in [k for k, v in self._cache.items() if k[0] == tenant_id or (v[1] and v[1].tenant_id == tenant_id)]:
             self._cache.pop(key, None)
+
+
+class TenantSelector(Protocol):
+    async def select(self, candidates: list[TenantSelection]) -> TenantInfo: ...
+
+
+async def admin_tenant(meta: RequestMeta, credentials: CachedCredentialVerifier, tenants: TenantSelector,
+                       base_domain: str, scope: str, *, require_active: bool = True) -> tuple[TenantInfo, Principal]:
+    """The tenant a management call acts on, and who makes it: the credential must hold
+    `scope`; the tenant is the one the request selects or, for a tenant credential that
+    selects none, its own; a credential of another tenant is refused."""
+    if not meta.credential:
+        raise missing_credential()
+    principal = await credentials.authenticate(meta.credential)
+    principal.require_scope(scope)
+    candidates = select_tenant(meta, base_domain) or (
+        [TenantSelection("credential", tenant_id=principal.tenant_id)] if principal.tenant_id else [])
+    tenant = await tenants.select(candidates)
+    if require_active and not tenant.active:
+        raise PermissionDenied("this tenant is suspended", reason="TENANT_SUSPENDED")
+    if not principal.can_access_tenant(tenant.tenant_id):
+        raise PermissionDenied("this credential belongs to another tenant", reason="TENANT_MISMATCH")
+    bind(tenant_id=tenant.tenant_id)
+    return tenant, principal
 
 
 def grpc_tenant_resolver(channels: ServiceChannels) -> Resolve:

@@ -13,7 +13,7 @@ import grpc
 import structlog
 from grpc import aio
 
-from services.common.context import request_meta
+from services.common.context import request_meta, set_current_request
 from services.common.errors import DomainError, ErrorReply, dependency_failure, internal_reply, reply_for
 from services.common.metrics import RpcMetrics
 
@@ -27,28 +27,35 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
         self._service = service
         self._metrics = metrics
         self._log = structlog.get_logger("rpc")
+        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
 
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
         details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
         method: str = details.method
+        cached = self._wrapped.get(method)
+        if cached is not None:
+            return cached
+        handler = await continuation(details)
         if handler is None or handler.unary_unary is None or method.startswith(_QUIET_PREFIXES):
             return handler
-        wrapped = self._wrap(method, handler.unary_unary)
-        return grpc.unary_unary_rpc_method_handler(
-            wrapped,
+        # Built once per method, not per call: this runs on every RPC.
+        wrapped = grpc.unary_unary_rpc_method_handler(
+            self._wrap(method, handler.unary_unary),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+        self._wrapped[method] = wrapped
+        return wrapped
 
     def _wrap(self, method: str, behavior: Behavior) -> Behavior:
         short = method.rsplit("/", 1)[-1]
 
         async def run(request: Any, context: aio.ServicerContext) -> Any:
             meta = request_meta(context.invocation_metadata(), context.peer())
+            set_current_request(meta)
             structlog.contextvars.clear_contextvars()
             structlog.contextvars.bind_contextvars(
                 request_id=meta.request_id, ip_address=meta.ip_address, user_agent=meta.user_agent

@@ -4,12 +4,10 @@ service: the same behaviour behind three generated servicer classes."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from services.common.context import bind
 from services.common.migrations import MigrationRunner
-from services.common.server import Runtime, ServiceParts
 from services.common.tenancy import require_tenant_id
 
 
@@ -63,24 +61,3 @@ def provisioning_servicer(base: type, handler: ProvisioningHandler, messages: An
             self._messages = messages
 
     return _Servicer()
-
-
-def provisioning_parts(
-    runtime: Runtime, service: str, migrations: Path, base: type, add_to_server: Any, messages: Any,
-    service_names: list[str],
-) -> tuple[MigrationRunner, ServiceParts]:
-    """The migration runner and ServiceParts of a service whose only RPCs so far are its
-    provisioning ones (identity, token and session start out this way)."""
-    runner = MigrationRunner(runtime.pool, service, migrations)
-    servicer = provisioning_servicer(base, ProvisioningHandler(runner), messages)
-
-    async def migrate() -> None:
-        if runtime.settings.migrate_on_start:
-            await runner.migrate_all()
-
-    parts = ServiceParts(
-        registrations=[lambda server: add_to_server(servicer, server)],
-        service_names=service_names,
-        on_ready=[migrate],
-    )
-    return runner, parts

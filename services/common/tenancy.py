@@ -49,6 +49,12 @@ def require_tenant_id(tenant_id: str, field: str = "tenant_id") -> str:
     return tenant_id
 
 
+def tenant_prefix(path_tenant: str) -> str:
+    """"/tenant/<id>" when the request selected its tenant by path prefix, else "": how
+    links, forms and redirects must address the tenant's pages."""
+    return f"/tenant/{path_tenant}" if path_tenant else ""
+
+
 def tenant_schema(service: str, tenant_id: str) -> str:
     """The (unquoted) schema that holds `service`'s tables for one tenant."""
     require_tenant_id(tenant_id)

@@ -6,7 +6,6 @@ import asyncio
 import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 import structlog
@@ -14,8 +13,9 @@ import structlog
 from services.common.crypto import SecretBox
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unauthenticated
 from services.common.passwords import PasswordHashing
+from services.common.timestamps import Clock, utcnow
 from services.identity import totp
-from services.identity.auth import HARD_MAX_PASSWORD, Tenant, lockout_subject, utcnow
+from services.identity.auth import HARD_MAX_PASSWORD, Tenant, lockout_subject
 from services.identity.codes import LIFETIME, Purpose, code_hash, new_code
 from services.identity.password_policy import normalize_password
 from services.identity.ports import CurrentSession, IdentityMetrics, Lockout, Outbox, SessionGateway
@@ -23,7 +23,6 @@ from services.identity.store import PgUserStore
 from services.identity.users import User, clean_profile, normalize_email, normalize_phone
 
 _log = structlog.get_logger("identity")
-Clock = Callable[[], datetime]
 
 
 def session_required() -> Unauthenticated:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 import structlog
 
-from services.common.auth import Principal
-from services.common.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
+from services.common.errors import AlreadyExists, InvalidArgument, NotFound
 from services.common.pagination import decode_page_token, encode_page_token, page_size
 from services.common.passwords import PasswordHashing
-from services.identity.auth import Tenant, lockout_subject, utcnow
+from services.common.timestamps import Clock, utcnow
+from services.identity.auth import Tenant, lockout_subject
 from services.identity.codes import LIFETIME, Purpose, new_code
 from services.identity.password_policy import normalize_password
 from services.identity.ports import IdentityMetrics, Lockout, Outbox, SessionGateway
@@ -30,7 +28,6 @@ from services.identity.users import (
 )
 
 _log = structlog.get_logger("identity")
-Clock = Callable[[], datetime]
 UPDATABLE = ("email", "phone_number", "metadata", *PROFILE_FIELDS)
 
 
@@ -48,12 +45,6 @@ class UserAdminUseCases:
         self._outbox = outbox
         self._metrics = metrics
         self._clock = clock
-
-    @staticmethod
-    def authorize(principal: Principal, tenant: Tenant, scope: str) -> None:
-        principal.require_scope(scope)
-        if not principal.can_access_tenant(tenant.tenant_id):
-            raise PermissionDenied("this credential belongs to another tenant", reason="TENANT_MISMATCH")
 
     async def get(self, tenant: Tenant, user_id: str) -> User:
         user = await self._users.get(tenant.tenant_id, user_id) if user_id and len(user_id) <= 64 else None

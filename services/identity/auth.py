@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import structlog
@@ -21,6 +20,7 @@ from services.common.directory import TenantInfo
 from services.common.errors import InvalidArgument, PermissionDenied, Unauthenticated
 from services.common.passwords import PasswordHashing
 from services.common.tenancy import TenantSelection
+from services.common.timestamps import Clock, utcnow
 from services.identity.codes import LIFETIME, Purpose, new_code
 from services.identity.password_policy import PasswordPolicy, normalize_password
 from services.identity.ports import IdentityMetrics, Lockout, Outbox, SessionGateway, StartedSession
@@ -28,7 +28,6 @@ from services.identity.store import PgUserStore
 from services.identity.users import User, UserState, clean_profile, email_or_none, new_user_id, normalize_email
 
 _log = structlog.get_logger("identity")
-Clock = Callable[[], datetime]
 # Accepted passwords are capped far above any policy so a megabyte "password" cannot cost
 # an argon2 run; the policy's own maximum (>= 64) is what users see.
 HARD_MAX_PASSWORD = 1024
@@ -36,10 +35,6 @@ HARD_MAX_PASSWORD = 1024
 
 # The call-to-action link of each code-carrying mail template.
 LINK_NAME = {"verify_email": "verify", "magic_link": "login", "password_reset": "reset", "invite": "accept"}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Tenants(Protocol):
@@ -92,8 +87,9 @@ class Tenant:
 
 class AuthUseCases:
     def __init__(self, users: PgUserStore, sessions: SessionGateway, passwords: PasswordHashing, lockout: Lockout,
-                 outbox: Outbox, tenants: Tenants, mfa: MfaCheck, metrics: IdentityMetrics, public_url: str,
-                 clock: Clock = utcnow, sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+                 outbox: Outbox, tenants: Tenants, mfa: MfaCheck, metrics: IdentityMetrics,
+                 issuer_for: Callable[[str], str], clock: Clock = utcnow,
+                 sleep: Callable[[float], Any] = asyncio.sleep) -> None:
         self._users = users
         self._sessions = sessions
         self._passwords = passwords
@@ -102,17 +98,20 @@ class AuthUseCases:
         self._tenants = tenants
         self._mfa = mfa
         self._metrics = metrics
-        self._public_url = public_url.rstrip("/")
+        self._issuer_for = issuer_for
         self._clock = clock
         self._sleep = sleep
 
     async def tenant(self, candidates: list[TenantSelection]) -> Tenant:
-        info = await self._tenants.select(candidates)
+        return self.tenant_of(await self._tenants.select(candidates))
+
+    def tenant_of(self, info: TenantInfo) -> Tenant:
+        """The request's tenant for the use cases; a suspended tenant is refused."""
         if not info.active:
             raise PermissionDenied("this tenant is suspended", reason="TENANT_SUSPENDED")
         bind(tenant_id=info.tenant_id)
         return Tenant(info.tenant_id, info.display_name or info.tenant_id,
-                      f"{self._public_url}/tenant/{info.tenant_id}", info.settings)
+                      self._issuer_for(info.tenant_id), info.settings)
 
     def _link(self, tenant: Tenant, path: str, **params: str) -> str:
         from services.identity.messaging.templates import build_link
@@ -189,10 +188,11 @@ class AuthUseCases:
     async def login(self, tenant: Tenant, email: str, password: str, ip_address: str, user_agent: str) -> LoginResult:
         if not tenant.allows("password"):
             raise PermissionDenied("password sign-in is disabled for this tenant", reason="METHOD_DISABLED")
-        address = email_or_none(email) or email.strip().lower()[:254]
+        valid = email_or_none(email)
+        address = valid or email.strip().lower()[:254]
         subject = lockout_subject(address)
         policy = tenant.lockout_policy
-        found = await self._users.by_email(tenant.tenant_id, address) if email_or_none(email) else None
+        found = await self._users.by_email(tenant.tenant_id, valid) if valid else None
         admitted, delay = await self._lockout.attempt(tenant.tenant_id, subject, policy)
         stored = found[1] if found else None
         # Always one argon2 verification (a dummy hash for unknown users), locked or not.

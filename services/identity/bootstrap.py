@@ -55,7 +55,7 @@ def build(runtime: Runtime) -> ServiceParts:
     directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
     box = SecretBox(settings.key_encryption_key, "totp") if settings.key_encryption_key else None
     factor = TotpFactor(users, box)
-    auth = AuthUseCases(users, sessions, passwords, lockout, outbox, directory, factor, metrics, settings.public_url)
+    auth = AuthUseCases(users, sessions, passwords, lockout, outbox, directory, factor, metrics, settings.issuer_for)
     account = AccountUseCases(users, sessions, passwords, lockout, outbox, factor, metrics)
     admin = UserAdminUseCases(users, sessions, passwords, lockout, outbox, metrics)
     secure = settings.public_url.startswith("https://")
@@ -72,7 +72,7 @@ def build(runtime: Runtime) -> ServiceParts:
 
     auth_servicer = AuthServicer(auth, settings.base_domain, secure)
     self_servicer = UserSelfServicer(auth, account, settings.base_domain, secure)
-    admin_servicer = UserAdminServicer(auth, admin, credentials, settings.base_domain)
+    admin_servicer = UserAdminServicer(auth, admin, credentials, directory, settings.base_domain)
     pages_servicer = HostedPagesServicer(auth, account, CsrfTokens(derive_key(settings.key_encryption_key)),
                                          settings.base_domain, secure)
     internal = IdentityInternalServicer(admin, auth, ProvisioningHandler(runner))

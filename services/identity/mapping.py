@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.field_mask_pb2 import FieldMask
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from binoauth.identity.v1 import user_pb2
 from services.common.errors import InvalidArgument
+from services.common.timestamps import to_timestamp
 from services.identity.users import User, UserState
 
 _STATES = {UserState.ACTIVE: user_pb2.USER_STATE_ACTIVE, UserState.DISABLED: user_pb2.USER_STATE_DISABLED}
 
 
-def _ts(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value.astimezone(UTC))
-    return stamp
 
 
 def user_to_proto(user: User) -> user_pb2.User:
@@ -31,8 +24,9 @@ def user_to_proto(user: User) -> user_pb2.User:
         name=user.profile.name, given_name=user.profile.given_name, family_name=user.profile.family_name,
         picture=user.profile.picture, locale=user.profile.locale, zoneinfo=user.profile.zoneinfo,
         state=user_pb2.USER_STATE_LOCKED if user.locked and user.active else _STATES[user.state],
-        mfa_enabled=user.mfa_enabled, create_time=_ts(user.create_time), update_time=_ts(user.update_time),
-        last_login_time=_ts(user.last_login_time),
+        mfa_enabled=user.mfa_enabled, create_time=to_timestamp(user.create_time),
+        update_time=to_timestamp(user.update_time),
+        last_login_time=to_timestamp(user.last_login_time),
     )
     if user.metadata:
         message.metadata.update(user.metadata)

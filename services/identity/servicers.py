@@ -14,9 +14,10 @@ from binoauth.identity.v1 import user_admin_service_pb2 as admin_pb
 from binoauth.identity.v1 import user_admin_service_pb2_grpc as admin_grpc
 from binoauth.identity.v1 import user_self_service_pb2 as self_pb
 from binoauth.identity.v1 import user_self_service_pb2_grpc as self_grpc
-from services.common.auth import CachedCredentialVerifier, missing_credential
-from services.common.context import RequestMeta, request_meta
+from services.common.auth import CachedCredentialVerifier
+from services.common.context import RequestMeta, current_request
 from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value, set_session_cookie
+from services.common.directory import TenantSelector, admin_tenant
 from services.common.provisioning import ProvisioningHandler, ProvisioningRpcs
 from services.common.tenancy import select_tenant
 from services.identity.account import AccountUseCases
@@ -30,9 +31,6 @@ Context = Any
 SENT = "sent"
 
 
-def _meta(context: Context) -> RequestMeta:
-    return request_meta(context.invocation_metadata(), context.peer())
-
 
 class _TenantScoped:
     def __init__(self, auth: AuthUseCases, base_domain: str, secure_cookies: bool) -> None:
@@ -41,7 +39,7 @@ class _TenantScoped:
         self._secure = secure_cookies
 
     async def _tenant(self, context: Context) -> tuple[Tenant, RequestMeta]:
-        meta = _meta(context)
+        meta = current_request(context)
         return await self._auth.tenant(select_tenant(meta, self._base_domain)), meta
 
     async def _login_reply(self, context: Context, meta: RequestMeta, result: LoginResult) -> Any:
@@ -169,23 +167,17 @@ class UserSelfServicer(self_grpc.UserSelfServiceServicer, _TenantScoped):
 
 class UserAdminServicer(admin_grpc.UserAdminServiceServicer):
     def __init__(self, auth: AuthUseCases, admin: UserAdminUseCases, credentials: CachedCredentialVerifier,
-                 base_domain: str) -> None:
+                 tenants: TenantSelector, base_domain: str) -> None:
         self._auth = auth
         self._admin = admin
         self._credentials = credentials
+        self._tenants = tenants
         self._base_domain = base_domain
 
     async def _tenant(self, context: Context, scope: str) -> Tenant:
-        meta = _meta(context)
-        if not meta.credential:
-            raise missing_credential()
-        principal = await self._credentials.authenticate(meta.credential)
-        # A tenant key needs no tenant selection: its own tenant is the only one it can use.
-        candidates = select_tenant(meta, self._base_domain) or (
-            _only(principal.tenant_id) if principal.tenant_id else [])
-        tenant = await self._auth.tenant(candidates)
-        self._admin.authorize(principal, tenant, scope)
-        return tenant
+        info, _ = await admin_tenant(current_request(context), self._credentials, self._tenants,
+                                     self._base_domain, scope)
+        return self._auth.tenant_of(info)
 
     async def ListUsers(self, request: admin_pb.ListUsersRequest, context: Context) -> Any:
         tenant = await self._tenant(context, "users:read")

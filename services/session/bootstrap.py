@@ -12,13 +12,14 @@ from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler
 from services.common.server import Runtime, ServiceParts
+from services.common.timestamps import utcnow
 from services.session.live import RedisLiveState
 from services.session.metrics import PromSessionMetrics
 from services.session.ratelimit import HEALTH_SERVICE_NAME as RATE_LIMIT_SERVICE
 from services.session.ratelimit import build_rate_limiting, scaled_defaults
 from services.session.servicers import SessionInternalServicer, SessionServicer
 from services.session.store import PgRevocationStore, PgSessionStore
-from services.session.usecases import Revocation, Sessions, utcnow
+from services.session.usecases import Revocation, Sessions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAMES = ["binoauth.session.v1.SessionService", "binoauth.session.v1.SessionInternalService"]
@@ -56,7 +57,7 @@ def build(runtime: Runtime) -> ServiceParts:
 
     internal = SessionInternalServicer(sessions, revocation, ProvisioningHandler(runner))
     credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
-    public = SessionServicer(sessions, credentials, settings.base_domain)
+    public = SessionServicer(sessions, credentials, directory, settings.base_domain)
     _rate_limits, register_rate_limits = build_rate_limiting(
         runtime.redis, directory, runtime.registry, settings.base_domain,
         defaults=scaled_defaults(settings.rate_limit_scale))

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from google.protobuf import empty_pb2
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from binoauth.session.v1 import session_internal_service_pb2 as internal_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as internal_grpc
 from binoauth.session.v1 import session_pb2
 from binoauth.session.v1 import session_service_pb2 as public_pb
 from binoauth.session.v1 import session_service_pb2_grpc as public_grpc
-from services.common.auth import CachedCredentialVerifier, Principal, missing_credential
-from services.common.context import RequestMeta, request_meta
+from services.common.auth import CachedCredentialVerifier, Principal
+from services.common.context import RequestMeta, current_request
 from services.common.cookies import session_cookie_value
+from services.common.directory import TenantSelector, admin_tenant
 from services.common.errors import Unauthenticated
 from services.common.provisioning import ProvisioningHandler, ProvisioningRpcs
 from services.common.tenancy import select_tenant
+from services.common.timestamps import to_timestamp
 from services.session.model import Session, session_invalid
 from services.session.usecases import Revocation, Sessions
 
@@ -26,17 +27,14 @@ from services.session.usecases import Revocation, Sessions
 Context = Any
 
 
-def _ts(value: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(value.astimezone(UTC))
-    return stamp
 
 
 def session_to_proto(session: Session, current: bool = False) -> session_pb2.Session:
     return session_pb2.Session(
-        session_id=session.session_id, user_id=session.user_id, create_time=_ts(session.create_time),
-        last_seen_time=_ts(session.last_seen_time), expire_time=_ts(session.expire_time),
-        idle_expire_time=_ts(session.idle_expire_time), amr=list(session.amr), auth_time=_ts(session.auth_time),
+        session_id=session.session_id, user_id=session.user_id, create_time=to_timestamp(session.create_time),
+        last_seen_time=to_timestamp(session.last_seen_time), expire_time=to_timestamp(session.expire_time),
+        idle_expire_time=to_timestamp(session.idle_expire_time), amr=list(session.amr),
+        auth_time=to_timestamp(session.auth_time),
         ip_address=session.ip_address, user_agent=session.user_agent, current=current,
     )
 
@@ -86,25 +84,24 @@ class SessionInternalServicer(ProvisioningRpcs, internal_grpc.SessionInternalSer
 
 
 class SessionServicer(public_grpc.SessionServiceServicer):
-    def __init__(self, sessions: Sessions, credentials: CachedCredentialVerifier, base_domain: str) -> None:
+    def __init__(self, sessions: Sessions, credentials: CachedCredentialVerifier, tenants: TenantSelector,
+                 base_domain: str) -> None:
         self._sessions = sessions
         self._credentials = credentials
+        self._tenants = tenants
         self._base_domain = base_domain
 
     async def _me(self, context: Context) -> tuple[str, Session]:
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         secret = session_cookie(meta)
         if not secret:
             raise Unauthenticated("sign in first: no session cookie", reason="SESSION_REQUIRED")
         return await self._sessions.mine(select_tenant(meta, self._base_domain), secret)
 
     async def _admin(self, context: Context, scope: str) -> tuple[str, Principal]:
-        meta = request_meta(context.invocation_metadata(), context.peer())
-        if not meta.credential:
-            raise missing_credential()
-        principal = await self._credentials.authenticate(meta.credential)
-        tenant_id = await self._sessions.admin_tenant(principal, select_tenant(meta, self._base_domain), scope)
-        return tenant_id, principal
+        tenant, principal = await admin_tenant(current_request(context), self._credentials, self._tenants,
+                                               self._base_domain, scope, require_active=False)
+        return tenant.tenant_id, principal
 
     async def ListMySessions(self, request: Any, context: Context) -> Any:
         tenant_id, current = await self._me(context)

@@ -8,19 +8,17 @@ sessions and tokens stay revoked (the deny-list is reloaded before the next answ
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 import structlog
 
-from services.common.auth import Principal
 from services.common.context import bind
 from services.common.directory import TenantInfo
-from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
+from services.common.errors import NotFound, Unauthenticated
 from services.common.revocation import is_revoked
 from services.common.tenancy import TenantSelection, require_tenant_id
+from services.common.timestamps import Clock, utcnow
 from services.session.live import RedisLiveState
 from services.session.model import (
     LAST_SEEN_WRITE_INTERVAL,
@@ -35,11 +33,6 @@ from services.session.model import (
 from services.session.store import PgRevocationStore, PgSessionStore
 
 _log = structlog.get_logger("session")
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Tenants(Protocol):
@@ -224,20 +217,3 @@ class Sessions:
             return tenant.tenant_id, await self.validate(tenant.tenant_id, secret)
         except NotFound:
             raise Unauthenticated("the session is not valid; sign in again", reason="SESSION_INVALID") from None
-
-    async def admin_tenant(self, principal: Principal, candidates: list[TenantSelection], scope: str) -> str:
-        principal.require_scope(scope)
-        tenant = await self._tenants.select(candidates) if candidates else None
-        if tenant is None:
-            if not principal.tenant_id:
-                raise InvalidArgument("no tenant selected: use /tenant/{id}/... or X-Tenant-ID",
-                                      reason="TENANT_REQUIRED")
-            return principal.tenant_id
-        if not principal.can_access_tenant(tenant.tenant_id):
-            raise PermissionDenied("this credential belongs to another tenant", reason="TENANT_MISMATCH")
-        return tenant.tenant_id
-
-
-def mark_current(sessions: Sequence[Session], current: Session) -> list[tuple[Session, bool]]:
-    return [(replace(s, last_seen_time=current.last_seen_time) if s.session_id == current.session_id else s,
-             s.session_id == current.session_id) for s in sessions]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.field_mask_pb2 import FieldMask
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from binoauth.tenant.v1 import admin_user_pb2, api_key_pb2, tenant_pb2, tenant_service_pb2
 from services.common.errors import InvalidArgument
+from services.common.timestamps import to_timestamp
 from services.tenant.admins import AdminState, AdminUser
 from services.tenant.credentials import ApiKey, ApiKeyState
 from services.tenant.tenants import Tenant, TenantState
@@ -32,16 +32,8 @@ _ADMIN_STATES = {
 }
 
 
-def timestamp(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value.astimezone(UTC))
-    return stamp
 
 
-def from_timestamp(stamp: Timestamp, present: bool) -> datetime | None:
-    return stamp.ToDatetime(tzinfo=UTC) if present else None
 
 
 def tenant_to_proto(tenant: Tenant, issuer: str) -> tenant_pb2.Tenant:
@@ -51,8 +43,8 @@ def tenant_to_proto(tenant: Tenant, issuer: str) -> tenant_pb2.Tenant:
         state=_TENANT_STATES[tenant.state],
         custom_domains=list(tenant.custom_domains),
         issuer=issuer,
-        create_time=timestamp(tenant.create_time),
-        update_time=timestamp(tenant.update_time),
+        create_time=to_timestamp(tenant.create_time),
+        update_time=to_timestamp(tenant.update_time),
     )
     json_format.ParseDict(tenant.settings.to_dict(), message.settings)
     return message
@@ -121,14 +113,14 @@ def _leaves(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def api_key_to_proto(key: ApiKey, now: datetime) -> api_key_pb2.ApiKey:
     return api_key_pb2.ApiKey(
         api_key_id=key.api_key_id, tenant_id=key.tenant_id, display_name=key.display_name,
-        scopes=sorted(key.scopes), state=_KEY_STATES[key.state(now)], create_time=timestamp(key.create_time),
-        expire_time=timestamp(key.expire_time), revoke_time=timestamp(key.revoke_time),
+        scopes=sorted(key.scopes), state=_KEY_STATES[key.state(now)], create_time=to_timestamp(key.create_time),
+        expire_time=to_timestamp(key.expire_time), revoke_time=to_timestamp(key.revoke_time),
     )
 
 
 def admin_to_proto(admin: AdminUser) -> admin_user_pb2.AdminUser:
     return admin_user_pb2.AdminUser(
         admin_user_id=admin.admin_user_id, email=admin.email, tenant_id=admin.tenant_id,
-        scopes=sorted(admin.scopes), state=_ADMIN_STATES[admin.state], create_time=timestamp(admin.create_time),
-        last_login_time=timestamp(admin.last_login_time),
+        scopes=sorted(admin.scopes), state=_ADMIN_STATES[admin.state], create_time=to_timestamp(admin.create_time),
+        last_login_time=to_timestamp(admin.last_login_time),
     )

@@ -3,7 +3,6 @@ shared interceptor; nothing here catches exceptions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf import empty_pb2
@@ -33,9 +32,10 @@ from binoauth.tenant.v1 import (
     tenant_service_pb2_grpc as tenant_grpc,
 )
 from services.common.auth import Principal, PrincipalKind, missing_credential
-from services.common.context import RequestMeta, request_meta
+from services.common.context import RequestMeta, current_request
 from services.common.settings import Settings
 from services.common.tenancy import select_tenant
+from services.common.timestamps import from_timestamp, utcnow
 from services.tenant import mapping
 from services.tenant.admins import AdminState
 from services.tenant.usecases import CredentialUseCases, TenantUseCases
@@ -45,7 +45,7 @@ Context = Any
 
 
 def _meta(context: Context) -> RequestMeta:
-    return request_meta(context.invocation_metadata(), context.peer())
+    return current_request(context)
 
 
 class _Authenticated:
@@ -108,27 +108,27 @@ class TenantServicer(tenant_grpc.TenantServiceServicer, _Authenticated):
 class ApiKeyServicer(key_grpc.ApiKeyServiceServicer, _Authenticated):
     async def CreateApiKey(self, request: key_pb.CreateApiKeyRequest, context: Context) -> Any:
         k = request.api_key
-        expire = mapping.from_timestamp(k.expire_time, k.HasField("expire_time"))
+        expire = from_timestamp(k.expire_time, k.HasField("expire_time"))
         key, secret = await self._credentials.create_key(
             await self.principal(context), k.tenant_id, k.display_name, list(k.scopes), expire
         )
-        return key_pb.CreateApiKeyResponse(api_key=mapping.api_key_to_proto(key, _now()), secret=secret)
+        return key_pb.CreateApiKeyResponse(api_key=mapping.api_key_to_proto(key, utcnow()), secret=secret)
 
     async def GetApiKey(self, request: key_pb.GetApiKeyRequest, context: Context) -> Any:
         key = await self._credentials.get_key(await self.principal(context), request.api_key_id)
-        return mapping.api_key_to_proto(key, _now())
+        return mapping.api_key_to_proto(key, utcnow())
 
     async def ListApiKeys(self, request: key_pb.ListApiKeysRequest, context: Context) -> Any:
         keys, token = await self._credentials.list_keys(
             await self.principal(context), request.tenant_id, request.page_size, request.page_token
         )
-        now = _now()
+        now = utcnow()
         return key_pb.ListApiKeysResponse(api_keys=[mapping.api_key_to_proto(k, now) for k in keys],
                                           next_page_token=token)
 
     async def RevokeApiKey(self, request: key_pb.RevokeApiKeyRequest, context: Context) -> Any:
         key = await self._credentials.revoke_key(await self.principal(context), request.api_key_id)
-        return mapping.api_key_to_proto(key, _now())
+        return mapping.api_key_to_proto(key, utcnow())
 
 
 class AdminUserServicer(admin_grpc.AdminUserServiceServicer, _Authenticated):
@@ -189,6 +189,3 @@ class TenantInternalServicer(internal_grpc.TenantInternalServiceServicer):
             scopes=sorted(principal.scopes), cache_ttl_seconds=ttl,
         ))
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)

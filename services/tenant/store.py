@@ -28,6 +28,13 @@ def _tenant(row: Any, domains: list[str]) -> Tenant:
     )
 
 
+# A tenant row with its custom domains (the shared schema's name is fixed: "tenant").
+_WITH_DOMAINS = (
+    "SELECT t.*, coalesce(array_agg(d.domain) FILTER (WHERE d.domain IS NOT NULL), '{}') AS domains "
+    "FROM tenant.tenants t LEFT JOIN tenant.tenant_domains d ON d.tenant_id = t.tenant_id "
+)
+
+
 def domain_taken() -> AlreadyExists:
     return AlreadyExists("a custom domain is already used by another tenant", reason="DOMAIN_TAKEN",
                          details={"field": "custom_domains"})
@@ -65,27 +72,23 @@ class PgTenantStore:
         return "tenant" if exists else "domain"
 
     async def get(self, tenant_id: str) -> Tenant | None:
-        async with in_schema(self._pool, SCHEMA) as conn:
-            row = await conn.fetchrow("SELECT * FROM tenants WHERE tenant_id = $1", tenant_id)
-            if row is None:
-                return None
-            domains = await conn.fetch("SELECT domain FROM tenant_domains WHERE tenant_id = $1", tenant_id)
-        return _tenant(row, [d["domain"] for d in domains])
+        # One schema-qualified statement: this runs for every tenant resolution and every
+        # tenant credential check, so no transaction or search_path round trips.
+        row = await self._pool.fetchrow(_WITH_DOMAINS + "WHERE t.tenant_id = $1 GROUP BY t.tenant_id", tenant_id)
+        return _tenant(row, list(row["domains"])) if row else None
 
     async def get_by_domain(self, domain: str) -> Tenant | None:
-        async with in_schema(self._pool, SCHEMA) as conn:
-            tenant_id = await conn.fetchval("SELECT tenant_id FROM tenant_domains WHERE domain = $1", domain)
-        return await self.get(tenant_id) if tenant_id else None
+        row = await self._pool.fetchrow(
+            _WITH_DOMAINS + "WHERE t.tenant_id = (SELECT tenant_id FROM tenant.tenant_domains WHERE domain = $1) "
+            "GROUP BY t.tenant_id", domain)
+        return _tenant(row, list(row["domains"])) if row else None
 
     async def list(self, after: str | None, limit: int, only: str | None = None) -> list[Tenant]:
-        async with in_schema(self._pool, SCHEMA) as conn:
-            rows = await conn.fetch(
-                "SELECT t.*, coalesce(array_agg(d.domain) FILTER (WHERE d.domain IS NOT NULL), '{}') AS domains "
-                "FROM tenants t LEFT JOIN tenant_domains d ON d.tenant_id = t.tenant_id "
-                "WHERE ($1::text IS NULL OR t.tenant_id > $1) AND ($2::text IS NULL OR t.tenant_id = $2) "
-                "GROUP BY t.tenant_id ORDER BY t.tenant_id LIMIT $3",
-                after, only, limit,
-            )
+        rows = await self._pool.fetch(
+            _WITH_DOMAINS + "WHERE ($1::text IS NULL OR t.tenant_id > $1) AND ($2::text IS NULL OR t.tenant_id = $2) "
+            "GROUP BY t.tenant_id ORDER BY t.tenant_id LIMIT $3",
+            after, only, limit,
+        )
         return [_tenant(r, list(r["domains"])) for r in rows]
 
     async def save(self, tenant: Tenant, domains_changed: bool, now: datetime) -> Tenant:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -24,6 +24,7 @@ from services.common.errors import (
 from services.common.pagination import decode_page_token, encode_page_token, page_size
 from services.common.passwords import PasswordHashing
 from services.common.tenancy import TenantSelection, is_valid_tenant_id, require_tenant_id
+from services.common.timestamps import utcnow
 from services.tenant import admins as admin_rules
 from services.tenant.admins import AdminState, AdminUser
 from services.tenant.credentials import (
@@ -47,8 +48,6 @@ _log = structlog.get_logger("tenant")
 PRINCIPAL_CACHE_SECONDS = 5
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 Notify = Callable[[str, str], Awaitable[None]]

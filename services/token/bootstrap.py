@@ -52,25 +52,23 @@ def build(runtime: Runtime) -> ServiceParts:
     signing = SigningKeyServicer(keys, directory, credentials, settings.base_domain, on_rotated=metrics.key_rotated)
     applications = build_applications(runtime, directory, credentials)
     revocation = Revocation(runtime.redis, runtime.channels)
-    endpoints = OAuthEndpoints(
-        applications.use_cases, AccessTokenIssuer(keys),
-        AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked),
-        revocation.revoke, metrics, settings.public_url)
-    flows = AuthorizationFlows(
-        endpoints, applications.use_cases, PgGrantStore(runtime.pool), keys, AccessTokenIssuer(keys),
-        AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked), PlatformGateway(runtime.channels),
-        runtime.redis, revocation.revoke, CsrfTokens(derive_key(settings.key_encryption_key)),
-        settings.public_url.startswith("https://"), count=metrics.authorization)
-    endpoints.register_grant(AUTHORIZATION_CODE, flows.token)
-    endpoints.register_refresh_revoker(flows.revoke_refresh)
-    endpoints.register_grant(REFRESH_TOKEN, flows.token)
+    issuer = AccessTokenIssuer(keys)
+    verifier = AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked)
     platform = PlatformGateway(runtime.channels)
-    logout = EndSessionFlow(endpoints, applications.use_cases, keys, platform, settings.public_url.startswith("https://"))
-    consents = ConsentUseCases(PgGrantStore(runtime.pool), applications.use_cases, platform)
-    device = DeviceFlow(
-        endpoints, applications.use_cases, PgDeviceStore(runtime.pool), flows._issue,
-        PlatformGateway(runtime.channels), RedisFailureCounter(runtime.redis, "device-code"),
-        CsrfTokens(derive_key(settings.key_encryption_key)), settings.public_url.startswith("https://"))
+    grants = PgGrantStore(runtime.pool)
+    csrf = CsrfTokens(derive_key(settings.key_encryption_key))
+    secure = settings.public_url.startswith("https://")
+    endpoints = OAuthEndpoints(applications.use_cases, issuer, verifier, revocation.revoke, metrics,
+                               settings.issuer_for)
+    flows = AuthorizationFlows(endpoints, applications.use_cases, grants, keys, issuer, verifier, platform,
+                               runtime.redis, revocation.revoke, csrf, secure, count=metrics.authorization)
+    endpoints.register_grant(AUTHORIZATION_CODE, flows.token)
+    endpoints.register_grant(REFRESH_TOKEN, flows.token)
+    endpoints.register_refresh_revoker(flows.revoke_refresh)
+    logout = EndSessionFlow(endpoints, applications.use_cases, keys, platform, secure)
+    consents = ConsentUseCases(grants, applications.use_cases, platform)
+    device = DeviceFlow(endpoints, applications.use_cases, PgDeviceStore(runtime.pool), flows.issue_tokens, platform,
+                        RedisFailureCounter(runtime.redis, "device-code"), csrf, secure)
     endpoints.register_grant(DEVICE_CODE_GRANT, device.token)
     oauth = OAuthServicer(endpoints, flows, directory, settings.base_domain, logout=logout, consents=consents,
                           device=device)

@@ -233,7 +233,8 @@ def test_public_clients_must_use_pkce(
     token = httpx.post(f"{stack.public_url}/tenant/{tenant}/oauth2/token", data={
         "grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK, "client_id": client_id,
         "code_verifier": verifier}, timeout=30)
-    assert token.status_code == 200, token.text and "id_token" in token.json()
+    assert token.status_code == 200, token.text
+    assert "id_token" in token.json()
 
 
 def _code(stack: Stack, browser: Browser, tenant: str, client_id: str, verifier: str) -> str:

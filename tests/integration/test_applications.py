@@ -13,9 +13,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from services.common.auth import Principal, PrincipalKind, credential_hash
+from services.common.auth import CachedCredentialVerifier, Principal, PrincipalKind, credential_hash
+from services.common.context import request_meta
 from services.common.db import create_pool
-from services.common.directory import TenantInfo
+from services.common.directory import TenantInfo, admin_tenant
 from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from services.common.migrations import MigrationRunner
 from services.common.tenancy import TenantSelection
@@ -77,8 +78,7 @@ async def world(postgres: PostgresServer) -> AsyncIterator[World]:
     for tenant_id in ("acme", "globex"):
         await runner.migrate_tenant(tenant_id)
     clock = Clock()
-    yield World(ApplicationUseCases(PgApplicationStore(pool), FakeTenants("acme", "globex", suspended=("frozen",)),
-                                    clock), clock, pool)
+    yield World(ApplicationUseCases(PgApplicationStore(pool), clock), clock, pool)
     await pool.close()
 
 
@@ -264,17 +264,31 @@ async def test_lifetimes_checked_against_the_tenant(world: World) -> None:
 
 
 async def test_tenant_selection_and_authorization(world: World) -> None:
+    """The admin API's tenant and credential checks (services.common.directory.admin_tenant)."""
+    tenants = FakeTenants("acme", "globex", suspended=("frozen",))
+    key = Principal("ak_1", PrincipalKind.API_KEY, "globex", frozenset({"applications:read"}))
+
+    async def check(principal: Principal, scope: str, **headers: str) -> TenantInfo:
+        credentials = CachedCredentialVerifier(lambda _c: _answer(principal))
+        meta = request_meta([("authorization", "Bearer bino_x"), ("x-binoauth-gateway", "1"), *headers.items()])
+        tenant, _ = await admin_tenant(meta, credentials, tenants, "localhost", scope)
+        return tenant
+
+    platform = replace(key, tenant_id="", scopes=frozenset({"applications:read", "applications:write"}))
     with pytest.raises(PermissionDenied) as error:
-        await world.apps.tenant([TenantSelection("header", tenant_id="frozen")])
+        await check(platform, "applications:read", **{"x-tenant-id": "frozen"})
     assert error.value.reason == "TENANT_SUSPENDED"
     with pytest.raises(NotFound):
-        await world.apps.tenant([TenantSelection("header", tenant_id="nope")])
-    acme = await world.apps.tenant([TenantSelection("path", tenant_id="acme")])
-    key = Principal("ak_1", PrincipalKind.API_KEY, "globex", frozenset({"applications:read"}))
+        await check(platform, "applications:read", **{"x-tenant-id": "nope"})
     with pytest.raises(PermissionDenied) as error:
-        world.apps.authorize(key, acme, "applications:read")
+        await check(key, "applications:read", **{"x-binoauth-tenant": "acme"})
     assert error.value.reason == "TENANT_MISMATCH"
     with pytest.raises(PermissionDenied) as error:
-        world.apps.authorize(replace(key, tenant_id="acme"), acme, "applications:write")
+        await check(replace(key, tenant_id="acme"), "applications:write", **{"x-binoauth-tenant": "acme"})
     assert error.value.reason == "MISSING_SCOPE"
-    world.apps.authorize(replace(key, tenant_id=""), acme, "applications:read")  # platform key
+    assert (await check(platform, "applications:read", **{"x-binoauth-tenant": "acme"})).tenant_id == "acme"
+    assert (await check(key, "applications:read")).tenant_id == "globex"  # a tenant key selects its own
+
+
+async def _answer(principal: Principal) -> tuple[Principal, float]:
+    return principal, 0.0

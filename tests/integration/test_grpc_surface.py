@@ -3,6 +3,7 @@ provisioning behave as the tenant service and Kubernetes probes rely on."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -120,6 +121,45 @@ async def test_health_is_not_serving_until_the_database_answers(
             reply = await health.Check(named)
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
             await server.stop(drain=False)
+    finally:
+        postgres.stop()
+
+
+async def test_a_lost_database_is_unavailable_not_internal_and_the_service_recovers(
+    server_dir: Callable[[str], Path], redis_server: RedisServer
+) -> None:
+    from binoauth.session.v1 import session_internal_service_pb2 as session_pb
+    from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
+    from services.session.bootstrap import build
+
+    postgres = PostgresServer(server_dir("lost-pg") / "data", free_port(), durable=False)
+    postgres.start()
+    server = ServiceServer(service_settings("session", postgres.dsn, redis_server.url), build)
+    try:
+        await server.start()
+        await server.wait_ready()
+        async with aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            stub = session_grpc.SessionInternalServiceStub(channel)
+            request = session_pb.ProvisionTenantRequest(tenant_id=f"lost-{secrets.token_hex(3)}")
+            await stub.ProvisionTenant(request)
+            postgres.stop()
+            with pytest.raises(aio.AioRpcError) as lost:
+                await stub.ProvisionTenant(request)
+            # Callers (and the gateway's retry policy) treat UNAVAILABLE as "try again".
+            assert lost.value.code() == grpc.StatusCode.UNAVAILABLE
+            assert reason_of(lost.value) == "DEPENDENCY_UNAVAILABLE"
+            postgres.start()
+            deadline = asyncio.get_running_loop().time() + 20
+            while True:
+                try:
+                    reply = await stub.ProvisionTenant(request)
+                    break
+                except aio.AioRpcError as error:
+                    assert error.code() == grpc.StatusCode.UNAVAILABLE
+                    assert asyncio.get_running_loop().time() < deadline, "the pool reconnects"
+                    await asyncio.sleep(0.2)
+            assert reply.schema
+        await server.stop(drain=False)
     finally:
         postgres.stop()
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from services.common.tenancy import tenant_prefix
 from services.identity.auth import safe_return_path
 
 DEFAULT_AFTER_LOGIN = "/account"
 
-
-def tenant_prefix(path_tenant: str) -> str:
-    """"/tenant/<id>" when the request selected its tenant by path prefix, else ""."""
-    return f"/tenant/{path_tenant}" if path_tenant else ""
 
 
 def page_url(path_tenant: str, path: str) -> str:

@@ -16,7 +16,7 @@ import structlog
 from google.api import httpbody_pb2
 
 from binoauth.identity.v1 import hosted_pages_service_pb2_grpc as pages_grpc
-from services.common.context import RequestMeta, request_meta
+from services.common.context import RequestMeta, current_request
 from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value, set_session_cookie
 from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header, csrf_cookie_header
 from services.common.errors import HTTP_STATUS, DomainError, Unauthenticated, dependency_failure
@@ -119,7 +119,7 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
 
     # --- plumbing ------------------------------------------------------------------------
     async def _serve(self, context: Context, handler: Handler, body: httpbody_pb2.HttpBody | None = None) -> Any:
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         path = cookie_path(meta.path_tenant)
         cookie = cookie_from_header(meta.cookie)
         set_cookies: list[str] = []

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.field_mask_pb2 import FieldMask
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from binoauth.token.v1 import application_pb2
 from services.common.errors import InvalidArgument
+from services.common.timestamps import to_timestamp
 from services.token.applications.model import Application, ClientType, TokenLifetimes
 
 _TYPES = {ClientType.CONFIDENTIAL: application_pb2.CLIENT_TYPE_CONFIDENTIAL,
@@ -20,12 +19,6 @@ _OUTPUT_ONLY = {"client_id", "create_time", "update_time", "secret_create_time",
 _IMMUTABLE = {"client_type"}
 
 
-def _ts(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value.astimezone(UTC))
-    return stamp
 
 
 def application_to_proto(app: Application) -> application_pb2.Application:
@@ -41,9 +34,10 @@ def application_to_proto(app: Application) -> application_pb2.Application:
             refresh_token_idle_ttl_seconds=lt.refresh_token_idle_ttl_seconds or 0,
             refresh_token_absolute_ttl_seconds=lt.refresh_token_absolute_ttl_seconds or 0),
         first_party=app.first_party, token_endpoint_auth_method=app.token_endpoint_auth_method,
-        create_time=_ts(app.create_time), update_time=_ts(app.update_time),
-        secret_create_time=_ts(secret.created_at) if secret else None,
-        previous_secret_expire_time=_ts(secret.previous_expires_at) if secret and secret.previous_hash else None,
+        create_time=to_timestamp(app.create_time), update_time=to_timestamp(app.update_time),
+        secret_create_time=to_timestamp(secret.created_at) if secret else None,
+        previous_secret_expire_time=(
+            to_timestamp(secret.previous_expires_at) if secret and secret.previous_hash else None),
     )
 
 

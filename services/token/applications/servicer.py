@@ -8,10 +8,9 @@ from google.protobuf import empty_pb2
 
 from binoauth.token.v1 import application_service_pb2 as pb
 from binoauth.token.v1 import application_service_pb2_grpc as pb_grpc
-from services.common.auth import CachedCredentialVerifier, missing_credential
-from services.common.context import request_meta
-from services.common.directory import TenantInfo
-from services.common.tenancy import TenantSelection, select_tenant
+from services.common.auth import CachedCredentialVerifier
+from services.common.context import current_request
+from services.common.directory import TenantInfo, TenantSelector, admin_tenant
 from services.token.applications.mapping import application_changes, application_from_proto, application_to_proto
 from services.token.applications.usecases import UPDATABLE, ApplicationUseCases
 
@@ -23,21 +22,15 @@ _NO_STORE = (("cache-control", "no-store"),)
 
 class ApplicationServicer(pb_grpc.ApplicationServiceServicer):
     def __init__(self, applications: ApplicationUseCases, credentials: CachedCredentialVerifier,
-                 base_domain: str) -> None:
+                 tenants: TenantSelector, base_domain: str) -> None:
         self._apps = applications
         self._credentials = credentials
+        self._tenants = tenants
         self._base_domain = base_domain
 
     async def _tenant(self, context: Context, scope: str) -> TenantInfo:
-        meta = request_meta(context.invocation_metadata(), context.peer())
-        if not meta.credential:
-            raise missing_credential()
-        principal = await self._credentials.authenticate(meta.credential)
-        # A tenant key needs no tenant selection: its own tenant is the only one it can use.
-        candidates = select_tenant(meta, self._base_domain) or (
-            [TenantSelection("credential", tenant_id=principal.tenant_id)] if principal.tenant_id else [])
-        tenant = await self._apps.tenant(candidates)
-        self._apps.authorize(principal, tenant, scope)
+        tenant, _ = await admin_tenant(current_request(context), self._credentials, self._tenants,
+                                       self._base_domain, scope)
         return tenant
 
     async def ListApplications(self, request: pb.ListApplicationsRequest, context: Context) -> Any:

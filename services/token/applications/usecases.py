@@ -5,17 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 import structlog
 
-from services.common.auth import Principal
-from services.common.context import bind
 from services.common.directory import TenantInfo
-from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
+from services.common.errors import InvalidArgument, NotFound, Unauthenticated
 from services.common.pagination import decode_page_token, encode_page_token, page_size
 from services.common.tenancy import TenantSelection
+from services.common.timestamps import Clock, utcnow
 from services.token.applications.model import (
     LIFETIME_RANGES,
     Application,
@@ -31,14 +30,9 @@ from services.token.applications.model import (
 from services.token.applications.store import PgApplicationStore
 
 _log = structlog.get_logger("token")
-Clock = Callable[[], datetime]
 UPDATABLE = ("display_name", "redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes",
              "token_lifetimes", *(f"token_lifetimes.{name}" for name in LIFETIME_RANGES), "first_party",
              "token_endpoint_auth_method")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Tenants(Protocol):
@@ -66,11 +60,10 @@ CLIENT_CACHE_SECONDS = 30.0
 
 
 class ApplicationUseCases:
-    def __init__(self, store: PgApplicationStore, tenants: Tenants, clock: Clock = utcnow,
+    def __init__(self, store: PgApplicationStore, clock: Clock = utcnow,
                  notify: Callable[[str, str], Awaitable[None]] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._store = store
-        self._tenants = tenants
         self._clock = clock
         self._notify = notify
         self._monotonic = monotonic
@@ -85,20 +78,6 @@ class ApplicationUseCases:
         self._cache.pop((tenant_id, client_id), None)
         if self._notify is not None:
             await self._notify(APPLICATIONS_TOPIC, f"{tenant_id} {client_id}")
-
-    # --- tenant and authorization -----------------------------------------------------------
-    async def tenant(self, candidates: list[TenantSelection]) -> TenantInfo:
-        info = await self._tenants.select(candidates)
-        if not info.active:
-            raise PermissionDenied("this tenant is suspended", reason="TENANT_SUSPENDED")
-        bind(tenant_id=info.tenant_id)
-        return info
-
-    @staticmethod
-    def authorize(principal: Principal, tenant: TenantInfo, scope: str) -> None:
-        principal.require_scope(scope)
-        if not principal.can_access_tenant(tenant.tenant_id):
-            raise PermissionDenied("this credential belongs to another tenant", reason="TENANT_MISMATCH")
 
     # --- admin API ------------------------------------------------------------------------
     async def find(self, tenant_id: str, client_id: str, fresh: bool = False) -> Application | None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import structlog
 
 from services.common.crypto import SecretBox
 from services.common.tenancy import require_tenant_id
+from services.common.timestamps import utcnow
 from services.token.keys.model import (
     ALGORITHMS,
     RETENTION,
@@ -35,8 +36,6 @@ KEY_LIST_TTL_SECONDS = 30.0
 KEYS_TOPIC = "signing-keys"
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class SigningKeys:

@@ -17,13 +17,14 @@ from urllib.parse import urlencode
 import structlog
 
 from services.common.cookies import cookie_path, session_cookie_value
-from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header, csrf_cookie_header
+from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header
 from services.common.directory import TenantInfo
+from services.common.tenancy import tenant_prefix
 from services.token.applications.model import Application
 from services.token.oauth.endpoints import Applications, OAuthEndpoints
 from services.token.oauth.errors import OAuthError, invalid_request
 from services.token.oauth.forms import client_credentials, parse_form
-from services.token.oauth.pages import HttpAnswer, page_headers, redirect
+from services.token.oauth.pages import HttpAnswer, login_redirect, page
 from services.token.oauth.platform import PlatformGateway
 
 _log = structlog.get_logger("oauth")
@@ -149,7 +150,7 @@ class FailureCounter(Protocol):
     async def record_failure(self, key: str, window_seconds: int) -> int: ...
 
 
-# AuthorizationFlows._issue: (response, family, jti, access expiry).
+# AuthorizationFlows.issue_tokens: (response, family, jti, access expiry).
 IssueTokens = Callable[..., Awaitable[tuple[dict[str, Any], str | None, str, datetime]]]
 
 
@@ -225,14 +226,10 @@ class DeviceFlow:
         return response
 
     # --- the device page ---------------------------------------------------------------------
-    @staticmethod
-    def _prefix(path_tenant: str) -> str:
-        return f"/tenant/{path_tenant}" if path_tenant else ""
-
     def _to_login(self, user_code: str, path_tenant: str) -> HttpAnswer:
         code = normalise_user_code(user_code)
         return_to = "/device" + (f"?{urlencode({'user_code': format_user_code(code)})}" if code else "")
-        return redirect(f"{self._prefix(path_tenant)}/login?" + urlencode({"return_to": return_to}), 303)
+        return login_redirect(path_tenant, return_to)
 
     async def page(self, tenant: TenantInfo, user_code: str, cookie_header: str, path_tenant: str) -> HttpAnswer:
         signed_in = await self._platform.session(tenant.tenant_id, session_cookie_value(cookie_header))
@@ -286,13 +283,10 @@ class DeviceFlow:
 
     def _form(self, tenant: TenantInfo, user_code: str, cookie_header: str, path_tenant: str, error: str = "",
               status: int = 200) -> HttpAnswer:
-        cookie = cookie_from_header(cookie_header)
-        extra: tuple[tuple[str, str], ...] = ()
-        if not cookie:
-            cookie = CsrfTokens.new_cookie()
-            extra = (("set-cookie", csrf_cookie_header(cookie, self._secure, cookie_path(path_tenant))),)
-        token = self._csrf.token_for(tenant.tenant_id, cookie)
-        action = f"{self._prefix(path_tenant)}/device"
+        token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
+                                                cookie_path(path_tenant))
+        extra = (("set-cookie", set_cookie),) if set_cookie else ()
+        action = f"{tenant_prefix(path_tenant)}/device"
         body = (f"<h1>{html.escape(tenant.display_name or tenant.tenant_id)}</h1>"
                 + (f"<p class=\"error\" role=\"alert\">{html.escape(error)}</p>" if error else "")
                 + "<p>Enter the code shown on your device. Only continue if you started this sign-in "
@@ -307,16 +301,12 @@ class DeviceFlow:
         return _page("Connect a device", body, status, extra)
 
 
-_STYLE = ("body{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
-          "button{margin-right:.5rem;padding:.5rem 1rem}input{font-size:1.2rem;letter-spacing:.1rem}"
-          ".error{color:#a00}")
+# On top of the shared page style (pages.py): the code input and the error line.
+_STYLE = "input{font-size:1.2rem;letter-spacing:.1rem}.error{color:#a00}"
 
 
 def _page(title: str, body: str, status: int, extra: tuple[tuple[str, str], ...] = ()) -> HttpAnswer:
-    nonce = secrets.token_urlsafe(16)
-    document = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}"
-                f"</title><style nonce=\"{nonce}\">{_STYLE}</style></head><body>{body}</body></html>")
-    return HttpAnswer(status, document.encode(), headers=(*page_headers(nonce), *extra))
+    return page(title, body, status, extra, style=_STYLE)
 
 
 def _message(tenant_name: str, title: str, message: str, status: int = 200) -> HttpAnswer:

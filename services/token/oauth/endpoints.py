@@ -13,6 +13,7 @@ import structlog
 
 from services.common.directory import TenantInfo
 from services.common.errors import Unauthenticated
+from services.common.timestamps import utcnow
 from services.common.tokens import AccessTokenVerifier, InvalidToken
 from services.token.applications.model import Application
 from services.token.oauth.access_tokens import AccessTokenIssuer
@@ -44,20 +45,18 @@ RefreshRevoker = Callable[[TenantInfo, Application, str], Awaitable[bool]]
 GrantHandler = Callable[[TenantInfo, Application, str, dict[str, str]], Awaitable[dict[str, Any]]]
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class OAuthEndpoints:
     def __init__(self, applications: Applications, issuer: AccessTokenIssuer, verifier: AccessTokenVerifier,
-                 revoke_token: RevokeToken, metrics: OAuthMetrics, public_url: str,
+                 revoke_token: RevokeToken, metrics: OAuthMetrics, issuer_for: Callable[[str], str],
                  clock: Callable[[], datetime] = utcnow) -> None:
         self._applications = applications
         self._issuer = issuer
         self._verifier = verifier
         self._revoke_token = revoke_token
         self._metrics = metrics
-        self._public_url = public_url.rstrip("/")
+        self._issuer_for = issuer_for
         self._clock = clock
         self._grants: dict[str, GrantHandler] = {}
         self._refresh_revoker: RefreshRevoker | None = None
@@ -76,7 +75,7 @@ class OAuthEndpoints:
 
     def issuer(self, tenant: TenantInfo) -> str:
         # Fixed by configuration, never by the request's Host header.
-        return f"{self._public_url}/tenant/{tenant.tenant_id}"
+        return self._issuer_for(tenant.tenant_id)
 
     def metadata(self, tenant: TenantInfo) -> dict[str, Any]:
         issuer = self.issuer(tenant)

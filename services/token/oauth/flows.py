@@ -17,9 +17,10 @@ import jwt
 import structlog
 
 from services.common.cookies import cookie_path, session_cookie_value
-from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header, csrf_cookie_header
+from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header
 from services.common.directory import TenantInfo
-from services.common.revocation import read_revocation
+from services.common.revocation import is_revoked, read_revocation
+from services.common.tenancy import tenant_prefix
 from services.common.tokens import AccessTokenVerifier, InvalidToken
 from services.token.applications.model import DEVICE_CODE, Application
 from services.token.applications.redirects import redirect_uri_matches
@@ -29,7 +30,7 @@ from services.token.oauth.endpoints import Applications, OAuthEndpoints, RevokeT
 from services.token.oauth.errors import OAuthError, invalid_request
 from services.token.oauth.forms import parse_form
 from services.token.oauth.grants_store import CodeGrant, PgGrantStore, RefreshGrant
-from services.token.oauth.pages import HttpAnswer, consent_page, error_page, redirect
+from services.token.oauth.pages import HttpAnswer, consent_page, error_page, login_redirect, redirect
 from services.token.oauth.pkce import valid_challenge, verifier_matches
 from services.token.oauth.platform import PlatformGateway, claims_for_scopes
 
@@ -226,30 +227,22 @@ class AuthorizationFlows:
         return AuthorizationRequest(client, redirect_uri, scopes, params.get("state", ""), params.get("nonce", ""),
                                     challenge, prompt, max_age)
 
-    @staticmethod
-    def _prefix(path_tenant: str) -> str:
-        return f"/tenant/{path_tenant}" if path_tenant else ""
-
     def _to_login(self, params: dict[str, str], path_tenant: str) -> HttpAnswer:
         # Back to this same request after signing in, without prompt=login (or it would loop).
         again = {k: v for k, v in params.items() if k in AUTHORIZE_FIELDS and v and k != "prompt"}
         prompt = " ".join(p for p in params.get("prompt", "").split() if p != "login")
         if prompt:
             again["prompt"] = prompt
-        return_to = "/oauth2/authorize?" + urlencode(again)
-        return redirect(f"{self._prefix(path_tenant)}/login?" + urlencode({"return_to": return_to}), 303)
+        return login_redirect(path_tenant, "/oauth2/authorize?" + urlencode(again))
 
     def _consent(self, tenant: TenantInfo, client: Application, request: AuthorizationRequest,
                  params: dict[str, str], cookie_header: str, path_tenant: str) -> HttpAnswer:
-        cookie = cookie_from_header(cookie_header)
-        set_cookie = ""
-        if not cookie:
-            cookie = CsrfTokens.new_cookie()
-            set_cookie = csrf_cookie_header(cookie, self._secure, cookie_path(path_tenant))
+        token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
+                                                cookie_path(path_tenant))
         fields = {k: v for k, v in params.items() if k in AUTHORIZE_FIELDS and v}
         return consent_page(tenant.display_name or tenant.tenant_id, client.display_name, request.scopes,
-                            f"{self._prefix(path_tenant)}/oauth2/authorize/consent", fields, CSRF_FIELD,
-                            self._csrf.token_for(tenant.tenant_id, cookie), set_cookie, request.redirect_uri)
+                            f"{tenant_prefix(path_tenant)}/oauth2/authorize/consent", fields, CSRF_FIELD,
+                            token, set_cookie, request.redirect_uri)
 
     async def consent(self, tenant: TenantInfo, content_type: str, body: bytes, cookie_header: str,
                       path_tenant: str) -> HttpAnswer:
@@ -299,7 +292,7 @@ class AuthorizationFlows:
                 raise OAuthError("invalid_grant", "the code_verifier does not match")
         elif verifier:
             raise OAuthError("invalid_grant", "no code_challenge was sent for this code")
-        response, family, jti, access_expire = await self._issue(
+        response, family, jti, access_expire = await self.issue_tokens(
             tenant, client, grant.user_id, grant.scope.split(), grant.claims, grant.auth_time, grant.amr,
             grant.nonce, family_id=None, now=now)
         await self._grants.record_issued(tenant.tenant_id, hashed, family or "", jti, access_expire)
@@ -346,16 +339,16 @@ class AuthorizationFlows:
         if now >= grant.expire_time or now >= grant.family_expire_time:
             raise OAuthError("invalid_grant", "the refresh token has expired")
         _loaded, _denied, not_before = await read_revocation(self._redis, tenant.tenant_id, "", grant.user_id)
-        if not_before is not None and grant.auth_time.timestamp() < not_before.timestamp() + 1:
+        if is_revoked(False, not_before, grant.auth_time):
             # Password reset, disable or "sign out everywhere" since this sign-in.
             await self._grants.revoke_family(tenant.tenant_id, grant.family_id, now)
             raise OAuthError("invalid_grant", "the refresh token was revoked")
-        response, _family, _jti, _exp = await self._issue(
+        response, _family, _jti, _exp = await self.issue_tokens(
             tenant, client, grant.user_id, requested, grant.claims, grant.auth_time, grant.amr, "",
             family_id=grant.family_id, now=now, family_expire=grant.family_expire_time)
         return response
 
-    async def _issue(self, tenant: TenantInfo, client: Application, user_id: str, scopes: list[str],
+    async def issue_tokens(self, tenant: TenantInfo, client: Application, user_id: str, scopes: list[str],
                      claims: dict[str, Any], auth_time: datetime, amr: tuple[str, ...], nonce: str, *,
                      family_id: str | None, now: datetime,
                      family_expire: datetime | None = None) -> tuple[dict[str, Any], str | None, str, datetime]:

@@ -13,7 +13,6 @@ sends the browser back to a post-logout redirect URI the client registered, or s
 from __future__ import annotations
 
 import html
-import secrets
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -25,13 +24,12 @@ from services.common.cookies import clear_session_cookie, cookie_path, session_c
 from services.common.directory import TenantInfo
 from services.token.keys.usecases import SigningKeys
 from services.token.oauth.endpoints import Applications, OAuthEndpoints
-from services.token.oauth.pages import HttpAnswer, page_headers, redirect
+from services.token.oauth.pages import HttpAnswer, page, redirect
 from services.token.oauth.platform import PlatformGateway
 
 _log = structlog.get_logger("oauth.logout")
 ID_TOKEN_ALGORITHM = "RS256"
 MAX_HINT_LENGTH = 8192
-_STYLE = "body{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
 
 
 @dataclass(frozen=True)
@@ -125,9 +123,4 @@ class EndSessionFlow:
 
 
 def signed_out_page(tenant_name: str, *extra: tuple[str, str]) -> HttpAnswer:
-    nonce = secrets.token_urlsafe(16)
-    name = html.escape(tenant_name)
-    document = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signed out</title>"
-                f"<style nonce=\"{nonce}\">{_STYLE}</style></head><body><h1>{name}</h1>"
-                "<p>You are signed out.</p></body></html>")
-    return HttpAnswer(200, document.encode(), headers=(*page_headers(nonce), *extra))
+    return page("Signed out", f"<h1>{html.escape(tenant_name)}</h1><p>You are signed out.</p>", 200, extra)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import secrets
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
+
+from services.common.tenancy import tenant_prefix
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,17 @@ _STYLE = ("body{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:
           "button{margin-right:.5rem;padding:.5rem 1rem}")
 
 
-def _page(title: str, body: str, status: int, extra: tuple[tuple[str, str], ...] = (),
-          form_target: str = "") -> HttpAnswer:
+def page(title: str, body: str, status: int, extra: tuple[tuple[str, str], ...] = (),
+         form_target: str = "", style: str = "") -> HttpAnswer:
+    """An HTML page with the security headers; `body` is trusted markup (escape its values)."""
     nonce = secrets.token_urlsafe(16)
     document = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-                f"<style nonce=\"{nonce}\">{_STYLE}</style></head><body>{body}</body></html>")
+                f"<style nonce=\"{nonce}\">{_STYLE}{style}</style></head><body>{body}</body></html>")
     return HttpAnswer(status, document.encode(), headers=(*page_headers(nonce, form_target), *extra))
 
 
 def error_page(tenant_name: str, message: str, status: int = 400) -> HttpAnswer:
-    return _page("Sign-in error", f"<h1>{html.escape(tenant_name)}</h1><p>The sign-in request cannot be "
+    return page("Sign-in error", f"<h1>{html.escape(tenant_name)}</h1><p>The sign-in request cannot be "
                  f"continued: {html.escape(message)}</p>", status)
 
 
@@ -65,7 +68,13 @@ def consent_page(tenant_name: str, client_name: str, scopes: list[str], action: 
             "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>"
             "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>")
     extra = (("set-cookie", csrf_cookie),) if csrf_cookie else ()
-    return _page("Allow access?", body, 200, extra, redirect_uri)
+    return page("Allow access?", body, 200, extra, redirect_uri)
+
+
+def login_redirect(path_tenant: str, return_to: str) -> HttpAnswer:
+    """303 to the tenant's hosted sign-in page, which continues to `return_to` (a path on
+    this tenant) once the user is signed in."""
+    return redirect(f"{tenant_prefix(path_tenant)}/login?" + urlencode({"return_to": return_to}), 303)
 
 
 def redirect(location: str, status: int = 302) -> HttpAnswer:

@@ -11,7 +11,7 @@ from google.api import httpbody_pb2
 
 from binoauth.token.v1 import oauth_service_pb2 as oauth_pb
 from binoauth.token.v1 import oauth_service_pb2_grpc as oauth_grpc
-from services.common.context import request_meta
+from services.common.context import current_request
 from services.common.directory import TenantDirectory, TenantInfo
 from services.common.tenancy import select_tenant
 from services.token.oauth.consents import ConsentUseCases
@@ -40,7 +40,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         self._base_domain = base_domain
 
     async def _tenant(self, context: Context) -> tuple[TenantInfo, str]:
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         if not tenant.active:
             raise OAuthError("invalid_request", "this tenant is suspended", 400)
@@ -65,19 +65,19 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         return await self._discovery(context)
 
     async def _discovery(self, context: Context) -> Any:
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         await context.send_initial_metadata((("cache-control", "public, max-age=300"),))
         return _json(self._flows.discovery(tenant))
 
     async def Authorize(self, request: Any, context: Context) -> Any:
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         params = {f: getattr(request, f) for f in AUTHORIZE_FIELDS if getattr(request, f)}
         return await _send(context, await self._flows.authorize(tenant, params, meta.cookie, meta.path_tenant))
 
     async def SubmitConsent(self, request: Any, context: Context) -> Any:
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         answer = await self._flows.consent(tenant, request.body.content_type, request.body.data, meta.cookie,
                                            meta.path_tenant)
@@ -101,7 +101,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         return await self._answer(context, run)
 
     async def GetDevicePage(self, request: Any, context: Context) -> Any:
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         if self._device is None:
             return await _send(context, error_page(tenant.display_name or tenant.tenant_id, "not available", 503))
@@ -109,7 +109,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
                                                             meta.path_tenant))
 
     async def SubmitDevicePage(self, request: Any, context: Context) -> Any:
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         if self._device is None:
             return await _send(context, error_page(tenant.display_name or tenant.tenant_id, "not available", 503))
@@ -141,7 +141,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
 
     async def EndSession(self, request: Any, context: Context) -> Any:
         assert self._logout is not None
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         logout = LogoutRequest(request.id_token_hint, request.post_logout_redirect_uri, request.state,
                                request.client_id)
@@ -149,7 +149,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
 
     async def ListMyConsents(self, request: Any, context: Context) -> Any:
         assert self._consents is not None
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         consents = await self._consents.list(tenant.tenant_id, meta.cookie)
         return oauth_pb.ListMyConsentsResponse(consents=[
@@ -157,7 +157,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
 
     async def RevokeMyConsent(self, request: Any, context: Context) -> Any:
         assert self._consents is not None
-        meta = request_meta(context.invocation_metadata(), context.peer())
+        meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         await self._consents.revoke(tenant.tenant_id, meta.cookie, request.client_id)
         return oauth_pb.RevokeMyConsentResponse()
