@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 import redis
 
-from tools.devstack import PostgresServer, RedisServer, ServerError
+from tools.devstack import PostgresServer, RedisServer, ServerError, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -115,3 +115,15 @@ def test_startup_failure_reports_log_tail(server_dir: Callable[[str], Path]) -> 
     with pytest.raises(ServerError, match="initdb failed") as excinfo:
         PostgresServer(data, durable=False).start()
     assert "exists but is not empty" in str(excinfo.value)
+
+
+def test_free_ports_are_distinct_bindable_and_never_ephemeral() -> None:
+    # The kernel hands ports in this range to outgoing connections (the replicas' pools);
+    # a port chosen from it can be stolen before the server binds it.
+    low, high = (int(v) for v in open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    ports = [free_port() for _ in range(50)]
+    assert len(set(ports)) == len(ports)
+    assert all(not low <= port <= high for port in ports)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", ports[0]))
+        listener.listen()

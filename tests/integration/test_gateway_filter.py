@@ -13,7 +13,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -39,6 +38,7 @@ from binoauth.tenant.v1 import (
 )
 from gateway.render import write_config
 from gateway.values import GatewayValues
+from tools.devstack import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -171,12 +171,6 @@ class UpstreamThread:
 # --- Envoy ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _envoy_binary() -> str:
     found = shutil.which("envoy") or str(Path(sys.executable).parent / "envoy")
     if not Path(found).exists():
@@ -210,10 +204,10 @@ class Gateway:
 
 
 def _start_envoy(tmp: Path, upstream_port: int) -> tuple[subprocess.Popen[bytes], int, int, Path, Path]:
-    listen, admin = _free_port(), _free_port()
+    listen, admin = free_port(), free_port()
     values = GatewayValues.local(
         # The fake upstream also plays the session service's RateLimitService.
-        {"tenant": [upstream_port], "identity": [_free_port()], "token": [_free_port()], "session": [upstream_port]},
+        {"tenant": [upstream_port], "identity": [free_port()], "token": [free_port()], "session": [upstream_port]},
         listen_port=listen,
         admin_port=admin,
     ).with_overrides({"max_request_bytes": str(MAX_BODY)})

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
-import socket
 import ssl
 import threading
 import time
@@ -32,18 +31,12 @@ from services.identity.messaging import (
     render,
 )
 from services.identity.messaging.sms import SIGNATURE_HEADER, verify_signature
+from tools.devstack import free_port
 from tools.mailsink import MailSink, html_of, links_in, serve_page, text_of
 
 pytestmark = pytest.mark.integration
 
 BASE = "https://auth.example.com/tenant/acme"
-
-
-def closed_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 @pytest.fixture
@@ -110,7 +103,7 @@ async def test_messages_persist_across_sink_restarts(tmp_path: Path) -> None:
 
 
 async def test_delivery_to_a_closed_port_fails_fast_with_mail_delivery_error() -> None:
-    mailer = SmtpMailer(MailSettings(port=closed_port(), timeout=2))
+    mailer = SmtpMailer(MailSettings(port=free_port(), timeout=2))
     mail = render("magic_link", tenant_name="Acme", to="u@example.com",
                   links={"login": build_link(BASE, "/magic", code="x")}, values={})
     started = time.monotonic()
@@ -152,7 +145,7 @@ def test_the_page_lists_messages_escaped(sink: MailSink) -> None:
     with smtplib.SMTP("127.0.0.1", sink.port, timeout=5) as client:
         client.send_message(message)
     sink.wait_for_blocking("c@example.com")
-    page_port = closed_port()
+    page_port = free_port()
     server = serve_page(sink, page_port)
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{page_port}/", timeout=5) as response:
@@ -273,7 +266,7 @@ async def test_webhook_errors_and_redirects_are_delivery_errors(hook: tuple[_Hoo
 
 
 async def test_webhook_unreachable_fails_fast() -> None:
-    sender = WebhookSmsSender(f"http://127.0.0.1:{closed_port()}/sms", SECRET, timeout=2)
+    sender = WebhookSmsSender(f"http://127.0.0.1:{free_port()}/sms", SECRET, timeout=2)
     started = time.monotonic()
     with pytest.raises(SmsDeliveryError):
         await sender.send("+14155550123", "code")

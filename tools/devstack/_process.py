@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -20,11 +21,53 @@ class ServerError(RuntimeError):
     """A dev server could not be prepared, started or reached."""
 
 
+# Ports this process already handed out: two servers of one stack must not get the same one
+# even before either has bound it.
+_handed_out: set[int] = set()
+_LOWEST_PORT = 10000
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = (int(v) for v in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux default
+    return low, high
+
+
+def _bindable(port: int, host: str) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def free_port(host: str = LOOPBACK) -> int:
+    """A port nothing uses now and the kernel will not pick as an ephemeral port.
+
+    Binding port 0 returns a port from the ephemeral range, and between choosing it and the
+    server binding it any outgoing connection (a replica's pool to PostgreSQL, say) may take
+    it as its local port; that race once stopped Envoy in CI. Ports outside the range are
+    only ever taken by an explicit bind, so choosing among them at random avoids the race.
+    """
+    low, high = _ephemeral_range()
+    candidates: list[int] = [p for p in (*range(_LOWEST_PORT, low), *range(high + 1, 65536)) if p not in _handed_out]
+    rng = random.SystemRandom()
+    for _ in range(200):
+        if not candidates:
+            break
+        port: int = rng.choice(candidates)
+        if _bindable(port, host):
+            _handed_out.add(port)
+            return port
+    # No room outside the ephemeral range: fall back to the kernel's choice.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
+        chosen: int = sock.getsockname()[1]
+    _handed_out.add(chosen)
+    return chosen
 
 
 def port_in_use(port: int, host: str = LOOPBACK) -> bool:
