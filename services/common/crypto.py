@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from services.common.settings import Secret
+from services.common.settings import Secret, SettingsError
 
 _VERSION = b"\x01"
 
@@ -19,7 +19,7 @@ _VERSION = b"\x01"
 class SecretBox:
     def __init__(self, key_encryption_key: Secret, purpose: str) -> None:
         if len(key_encryption_key.reveal()) < 32:
-            raise ValueError("BINOAUTH_KEY_ENCRYPTION_KEY must be at least 32 characters")
+            raise SettingsError("BINOAUTH_KEY_ENCRYPTION_KEY must be at least 32 characters")
         key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                    info=f"binoauth:{purpose}".encode()).derive(key_encryption_key.reveal().encode())
         self._aead = AESGCM(key)

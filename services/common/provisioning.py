@@ -15,9 +15,11 @@ class ProvisioningHandler:
     """Creates and drops a tenant's schema; both idempotent and safe to retry."""
 
     def __init__(self, runner: MigrationRunner,
-                 on_provisioned: Callable[[str], Awaitable[None]] | None = None) -> None:
+                 on_provisioned: Callable[[str], Awaitable[None]] | None = None,
+                 on_deprovisioned: Callable[[str], Awaitable[object]] | None = None) -> None:
         self._runner = runner
         self._on_provisioned = on_provisioned
+        self._on_deprovisioned = on_deprovisioned
 
     async def provision(self, tenant_id: str) -> tuple[str, int]:
         """Schema and migrations, then the service's own per-tenant set-up (for example the
@@ -32,7 +34,11 @@ class ProvisioningHandler:
     async def deprovision(self, tenant_id: str) -> bool:
         require_tenant_id(tenant_id)
         bind(tenant_id=tenant_id)
-        return await self._runner.drop_tenant(tenant_id)
+        existed = await self._runner.drop_tenant(tenant_id)
+        if self._on_deprovisioned is not None:
+            # What the service keeps about the tenant outside its schema (idempotent too).
+            await self._on_deprovisioned(tenant_id)
+        return existed
 
 
 class ProvisioningRpcs:

@@ -30,7 +30,7 @@ from services.common.invalidation import InvalidationBus
 from services.common.logging import configure_logging
 from services.common.metrics import RpcMetrics, serve_metrics
 from services.common.migrations import MigrationRunner
-from services.common.settings import Settings
+from services.common.settings import Settings, SettingsError
 
 _log = structlog.get_logger("server")
 
@@ -173,10 +173,15 @@ def run(settings: Settings, build: BuildFn, migrations: Path, argv: list[str] | 
         uvloop.install()
     except ImportError:  # pragma: no cover - uvloop is in requirements; keep running without
         pass
-    if command == ["migrate"]:
-        asyncio.run(migrate(settings, migrations))
-    else:
-        asyncio.run(_serve(settings, build))
+    try:
+        if command == ["migrate"]:
+            asyncio.run(migrate(settings, migrations))
+        else:
+            asyncio.run(_serve(settings, build))
+    except SettingsError as error:
+        # A configuration mistake deserves one clear line, not a traceback.
+        _log.error("invalid configuration", error=str(error))
+        raise SystemExit(2) from None
 
 
 async def migrate(settings: Settings, migrations: Path) -> None:

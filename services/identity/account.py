@@ -32,21 +32,16 @@ def session_required() -> Unauthenticated:
 class TotpFactor:
     """Verifies TOTP and recovery codes of enrolled users (MfaCheck for the login step)."""
 
-    def __init__(self, users: PgUserStore, box: SecretBox | None, clock: Clock = utcnow) -> None:
+    def __init__(self, users: PgUserStore, box: SecretBox, clock: Clock = utcnow) -> None:
         self._users = users
-        self._box = box
+        self.box = box
         self._clock = clock
-
-    def box(self) -> SecretBox:
-        if self._box is None:
-            raise FailedPrecondition("MFA needs BINOAUTH_KEY_ENCRYPTION_KEY to be configured", reason="MFA_UNAVAILABLE")
-        return self._box
 
     async def verify(self, tenant_id: str, user: User, code: str) -> str:
         sealed, _pending, last_step = await self._users.totp(tenant_id, user.user_id)
         now = self._clock()
         if sealed is not None and code.replace(" ", "").isdigit():
-            secret = self.box().open(sealed, f"{tenant_id}:{user.user_id}").decode()
+            secret = self.box.open(sealed, f"{tenant_id}:{user.user_id}").decode()
             step = totp.verify(secret, code, now, last_step)
             if step is not None and await self._users.use_totp_step(tenant_id, user.user_id, step):
                 return "otp"
@@ -121,17 +116,17 @@ class AccountUseCases:
         if saved is None:
             raise AlreadyExists("this email belongs to another account", reason="EMAIL_TAKEN",
                                 details={"field": "new_email"})
-        self._outbox.mail("email_changed_notice", tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=user.email,
-                          links={}, values={})
+        await self._outbox.mail("email_changed_notice", tenant_id=tenant.tenant_id, tenant_name=tenant.name,
+                                to=user.email, links={}, values={})
         code = new_code(Purpose.VERIFY_EMAIL)
         now = self._clock()
         await self._users.insert_code(tenant.tenant_id, code.hash, user.user_id, Purpose.VERIFY_EMAIL, address,
                                       now + LIFETIME[Purpose.VERIFY_EMAIL], now)
         from services.identity.messaging.templates import build_link
 
-        self._outbox.mail("verify_email", tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=address,
-                          links={"verify": build_link(tenant.base_url, "/verify-email", code=code.value)},
-                          values={"code": code.value, "expires_minutes": "10"})
+        await self._outbox.mail("verify_email", tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=address,
+                                links={"verify": build_link(tenant.base_url, "/verify-email", code=code.value)},
+                                values={"code": code.value, "expires_minutes": "10"})
         self._metrics.verification_sent(Purpose.VERIFY_EMAIL.value)
         return saved
 
@@ -147,7 +142,8 @@ class AccountUseCases:
         now = self._clock()
         await self._users.insert_code(tenant.tenant_id, code.hash, user.user_id, Purpose.VERIFY_PHONE, phone,
                                       now + LIFETIME[Purpose.VERIFY_PHONE], now)
-        self._outbox.sms(phone, f"{tenant.name}: your verification code is {code.value}")
+        await self._outbox.sms(phone, f"{tenant.name}: your verification code is {code.value}",
+                               tenant_id=tenant.tenant_id)
         self._metrics.verification_sent(Purpose.VERIFY_PHONE.value)
 
     async def verify_phone(self, tenant: Tenant, user: User, code: str) -> User:
@@ -173,7 +169,7 @@ class AccountUseCases:
         if user.mfa_enabled:
             raise FailedPrecondition("TOTP is already enabled; disable it first", reason="MFA_ALREADY_ENABLED")
         secret = totp.new_secret()
-        sealed = self._factor.box().seal(secret.encode(), f"{tenant.tenant_id}:{user.user_id}")
+        sealed = self._factor.box.seal(secret.encode(), f"{tenant.tenant_id}:{user.user_id}")
         await self._users.set_pending_totp(tenant.tenant_id, user.user_id, sealed)
         return secret, totp.otpauth_uri(secret, user.email, tenant.name)
 
@@ -182,7 +178,7 @@ class AccountUseCases:
         if pending is None:
             raise FailedPrecondition("start the enrollment first", reason="MFA_NOT_ENROLLING")
         context = f"{tenant.tenant_id}:{user.user_id}"
-        secret = self._factor.box().open(pending, context).decode()
+        secret = self._factor.box.open(pending, context).decode()
         steps: list[int] = []
 
         async def check() -> bool:

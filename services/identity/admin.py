@@ -84,9 +84,9 @@ class UserAdminUseCases:
             await self._users.insert_code(tenant.tenant_id, code.hash, user.user_id, Purpose.PASSWORD_RESET,
                                           user.email, now + LIFETIME[Purpose.INVITE], now)
             self._metrics.verification_sent(Purpose.INVITE.value)
-            self._outbox.mail("invite", tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=user.email,
-                              links={"accept": build_link(tenant.base_url, "/reset-password", code=code.value)},
-                              values={})
+            await self._outbox.mail("invite", tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=user.email,
+                                    links={"accept": build_link(tenant.base_url, "/reset-password", code=code.value)},
+                                    values={})
         _log.info("user created by admin", user_id=user.user_id)
         return user
 

@@ -132,10 +132,10 @@ class AuthUseCases:
         if not await self._users.insert(tenant.tenant_id, user, password_hash):
             existing = await self._users.by_email(tenant.tenant_id, email)
             if existing is not None:
-                self._outbox.mail("signup_existing_account", tenant_id=tenant.tenant_id, tenant_name=tenant.name,
-                                  to=existing[0].email, links={
-                                      "login": f"{tenant.base_url}/login",
-                                      "reset": f"{tenant.base_url}/forgot-password"}, values={})
+                await self._outbox.mail(
+                    "signup_existing_account", tenant_id=tenant.tenant_id, tenant_name=tenant.name,
+                    to=existing[0].email, values={},
+                    links={"login": f"{tenant.base_url}/login", "reset": f"{tenant.base_url}/forgot-password"})
             return
         self._metrics.registered()
         _log.info("user registered", user_id=user.user_id)
@@ -151,8 +151,8 @@ class AuthUseCases:
         values = {"expires_minutes": str(int(LIFETIME[purpose].total_seconds() // 60))}
         if template != "magic_link":
             values["code"] = code.value
-        self._outbox.mail(template, tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=target,
-                          links={LINK_NAME[template]: link}, values=values)
+        await self._outbox.mail(template, tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=target,
+                                links={LINK_NAME[template]: link}, values=values)
         self._metrics.verification_sent(purpose.value)
 
     async def verify_email(self, tenant: Tenant, code: str) -> str:

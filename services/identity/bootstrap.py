@@ -24,7 +24,8 @@ from services.identity.lockout import AccountLockout
 from services.identity.messaging.mail import MailSettings, SmtpMailer
 from services.identity.messaging.sms import sms_sender_from_env
 from services.identity.metrics import PromIdentityMetrics
-from services.identity.outbox import BackgroundOutbox
+from services.identity.outbox import DurableOutbox
+from services.identity.outbox_store import PgOutboxStore
 from services.identity.pages.servicer import HostedPagesServicer
 from services.identity.password_policy import common_passwords
 from services.identity.protection import RedisLockout
@@ -51,10 +52,11 @@ def build(runtime: Runtime) -> ServiceParts:
     passwords = PasswordHashing()
     sessions = GrpcSessionGateway(runtime.channels)
     lockout = RedisLockout(AccountLockout(runtime.redis), metrics)
-    outbox = BackgroundOutbox(SmtpMailer(MailSettings.from_env(env)), sms_sender_from_env(env))
+    outbox_store = PgOutboxStore(runtime.pool)
+    outbox = DurableOutbox(outbox_store, SmtpMailer(MailSettings.from_env(env)), sms_sender_from_env(env),
+                           SecretBox(settings.key_encryption_key, "outbox"), metrics)
     directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
-    box = SecretBox(settings.key_encryption_key, "totp") if settings.key_encryption_key else None
-    factor = TotpFactor(users, box)
+    factor = TotpFactor(users, SecretBox(settings.key_encryption_key, "totp"))
     auth = AuthUseCases(users, sessions, passwords, lockout, outbox, directory, factor, metrics, settings.issuer_for)
     account = AccountUseCases(users, sessions, passwords, lockout, outbox, factor, metrics)
     admin = UserAdminUseCases(users, sessions, passwords, lockout, outbox, metrics)
@@ -65,9 +67,10 @@ def build(runtime: Runtime) -> ServiceParts:
         common_passwords()  # load the list now, not during someone's first sign-up
         if settings.migrate_on_start:
             await runner.migrate_all()
+        outbox.start()
 
     async def on_stop() -> None:
-        await outbox.drain()
+        await outbox.stop()
         passwords.close()
 
     auth_servicer = AuthServicer(auth, settings.base_domain, secure)
@@ -75,7 +78,8 @@ def build(runtime: Runtime) -> ServiceParts:
     admin_servicer = UserAdminServicer(auth, admin, credentials, directory, settings.base_domain)
     pages_servicer = HostedPagesServicer(auth, account, CsrfTokens(derive_key(settings.key_encryption_key)),
                                          settings.base_domain, secure)
-    internal = IdentityInternalServicer(admin, auth, ProvisioningHandler(runner))
+    provisioning = ProvisioningHandler(runner, on_deprovisioned=outbox_store.purge_tenant)
+    internal = IdentityInternalServicer(admin, auth, provisioning)
     return ServiceParts(
         registrations=[
             lambda s: auth_grpc.add_AuthServiceServicer_to_server(auth_servicer, s),

@@ -12,6 +12,9 @@ class PromIdentityMetrics:
         self._lockouts = Counter("binoauth_lockouts", "Accounts temporarily locked", registry=registry)
         self._verifications = Counter("binoauth_verifications_sent", "Codes and links sent, by purpose", ["purpose"],
                                       registry=registry)
+        self._deliveries = Counter("binoauth_messages", "Outbox deliveries of mail and SMS, by result "
+                                   "(sent, retried, failed, expired, unreadable)", ["kind", "result"],
+                                   registry=registry)
 
     def registered(self) -> None:
         self._registrations.inc()
@@ -24,3 +27,6 @@ class PromIdentityMetrics:
 
     def verification_sent(self, kind: str) -> None:
         self._verifications.labels(kind).inc()
+
+    def message_delivery(self, kind: str, result: str) -> None:
+        self._deliveries.labels(kind, result).inc()

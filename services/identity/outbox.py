@@ -1,54 +1,165 @@
-"""Mail and SMS sent in the background, so that no answer waits for (or reveals, by its
-timing) whether a message was sent. Rendering happens at once: a template error is the
+"""Mail and SMS through a durable outbox.
+
+A message is rendered and written to the outbox before the request that caused it is
+answered, so a client told "we sent you a code" gets it even if this replica dies a moment
+later; any replica delivers it. Delivery runs in the background, so no answer waits for (or
+reveals, by its timing) the mail server. Rendering happens at once: a template error is the
 caller's bug and surfaces immediately."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 import structlog
+from cryptography.exceptions import InvalidTag
 
-from services.identity.messaging.mail import Mailer, recipient_hash
-from services.identity.messaging.sms import SmsSender
+from services.common.crypto import SecretBox
+from services.common.timestamps import Clock, utcnow
+from services.identity.messaging.mail import Mailer, OutgoingMail, recipient_hash
+from services.identity.messaging.sms import SmsSender, check_sms
 from services.identity.messaging.templates import render
+from services.identity.ports import OutboxStore, QueuedMessage
 
 _log = structlog.get_logger("outbox")
-ATTEMPTS = 3
-DRAIN_SECONDS = 5.0
+
+# Codes in messages live at most an hour (most for 10 minutes): a later delivery helps nobody.
+MAX_AGE = timedelta(hours=1)
+MAX_ATTEMPTS = 8
+# How long a claimed message stays hidden from other replicas while one delivers it.
+LEASE = timedelta(seconds=60)
+BATCH = 20
+POLL_SECONDS = 2.0
+STOP_SECONDS = 5.0
 
 
-class BackgroundOutbox:
-    def __init__(self, mailer: Mailer, sms: SmsSender) -> None:
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 2 s, 4 s, 8 s ... capped at five minutes."""
+    return timedelta(seconds=min(300, 2 ** attempts))
+
+
+class DeliveryMetrics(Protocol):
+    def message_delivery(self, kind: str, result: str) -> None: ...
+
+
+class DurableOutbox:
+    def __init__(self, store: OutboxStore, mailer: Mailer, sms: SmsSender, box: SecretBox,
+                 metrics: DeliveryMetrics, *, clock: Clock = utcnow, poll_seconds: float = POLL_SECONDS) -> None:
+        self._store = store
         self._mailer = mailer
         self._sms = sms
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._box = box
+        self._metrics = metrics
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
 
-    def mail(self, template: str, *, tenant_id: str, tenant_name: str, to: str, links: dict[str, str],
-             values: dict[str, str]) -> None:
+    # --- queueing (the Outbox port) ---------------------------------------------------------
+    async def mail(self, template: str, *, tenant_id: str, tenant_name: str, to: str, links: dict[str, str],
+                   values: dict[str, str]) -> None:
         message = render(template, tenant_name=tenant_name, to=to, links=links, values=values)
-        self._spawn(lambda: self._mailer.send(message), f"mail:{template}", to)
+        await self._enqueue(tenant_id, "mail", template, asdict(message))
 
-    def sms(self, to: str, text: str) -> None:
-        self._spawn(lambda: self._sms.send(to, text), "sms", to)
+    async def sms(self, to: str, text: str, *, tenant_id: str) -> None:
+        check_sms(to, text)
+        await self._enqueue(tenant_id, "sms", "sms", {"to": to, "text": text})
 
-    def _spawn(self, send: Callable[[], Awaitable[None]], kind: str, to: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._deliver(send, kind, to))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def _enqueue(self, tenant_id: str, kind: str, label: str, payload: dict[str, str]) -> None:
+        message_id = str(uuid.uuid4())
+        now = self._clock()
+        sealed = self._box.seal(json.dumps(payload).encode(), _context(message_id, tenant_id, kind))
+        await self._store.add(QueuedMessage(message_id, tenant_id, kind, label, sealed, 0, now + MAX_AGE), now)
+        self._wake.set()
 
-    async def _deliver(self, send: Callable[[], Awaitable[None]], kind: str, to: str) -> None:
-        for attempt in range(1, ATTEMPTS + 1):
+    # --- delivery ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        """Finishes the batch in hand (bounded); whatever is left waits in the outbox for the
+        next replica or restart."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            with suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._task, STOP_SECONDS)
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
             try:
-                await send()
-                _log.info("message sent", kind=kind, recipient=recipient_hash(to))
-                return
-            except Exception as error:  # noqa: BLE001 - delivery problems are retried, then logged
-                _log.warning("message delivery failed", kind=kind, recipient=recipient_hash(to), attempt=attempt,
-                             error=type(error).__name__)
-                await asyncio.sleep(0.5 * attempt)
+                claimed = await self.deliver_due()
+            except Exception as error:  # noqa: BLE001 - a lost database must not end the loop
+                _log.warning("outbox poll failed", error=type(error).__name__)
+                claimed = 0
+            if claimed < BATCH:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
 
-    async def drain(self) -> None:
-        """On shutdown: let queued messages go out (bounded by the stop grace period)."""
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=DRAIN_SECONDS)
+    async def deliver_due(self) -> int:
+        """Claims the due messages and tries each once; returns how many it claimed."""
+        now = self._clock()
+        batch = await self._store.claim(now, LEASE, BATCH)
+        results = await asyncio.gather(*(self._deliver(queued, now) for queued in batch), return_exceptions=True)
+        for result in results:
+            if isinstance(result, Exception):
+                # The store failed mid-way: the lease brings the message back later.
+                _log.warning("outbox update failed", error=type(result).__name__)
+        return len(batch)
+
+    async def _deliver(self, queued: QueuedMessage, now: datetime) -> None:
+        log = _log.bind(kind=queued.kind, label=queued.label, tenant_id=queued.tenant_id, attempt=queued.attempts)
+        if queued.expires_at <= now:
+            await self._drop(queued, "expired", log)
+            return
+        try:
+            payload = json.loads(self._box.open(queued.payload, _context(queued.message_id, queued.tenant_id,
+                                                                         queued.kind)))
+            send, to = self._sender(queued.kind, payload)
+        except (InvalidTag, ValueError, KeyError, TypeError):
+            # Another key-encryption key or a damaged row: no retry can read it.
+            await self._drop(queued, "unreadable", log)
+            return
+        log = log.bind(recipient=recipient_hash(to))
+        try:
+            await send()
+        except Exception as error:  # noqa: BLE001 - delivery problems are retried, then dropped
+            if getattr(error, "permanent", False) or queued.attempts >= MAX_ATTEMPTS:
+                log.warning("message delivery failed", error=type(error).__name__)
+                await self._drop(queued, "failed", log)
+                return
+            log.warning("message delivery failed, will retry", error=type(error).__name__)
+            await self._store.reschedule(queued.message_id, now + retry_delay(queued.attempts))
+            self._metrics.message_delivery(queued.kind, "retried")
+            return
+        await self._store.delete(queued.message_id)
+        self._metrics.message_delivery(queued.kind, "sent")
+        log.info("message sent")
+
+    def _sender(self, kind: str, payload: dict[str, Any]) -> tuple[Callable[[], Awaitable[None]], str]:
+        if kind == "mail":
+            message = OutgoingMail(**payload)
+            return (lambda: self._mailer.send(message)), message.to
+        if kind == "sms":
+            to, text = str(payload["to"]), str(payload["text"])
+            return (lambda: self._sms.send(to, text)), to
+        raise ValueError(f"unknown message kind {kind!r}")
+
+    async def _drop(self, queued: QueuedMessage, result: str, log: Any) -> None:
+        await self._store.delete(queued.message_id)
+        self._metrics.message_delivery(queued.kind, result)
+        log.warning("message dropped", result=result)
+
+
+def _context(message_id: str, tenant_id: str, kind: str) -> str:
+    # Authenticated with the payload: a sealed body copied to another row does not open there.
+    return f"outbox:{message_id}:{tenant_id}:{kind}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 
@@ -31,12 +32,38 @@ class SessionGateway(Protocol):
 
 
 class Outbox(Protocol):
-    """Sends templated mail and SMS without making the caller wait (or reveal) delivery."""
+    """Queues templated mail and SMS durably; returns once the message cannot be lost, without
+    waiting for (or revealing) its delivery."""
 
-    def mail(self, template: str, *, tenant_id: str, tenant_name: str, to: str, links: dict[str, str],
-             values: dict[str, str]) -> None: ...
+    async def mail(self, template: str, *, tenant_id: str, tenant_name: str, to: str, links: dict[str, str],
+                   values: dict[str, str]) -> None: ...
 
-    def sms(self, to: str, text: str) -> None: ...
+    async def sms(self, to: str, text: str, *, tenant_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    message_id: str
+    tenant_id: str
+    kind: str  # "mail" or "sms"
+    label: str  # template name, for logs; never the content
+    payload: bytes  # sealed: messages carry codes and sign-in links
+    attempts: int  # delivery attempts so far, including a claimed one
+    expires_at: datetime
+
+
+class OutboxStore(Protocol):
+    """Where queued messages wait; shared by every replica."""
+
+    async def add(self, message: QueuedMessage, now: datetime) -> None: ...
+
+    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[QueuedMessage]:
+        """Due messages, each claimed by one caller only: hidden from others for `lease`."""
+        ...
+
+    async def delete(self, message_id: str) -> None: ...
+    async def reschedule(self, message_id: str, at: datetime) -> None: ...
+    async def purge_tenant(self, tenant_id: str) -> int: ...
 
 
 class Lockout(Protocol):

@@ -93,7 +93,14 @@ def test_migrate_command_applies_migrations_and_is_safe_to_repeat(postgres: Post
         finally:
             await conn.close()
 
-    assert asyncio.run(versions()) == [("identity", 1)]
+    assert sorted(asyncio.run(versions())) == [("identity", 1), ("identity", 2)]
     bad = subprocess.run([sys.executable, "-m", "services.identity", "frobnicate"], env=env, cwd=root,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0 and "usage" in bad.stderr
+
+    # Identity seals TOTP seeds and queued messages: without a key it refuses to start, in one line.
+    unkeyed = subprocess.run([sys.executable, "-m", "services.identity"], cwd=root, capture_output=True, text=True,
+                             timeout=60, env={k: v for k, v in env.items() if k != "BINOAUTH_KEY_ENCRYPTION_KEY"})
+    assert unkeyed.returncode == 2
+    assert "BINOAUTH_KEY_ENCRYPTION_KEY must be at least 32 characters" in unkeyed.stdout
+    assert "Traceback" not in unkeyed.stdout + unkeyed.stderr

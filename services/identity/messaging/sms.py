@@ -49,7 +49,7 @@ class SmsSender(Protocol):
     async def send(self, to_e164: str, text: str) -> None: ...
 
 
-def _check_message(to_e164: str, text: str) -> None:
+def check_sms(to_e164: str, text: str) -> None:
     if not E164.match(to_e164):
         raise ValueError("the phone number must be in E.164 form, e.g. +14155550123")
     if not text or len(text) > MAX_TEXT:
@@ -107,7 +107,7 @@ class WebhookSmsSender:
         self._opener = urllib.request.build_opener(_NoRedirect(), urllib.request.ProxyHandler({}))
 
     async def send(self, to_e164: str, text: str) -> None:
-        _check_message(to_e164, text)
+        check_sms(to_e164, text)
         body = json.dumps({"to": to_e164, "text": text}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         tag = recipient_hash(to_e164)
         try:
@@ -153,7 +153,7 @@ class DevSmsSender:
         return self._path
 
     async def send(self, to_e164: str, text: str) -> None:
-        _check_message(to_e164, text)
+        check_sms(to_e164, text)
         line = json.dumps({"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "to": to_e164,
                            "text": text}, ensure_ascii=False) + "\n"
         await asyncio.to_thread(self._append, line.encode("utf-8"))
