@@ -111,7 +111,14 @@ def test_device_flow_approve_poll_and_single_use(
     browser = Browser(stack, tenant)
     page = device_page(browser, answer["verification_uri_complete"], email)
     assert answer["user_code"] in page.text
-    approved = submit(browser, page, "allow")
+    # RFC 8628 section 5.4: the page names the client and what it asks for before any decision.
+    review = submit(browser, page, "review")
+    assert review.status_code == 200, review.text
+    assert "Living-room TV wants access to your account" in review.text
+    assert f"<strong>{answer['user_code']}</strong>" in review.text
+    assert "<li>profile</li>" in review.text and "<li>email</li>" in review.text
+    assert error_of(poll(stack, tenant, client_id, answer["device_code"])) in ("authorization_pending", "slow_down")
+    approved = submit(browser, review, "allow")
     assert approved.status_code == 200 and "Device connected" in approved.text, approved.text
 
     issued = poll(stack, tenant, client_id, answer["device_code"])

@@ -267,7 +267,12 @@ class DeviceFlow:
             return self._form(tenant, "", cookie_header, path_tenant, _NOT_FOUND, 400)
         client = await self._applications.find(tenant.tenant_id, found.client_id)
         client_name = client.display_name if client else "The device"
-        if form.get("decision") != "allow":
+        decision = form.get("decision")
+        if decision not in ("allow", "deny"):
+            # RFC 8628 section 5.4: say who is asking, and for what, before anyone approves.
+            return self._review(tenant, format_user_code(code), client_name, found.scope.split(), cookie_header,
+                                path_tenant)
+        if decision != "allow":
             await self._store.decide(tenant.tenant_id, _hash(code), None, now)
             _log.info("device authorization denied", client_id=found.client_id)
             return _message(name, "Request denied", f"{client_name} was not given access. You can close this page.")
@@ -296,9 +301,26 @@ class DeviceFlow:
                 "<label for=\"user_code\">Code</label> "
                 f"<input id=\"user_code\" name=\"user_code\" value=\"{html.escape(user_code)}\" "
                 "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"16\" required>"
+                "<p><button type=\"submit\" name=\"decision\" value=\"review\">Continue</button></p></form>")
+        return _page("Connect a device", body, status, extra)
+
+    def _review(self, tenant: TenantInfo, user_code: str, client_name: str, scopes: list[str], cookie_header: str,
+                path_tenant: str) -> HttpAnswer:
+        token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
+                                                cookie_path(path_tenant))
+        extra = (("set-cookie", set_cookie),) if set_cookie else ()
+        action = f"{tenant_prefix(path_tenant)}/device"
+        asked = "".join(f"<li>{html.escape(scope)}</li>" for scope in scopes)
+        body = (f"<h1>{html.escape(tenant.display_name or tenant.tenant_id)}</h1>"
+                f"<h2>{html.escape(client_name)} wants access to your account</h2>"
+                f"<p>Only allow it if your device shows the code <strong>{html.escape(user_code)}</strong>.</p>"
+                + (f"<p>It asks for:</p><ul>{asked}</ul>" if asked else "")
+                + f"<form method=\"post\" action=\"{html.escape(action)}\">"
+                f"<input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{html.escape(token)}\">"
+                f"<input type=\"hidden\" name=\"user_code\" value=\"{html.escape(user_code)}\">"
                 "<p><button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>"
                 "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></p></form>")
-        return _page("Connect a device", body, status, extra)
+        return _page("Connect a device", body, 200, extra)
 
 
 # On top of the shared page style (pages.py): the code input and the error line.
