@@ -21,6 +21,7 @@ from services.token.keys.servicer import SigningKeyServicer
 from services.token.keys.store import PgSigningKeyStore
 from services.token.keys.usecases import KEYS_TOPIC, SigningKeys
 from services.token.oauth.access_tokens import AccessTokenIssuer
+from services.token.oauth.client_assertions import ClientAssertions
 from services.token.oauth.consents import ConsentUseCases
 from services.token.oauth.device import DEVICE_CODE_GRANT, DeviceFlow
 from services.token.oauth.device_store import PgDeviceStore
@@ -30,7 +31,7 @@ from services.token.oauth.grants_store import PgGrantStore
 from services.token.oauth.logout import EndSessionFlow
 from services.token.oauth.platform import PlatformGateway
 from services.token.oauth.servicer import OAuthServicer
-from services.token.oauth.support import LocalJwks, PromOAuthMetrics, Revocation
+from services.token.oauth.support import LocalJwks, PromOAuthMetrics, RedisReplayGuard, Revocation
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAMES = ["binoauth.token.v1.TokenInternalService", "binoauth.token.v1.SigningKeyService",
@@ -59,7 +60,7 @@ def build(runtime: Runtime) -> ServiceParts:
     csrf = CsrfTokens(derive_key(settings.key_encryption_key))
     secure = settings.public_url.startswith("https://")
     endpoints = OAuthEndpoints(applications.use_cases, issuer, verifier, revocation.revoke, metrics,
-                               settings.issuer_for)
+                               settings.issuer_for, ClientAssertions(RedisReplayGuard(runtime.redis)))
     flows = AuthorizationFlows(endpoints, applications.use_cases, grants, keys, issuer, verifier, platform,
                                runtime.redis, revocation.revoke, csrf, secure, count=metrics.authorization)
     endpoints.register_grant(AUTHORIZATION_CODE, flows.token)

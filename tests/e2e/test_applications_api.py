@@ -114,7 +114,10 @@ def test_public_client(admin: Admin) -> None:
     ({"client_type": "CLIENT_TYPE_PUBLIC"}, "INVALID_GRANT_TYPES"),  # client_credentials
     ({"client_type": "CLIENT_TYPE_UNSPECIFIED"}, "INVALID_CLIENT_TYPE"),
     ({"token_endpoint_auth_method": "none"}, "INVALID_AUTH_METHOD"),
-    ({"token_endpoint_auth_method": "private_key_jwt"}, "UNSUPPORTED_AUTH_METHOD"),
+    ({"token_endpoint_auth_method": "private_key_jwt"}, "JWKS_REQUIRED"),
+    ({"token_endpoint_auth_method": "client_secret_jwt"}, "UNSUPPORTED_AUTH_METHOD"),
+    ({"jwks": {"keys": [{"kty": "oct", "kid": "k", "k": "c2VjcmV0"}]}}, "INVALID_JWKS"),
+    ({"jwks": [{"kty": "EC"}]}, "INVALID_ARGUMENT"),  # not a JWK Set object
     ({"allowed_scopes": ["openid", "bad scope"]}, "INVALID_SCOPE"),
     ({"token_lifetimes": {"access_token_ttl_seconds": 10}}, "INVALID_TOKEN_LIFETIME"),
     ({"display_name": ""}, "INVALID_DISPLAY_NAME"),

@@ -4,6 +4,9 @@ a real OAuth client library (Authlib) where a client would use one."""
 from __future__ import annotations
 
 import base64
+import json
+import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 from authlib.integrations.httpx_client import OAuth2Client
 
 from services.common.tokens import AccessTokenVerifier, HttpJwksSource, InvalidToken
+from tests.e2e.helpers import assert_envelope
 from tools.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -169,3 +173,120 @@ def test_secret_rotation_reaches_every_token_replica_at_once(
     new = rotated.json()["client_secret"]
     assert [status(new) for _ in range(4)] == [200] * 4
     assert [status(old) for _ in range(4)] == [401] * 4
+
+
+# --- private_key_jwt (RFC 7523) -------------------------------------------------------------
+
+def _key_pair() -> tuple[Any, dict[str, Any]]:
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from jwt.algorithms import ECAlgorithm
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    return private, {**json.loads(ECAlgorithm.to_jwk(private.public_key())), "kid": "backend-2026", "use": "sig"}
+
+
+def _assertion(private: Any, client_id: str, audience: str, kid: str = "backend-2026") -> str:
+    now = int(time.time())
+    return jwt.encode({"iss": client_id, "sub": client_id, "aud": audience, "iat": now, "exp": now + 60,
+                       "jti": secrets.token_urlsafe(16)}, private, algorithm="ES256", headers={"kid": kid})
+
+
+def test_private_key_jwt_with_a_real_client_library(
+    stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str
+) -> None:
+    from authlib.integrations.httpx_client import OAuth2Client as Client
+    from authlib.oauth2.rfc7523 import PrivateKeyJWT
+    from cryptography.hazmat.primitives import serialization
+    from joserfc.jwk import ECKey
+
+    private, public = _key_pair()
+    client_id, _unused = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method="private_key_jwt",
+                                  jwks={"keys": [public]})
+    doc = gateway.get(f"/tenant/{tenant}/.well-known/openid-configuration").json()
+    assert "private_key_jwt" in doc["token_endpoint_auth_methods_supported"]
+    assert "ES256" in doc["token_endpoint_auth_signing_alg_values_supported"]
+    assert "HS256" not in doc["token_endpoint_auth_signing_alg_values_supported"]
+
+    token_url = f"{stack.gateway_url}/tenant/{tenant}/oauth2/token"
+    pem = ECKey.import_key(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                serialization.NoEncryption()))
+    # Authlib signs with the token endpoint URL it calls as audience; ours is the public URL.
+    auth = PrivateKeyJWT(f"{issuer(stack, tenant)}/oauth2/token", alg="ES256", headers={"kid": "backend-2026"})
+    with Client(client_id, pem, token_endpoint_auth_method=auth, scope="reports:read") as client:
+        token = client.fetch_token(token_url, grant_type="client_credentials")
+    assert token["token_type"] == "Bearer" and token["scope"] == "reports:read"
+    assert jwt.decode(token["access_token"], options={"verify_signature": False})["client_id"] == client_id
+
+
+def test_private_key_jwt_refuses_replays_other_keys_and_secrets(
+    stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str,
+    new_tenant: Callable[..., dict[str, Any]]
+) -> None:
+    private, public = _key_pair()
+    client_id, secret = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method="private_key_jwt",
+                                 jwks={"keys": [public]})
+    token_url = f"/tenant/{tenant}/oauth2/token"
+    audience = f"{issuer(stack, tenant)}/oauth2/token"
+
+    def token_with(assertion: str, path: str = token_url) -> httpx.Response:
+        return gateway.post(path, headers=FORM, data={
+            "grant_type": "client_credentials", "client_assertion": assertion,
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
+
+    assertion = _assertion(private, client_id, audience)
+    first = token_with(assertion)
+    assert first.status_code == 200, first.text
+    replayed = token_with(assertion)
+    assert replayed.status_code == 401 and replayed.json()["error"] == "invalid_client"
+    assert "www-authenticate" not in replayed.headers  # not a Basic challenge: no password was used
+
+    stranger, _ = _key_pair()
+    assert token_with(_assertion(stranger, client_id, audience)).status_code == 401
+    # Signed for another tenant's issuer: not valid here (nor at the other tenant: wrong client).
+    other = str(new_tenant()["tenant_id"])
+    assert token_with(_assertion(private, client_id, f"{issuer(stack, other)}/oauth2/token")).status_code == 401
+    assert token_with(_assertion(private, client_id, audience), f"/tenant/{other}/oauth2/token").status_code == 401
+    # The secret shown at creation is refused while the client authenticates with keys.
+    basic = {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode(), **FORM}
+    assert gateway.post(token_url, headers=basic, content=b"grant_type=client_credentials").status_code == 401
+    both = gateway.post(token_url, headers=basic, data={
+        "grant_type": "client_credentials", "client_assertion": _assertion(private, client_id, audience),
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
+    assert both.status_code == 400 and both.json()["error"] == "invalid_request"
+
+    # Introspection and revocation take the same client authentication.
+    access = first.json()["access_token"]
+    introspected = gateway.post(f"/tenant/{tenant}/oauth2/introspect", headers=FORM, data={
+        "token": access, "client_assertion": _assertion(private, client_id, issuer(stack, tenant)),
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
+    assert introspected.status_code == 200 and introspected.json()["active"] is True
+
+
+def test_rotating_a_private_key_jwt_clients_keys(
+    stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str
+) -> None:
+    old_private, old_public = _key_pair()
+    client_id, _ = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method="private_key_jwt",
+                            jwks={"keys": [old_public]})
+    key = gateway.post(f"/api/v1/tenants/{tenant}/apiKeys", headers=platform_headers,
+                       json={"scopes": ["applications:write"]}).json()["secret"]
+    new_private, new_public = _key_pair()
+    new_public["kid"] = "backend-2027"
+    updated = gateway.patch(f"/api/v1/applications/{client_id}", params={"update_mask": "jwks"},
+                            headers={"Authorization": f"Bearer {key}"}, json={"jwks": {"keys": [new_public]}})
+    assert updated.status_code == 200, updated.text
+    assert [k["kid"] for k in updated.json()["jwks"]["keys"]] == ["backend-2027"]
+    audience = f"{issuer(stack, tenant)}/oauth2/token"
+    form = {"grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}
+    # Every replica's client cache is invalidated: the removed key stops working at once.
+    for _ in range(4):
+        old = gateway.post(f"/tenant/{tenant}/oauth2/token", headers=FORM,
+                           data={**form, "client_assertion": _assertion(old_private, client_id, audience)})
+        assert old.status_code == 401
+        new = gateway.post(f"/tenant/{tenant}/oauth2/token", headers=FORM, data={
+            **form, "client_assertion": _assertion(new_private, client_id, audience, "backend-2027")})
+        assert new.status_code == 200, new.text
+    emptied = gateway.patch(f"/api/v1/applications/{client_id}", params={"update_mask": "jwks"},
+                            headers={"Authorization": f"Bearer {key}"}, json={"jwks": {}})
+    assert_envelope(emptied, 400, "JWKS_REQUIRED")

@@ -6,6 +6,7 @@ from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.field_mask_pb2 import FieldMask
+from google.protobuf.struct_pb2 import Struct
 
 from binoauth.token.v1 import application_pb2
 from services.common.errors import InvalidArgument
@@ -38,7 +39,30 @@ def application_to_proto(app: Application) -> application_pb2.Application:
         secret_create_time=to_timestamp(secret.created_at) if secret else None,
         previous_secret_expire_time=(
             to_timestamp(secret.previous_expires_at) if secret and secret.previous_hash else None),
+        jwks=_jwks_to_struct(app.jwks),
     )
+
+
+def _jwks_to_struct(keys: tuple[dict[str, Any], ...]) -> Struct | None:
+    if not keys:
+        return None
+    struct = Struct()
+    struct.update({"keys": [dict(key) for key in keys]})
+    return struct
+
+
+def _jwks_from_struct(message: application_pb2.Application) -> tuple[dict[str, Any], ...]:
+    """The JWK Set's keys, each checked later by the registration rules."""
+    if not message.HasField("jwks"):
+        return ()
+    value = json_format.MessageToDict(message.jwks)
+    if not value:
+        return ()
+    keys = value.get("keys")
+    if set(value) != {"keys"} or not isinstance(keys, list):
+        raise InvalidArgument('jwks must be a JWK Set: {"keys": [...]}', reason="INVALID_JWKS",
+                              details={"field": "jwks"})
+    return tuple(keys)
 
 
 def _lifetimes(message: application_pb2.TokenLifetimes) -> TokenLifetimes:
@@ -57,7 +81,7 @@ def application_from_proto(message: application_pb2.Application) -> Application:
         redirect_uris=tuple(message.redirect_uris), post_logout_redirect_uris=tuple(message.post_logout_redirect_uris),
         grant_types=tuple(message.grant_types), allowed_scopes=tuple(message.allowed_scopes),
         token_lifetimes=_lifetimes(message.token_lifetimes), first_party=message.first_party,
-        token_endpoint_auth_method=message.token_endpoint_auth_method,
+        token_endpoint_auth_method=message.token_endpoint_auth_method, jwks=_jwks_from_struct(message),
     )
 
 
@@ -79,6 +103,8 @@ def application_changes(message: application_pb2.Application, mask: FieldMask, h
                                   details={"field": path})
         if path == "token_lifetimes":
             changes[path] = _lifetimes(message.token_lifetimes)
+        elif path == "jwks":
+            changes[path] = _jwks_from_struct(message)
         elif path.startswith("token_lifetimes."):
             changes[path] = getattr(message.token_lifetimes, path.split(".", 1)[1])
         else:

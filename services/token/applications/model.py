@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from services.common.auth import credential_hash
 from services.common.errors import InvalidArgument
+from services.token.applications.client_keys import clean_jwks
 from services.token.applications.redirects import validate_redirect_uris
 
 
@@ -32,9 +33,9 @@ REFUSED_GRANTS: Final = {"implicit": "the implicit grant is not supported (RFC 9
 
 CLIENT_SECRET_BASIC: Final = "client_secret_basic"  # noqa: S105
 CLIENT_SECRET_POST: Final = "client_secret_post"  # noqa: S105
+PRIVATE_KEY_JWT: Final = "private_key_jwt"
 NONE: Final = "none"
-# private_key_jwt is not offered yet (needs jwks / jwks_uri registration and jti replay checks).
-AUTH_METHODS: Final = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, NONE)
+AUTH_METHODS: Final = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, PRIVATE_KEY_JWT, NONE)
 
 STANDARD_SCOPES: Final = ("openid", "profile", "email", "phone", "offline_access")
 MAX_SCOPES: Final = 50
@@ -116,6 +117,8 @@ class Application:
     create_time: datetime | None = None
     update_time: datetime | None = None
     secret: SecretState | None = None
+    # Public JWKs that verify client assertions (private_key_jwt).
+    jwks: tuple[dict[str, Any], ...] = ()
 
     @property
     def confidential(self) -> bool:
@@ -267,6 +270,7 @@ def validated(app: Application, tenant_tokens: dict[str, Any] | None = None) -> 
         allowed_scopes=clean_scopes(app.allowed_scopes),
         token_lifetimes=clean_lifetimes(app.token_lifetimes, tenant_tokens),
         token_endpoint_auth_method=auth_method,
+        jwks=clean_jwks(list(app.jwks)),
     )
     check_consistency(app)
     return app
@@ -275,15 +279,18 @@ def validated(app: Application, tenant_tokens: dict[str, Any] | None = None) -> 
 def check_consistency(app: Application) -> None:
     method = app.token_endpoint_auth_method
     if method not in AUTH_METHODS:
-        detail = " (private_key_jwt is not supported yet)" if method == "private_key_jwt" else ""
-        raise _invalid(f"token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}{detail}",
+        raise _invalid(f"token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}",
                        "UNSUPPORTED_AUTH_METHOD", "token_endpoint_auth_method")
     if app.public and method != NONE:
         raise _invalid("a public client authenticates with token_endpoint_auth_method 'none'",
                        "INVALID_AUTH_METHOD", "token_endpoint_auth_method")
     if app.confidential and method == NONE:
-        raise _invalid("a confidential client must authenticate (client_secret_basic or client_secret_post)",
-                       "INVALID_AUTH_METHOD", "token_endpoint_auth_method")
+        raise _invalid("a confidential client must authenticate (client_secret_basic, client_secret_post or "
+                       "private_key_jwt)", "INVALID_AUTH_METHOD", "token_endpoint_auth_method")
+    if method == PRIVATE_KEY_JWT and not app.jwks:
+        raise _invalid("private_key_jwt needs the application's public keys in jwks", "JWKS_REQUIRED", "jwks")
+    if app.public and app.jwks:
+        raise _invalid("a public client cannot authenticate with keys: leave jwks empty", "INVALID_JWKS", "jwks")
     if app.public and CLIENT_CREDENTIALS in app.grant_types:
         raise _invalid("client_credentials is only for confidential clients", "INVALID_GRANT_TYPES", "grant_types")
     if REFRESH_TOKEN in app.grant_types and not ({AUTHORIZATION_CODE, DEVICE_CODE} & set(app.grant_types)):

@@ -32,7 +32,7 @@ from services.token.applications.store import PgApplicationStore
 _log = structlog.get_logger("token")
 UPDATABLE = ("display_name", "redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes",
              "token_lifetimes", *(f"token_lifetimes.{name}" for name in LIFETIME_RANGES), "first_party",
-             "token_endpoint_auth_method")
+             "token_endpoint_auth_method", "jwks")
 
 
 class Tenants(Protocol):
@@ -200,6 +200,8 @@ def apply_changes(app: Application, changes: dict[str, Any]) -> Application:
             fields[name] = tuple(value or ())
         elif name == "first_party":
             fields[name] = bool(value)
+        elif name == "jwks":
+            fields[name] = tuple(value or ())
         else:
             fields[name] = str(value or "")
     return replace(app, **fields, token_lifetimes=lifetimes)

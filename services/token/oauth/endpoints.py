@@ -15,17 +15,20 @@ from services.common.directory import TenantInfo
 from services.common.errors import Unauthenticated
 from services.common.timestamps import utcnow
 from services.common.tokens import AccessTokenVerifier, InvalidToken
-from services.token.applications.model import Application
+from services.token.applications.client_keys import ALGORITHMS as ASSERTION_ALGORITHMS
+from services.token.applications.model import PRIVATE_KEY_JWT, Application
 from services.token.oauth.access_tokens import AccessTokenIssuer
+from services.token.oauth.client_assertions import AssertionRejected, ClientAssertions
 from services.token.oauth.errors import OAuthError, invalid_client, invalid_request
 from services.token.oauth.forms import ClientCredentials, client_credentials, parse_form
 
 _log = structlog.get_logger("oauth")
 CLIENT_CREDENTIALS = "client_credentials"
 SUPPORTED_GRANTS = (CLIENT_CREDENTIALS,)
-AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt")
 # OpenID Connect scopes describe a user: a client acting for itself cannot ask for them.
 USER_SCOPES = frozenset({"openid", "profile", "email", "phone", "address", "offline_access"})
+ASSERTION_AUDIENCE_PATHS = ("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke", "/oauth2/device_authorization")
 _SCOPE_TOKEN = re.compile(r"^[\x21\x23-\x5b\x5d-\x7e]+$")
 
 
@@ -50,8 +53,9 @@ GrantHandler = Callable[[TenantInfo, Application, str, dict[str, str]], Awaitabl
 class OAuthEndpoints:
     def __init__(self, applications: Applications, issuer: AccessTokenIssuer, verifier: AccessTokenVerifier,
                  revoke_token: RevokeToken, metrics: OAuthMetrics, issuer_for: Callable[[str], str],
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 assertions: ClientAssertions, clock: Callable[[], datetime] = utcnow) -> None:
         self._applications = applications
+        self._assertions = assertions
         self._issuer = issuer
         self._verifier = verifier
         self._revoke_token = revoke_token
@@ -89,6 +93,8 @@ class OAuthEndpoints:
             "token_endpoint_auth_methods_supported": list(AUTH_METHODS),
             "introspection_endpoint_auth_methods_supported": list(AUTH_METHODS),
             "revocation_endpoint_auth_methods_supported": list(AUTH_METHODS),
+            **{f"{endpoint}_endpoint_auth_signing_alg_values_supported": list(ASSERTION_ALGORITHMS)
+               for endpoint in ("token", "introspection", "revocation")},
             "response_types_supported": [],
         }
 
@@ -135,6 +141,8 @@ class OAuthEndpoints:
             if client is None or client.confidential:
                 raise invalid_client(basic)
             return client
+        if credentials.method == PRIVATE_KEY_JWT:
+            return await self._client_by_assertion(tenant, credentials)
         try:
             client = await self._applications.authenticate_client(tenant.tenant_id, credentials.client_id,
                                                                   credentials.secret)
@@ -143,6 +151,20 @@ class OAuthEndpoints:
         registered = client.token_endpoint_auth_method or "client_secret_basic"
         if registered != credentials.method:
             raise invalid_client(basic)
+        return client
+
+    async def _client_by_assertion(self, tenant: TenantInfo, credentials: ClientCredentials) -> Application:
+        client = await self._applications.find(tenant.tenant_id, credentials.client_id)
+        if client is None or not client.confidential or client.token_endpoint_auth_method != PRIVATE_KEY_JWT:
+            raise invalid_client(False)
+        issuer = self.issuer(tenant)
+        # The issuer (RFC 7523bis) or any of its endpoints that take client authentication.
+        audiences = {issuer, *(f"{issuer}{path}" for path in ASSERTION_AUDIENCE_PATHS)}
+        try:
+            await self._assertions.verify(tenant.tenant_id, client, credentials.secret, audiences)
+        except AssertionRejected as rejected:
+            _log.info("client assertion rejected", client_id=client.client_id, why=str(rejected))
+            raise invalid_client(False) from None
         return client
 
     @staticmethod

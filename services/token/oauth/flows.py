@@ -106,8 +106,9 @@ class AuthorizationFlows:
     # --- discovery ---------------------------------------------------------------------------
     def discovery(self, tenant: TenantInfo) -> dict[str, Any]:
         issuer = self._endpoints.issuer(tenant)
+        metadata = self._endpoints.metadata(tenant)
         return {
-            **self._endpoints.metadata(tenant),
+            **metadata,
             "authorization_endpoint": f"{issuer}/oauth2/authorize",
             "userinfo_endpoint": f"{issuer}/oauth2/userinfo",
             "response_types_supported": ["code"],
@@ -119,7 +120,8 @@ class AuthorizationFlows:
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": [ID_TOKEN_ALGORITHM],
             "scopes_supported": ["openid", "profile", "email", "phone", "offline_access"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            # Public clients of the code and device flows authenticate with nothing.
+            "token_endpoint_auth_methods_supported": [*metadata["token_endpoint_auth_methods_supported"], "none"],
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "acr", "at_hash",
                                  "name", "given_name", "family_name", "picture", "locale", "zoneinfo", "updated_at",
                                  "email", "email_verified", "phone_number", "phone_number_verified"],

@@ -7,6 +7,7 @@ import binascii
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus
 
+from services.token.oauth.client_assertions import CLIENT_ASSERTION_TYPE, assertion_subject
 from services.token.oauth.errors import invalid_request
 
 MAX_BODY = 16 * 1024
@@ -33,16 +34,19 @@ def parse_form(content_type: str, body: bytes) -> dict[str, str]:
 @dataclass(frozen=True)
 class ClientCredentials:
     client_id: str
-    secret: str
-    method: str  # client_secret_basic, client_secret_post or none
+    secret: str  # the client secret, or the signed assertion for private_key_jwt
+    method: str  # client_secret_basic, client_secret_post, private_key_jwt or none
 
 
 def client_credentials(authorization: str, form: dict[str, str]) -> ClientCredentials:
     """The one client authentication a request carries; using two methods is an error."""
     basic = authorization[:6].lower() == "basic "
+    assertion = "client_assertion" in form or "client_assertion_type" in form
+    if sum((basic, "client_secret" in form, assertion)) > 1:
+        raise invalid_request("use only one client authentication method")
+    if assertion:
+        return _assertion_credentials(form)
     if basic:
-        if "client_secret" in form:
-            raise invalid_request("use only one client authentication method")
         try:
             decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
@@ -58,3 +62,16 @@ def client_credentials(authorization: str, form: dict[str, str]) -> ClientCreden
     if "client_secret" in form:
         return ClientCredentials(form.get("client_id", ""), form["client_secret"], "client_secret_post")
     return ClientCredentials(form.get("client_id", ""), "", "none")
+
+
+def _assertion_credentials(form: dict[str, str]) -> ClientCredentials:
+    """RFC 7523 section 2.2: client_assertion_type, client_assertion, client_id optional."""
+    if form.get("client_assertion_type") != CLIENT_ASSERTION_TYPE:
+        raise invalid_request(f"client_assertion_type must be {CLIENT_ASSERTION_TYPE}")
+    assertion = form.get("client_assertion", "")
+    if not assertion:
+        raise invalid_request("client_assertion is required")
+    subject = assertion_subject(assertion)
+    if form.get("client_id") not in (None, subject):
+        raise invalid_request("client_id does not match the client assertion")
+    return ClientCredentials(subject, assertion, "private_key_jwt")

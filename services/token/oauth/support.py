@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry, Counter
 from binoauth.session.v1 import session_internal_service_pb2 as session_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
 from services.common.clients import ServiceChannels, outgoing_metadata
+from services.common.redis import tenant_key
 from services.common.revocation import is_revoked, read_revocation
 from services.common.tokens import tenant_from_issuer
 from services.token.keys.usecases import SigningKeys
@@ -76,3 +77,15 @@ class PromOAuthMetrics:
 
     def revoked(self) -> None:
         self._revocations.inc()
+
+
+class RedisReplayGuard:
+    """Client-assertion jtis already used (private_key_jwt), remembered until the assertion
+    expires. One atomic SET NX: two concurrent uses of one assertion cannot both pass."""
+
+    def __init__(self, redis: aioredis.Redis) -> None:
+        self._redis = redis
+
+    async def first_use(self, tenant_id: str, client_id: str, jti_hash: str, ttl_seconds: int) -> bool:
+        key = tenant_key("assertion-jti", tenant_id, client_id, jti_hash)
+        return bool(await self._redis.set(key, b"1", nx=True, ex=max(ttl_seconds, 1)))
