@@ -24,7 +24,7 @@ import asyncio
 import json
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -75,13 +75,8 @@ class AccessTokenVerifier:
     async def verify(self, token: str, *, issuer: str, audience: str | list[str] | None) -> AccessToken:
         """`audience=None` skips the audience check: only for the authorization server's own
         introspection, which answers for any resource server."""
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError:
-            raise InvalidToken("malformed token") from None
-        algorithm = header.get("alg")
-        if algorithm not in ALLOWED_ALGORITHMS:
-            raise InvalidToken("algorithm not allowed")
+        header = checked_header(token, ALLOWED_ALGORITHMS)
+        algorithm = header["alg"]
         if str(header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
             raise InvalidToken("not an access token")
         kid = header.get("kid")
@@ -110,6 +105,18 @@ class AccessTokenVerifier:
                 if jwk.get("kid") == kid:
                     return jwk
         raise InvalidToken("unknown key id")
+
+
+def checked_header(token: str, allowed: Collection[str]) -> dict[str, Any]:
+    """The header of a JWT signed with one of the `allowed` algorithms; InvalidToken for
+    anything else (malformed, "none", or an algorithm the caller does not accept)."""
+    try:
+        header: dict[str, Any] = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise InvalidToken("malformed token") from None
+    if header.get("alg") not in allowed:
+        raise InvalidToken("algorithm not allowed")
+    return header
 
 
 def _reason(error: jwt.PyJWTError) -> str:

@@ -21,6 +21,7 @@ from tools.stack import Stack
 
 pytestmark = pytest.mark.e2e
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
 def make_app(gateway: httpx.Client, platform_headers: dict[str, str], tenant_id: str, **fields: Any) -> tuple[str, str]:
@@ -185,6 +186,14 @@ def _key_pair() -> tuple[Any, dict[str, Any]]:
     return private, {**json.loads(ECAlgorithm.to_jwk(private.public_key())), "kid": "backend-2026", "use": "sig"}
 
 
+def _keyed_app(gateway: httpx.Client, platform_headers: dict[str, str], tenant: str) -> tuple[Any, str, str]:
+    """A private_key_jwt application: (its private key, client_id, the refused secret)."""
+    private, public = _key_pair()
+    client_id, secret = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method="private_key_jwt",
+                                 jwks={"keys": [public]})
+    return private, client_id, secret
+
+
 def _assertion(private: Any, client_id: str, audience: str, kid: str = "backend-2026") -> str:
     now = int(time.time())
     return jwt.encode({"iss": client_id, "sub": client_id, "aud": audience, "iat": now, "exp": now + 60,
@@ -199,9 +208,7 @@ def test_private_key_jwt_with_a_real_client_library(
     from cryptography.hazmat.primitives import serialization
     from joserfc.jwk import ECKey
 
-    private, public = _key_pair()
-    client_id, _unused = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method="private_key_jwt",
-                                  jwks={"keys": [public]})
+    private, client_id, _ = _keyed_app(gateway, platform_headers, tenant)
     doc = gateway.get(f"/tenant/{tenant}/.well-known/openid-configuration").json()
     assert "private_key_jwt" in doc["token_endpoint_auth_methods_supported"]
     assert "ES256" in doc["token_endpoint_auth_signing_alg_values_supported"]
@@ -222,16 +229,14 @@ def test_private_key_jwt_refuses_replays_other_keys_and_secrets(
     stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str,
     new_tenant: Callable[..., dict[str, Any]]
 ) -> None:
-    private, public = _key_pair()
-    client_id, secret = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method="private_key_jwt",
-                                 jwks={"keys": [public]})
+    private, client_id, secret = _keyed_app(gateway, platform_headers, tenant)
     token_url = f"/tenant/{tenant}/oauth2/token"
     audience = f"{issuer(stack, tenant)}/oauth2/token"
 
     def token_with(assertion: str, path: str = token_url) -> httpx.Response:
         return gateway.post(path, headers=FORM, data={
             "grant_type": "client_credentials", "client_assertion": assertion,
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
+            "client_assertion_type": ASSERTION_TYPE})
 
     assertion = _assertion(private, client_id, audience)
     first = token_with(assertion)
@@ -251,23 +256,21 @@ def test_private_key_jwt_refuses_replays_other_keys_and_secrets(
     assert gateway.post(token_url, headers=basic, content=b"grant_type=client_credentials").status_code == 401
     both = gateway.post(token_url, headers=basic, data={
         "grant_type": "client_credentials", "client_assertion": _assertion(private, client_id, audience),
-        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
+        "client_assertion_type": ASSERTION_TYPE})
     assert both.status_code == 400 and both.json()["error"] == "invalid_request"
 
     # Introspection and revocation take the same client authentication.
     access = first.json()["access_token"]
     introspected = gateway.post(f"/tenant/{tenant}/oauth2/introspect", headers=FORM, data={
         "token": access, "client_assertion": _assertion(private, client_id, issuer(stack, tenant)),
-        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
+        "client_assertion_type": ASSERTION_TYPE})
     assert introspected.status_code == 200 and introspected.json()["active"] is True
 
 
 def test_rotating_a_private_key_jwt_clients_keys(
     stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str
 ) -> None:
-    old_private, old_public = _key_pair()
-    client_id, _ = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method="private_key_jwt",
-                            jwks={"keys": [old_public]})
+    old_private, client_id, _ = _keyed_app(gateway, platform_headers, tenant)
     key = gateway.post(f"/api/v1/tenants/{tenant}/apiKeys", headers=platform_headers,
                        json={"scopes": ["applications:write"]}).json()["secret"]
     new_private, new_public = _key_pair()
@@ -278,7 +281,7 @@ def test_rotating_a_private_key_jwt_clients_keys(
     assert [k["kid"] for k in updated.json()["jwks"]["keys"]] == ["backend-2027"]
     audience = f"{issuer(stack, tenant)}/oauth2/token"
     form = {"grant_type": "client_credentials",
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}
+            "client_assertion_type": ASSERTION_TYPE}
     # Every replica's client cache is invalidated: the removed key stops working at once.
     for _ in range(4):
         old = gateway.post(f"/tenant/{tenant}/oauth2/token", headers=FORM,

@@ -164,14 +164,14 @@ async def test_bad_assertions_are_refused(token_args: dict[str, Any], why: str) 
 async def test_unsigned_and_hmac_assertions_are_refused() -> None:
     claims = {"iss": CLIENT, "sub": CLIENT, "aud": ISSUER, "exp": int(time.time()) + 60, "jti": "x"}
     unsigned = jwt.encode(claims, None, algorithm="none")
-    with pytest.raises(AssertionRejected, match="'none' not accepted"):
+    with pytest.raises(AssertionRejected, match="algorithm not allowed"):
         await verify(unsigned)
     # The classic confusion: the public key used as an HMAC secret.
     header = base64.urlsafe_b64encode(b'{"alg":"HS256","kid":"ec-1"}').rstrip(b"=").decode()
     forged = header + "." + unsigned.split(".")[1] + ".c2ln"
-    with pytest.raises(AssertionRejected, match="'HS256' not accepted"):
+    with pytest.raises(AssertionRejected, match="algorithm not allowed"):
         await verify(forged)
-    with pytest.raises(AssertionRejected, match="malformed"):
+    with pytest.raises(AssertionRejected, match="malformed token"):
         await verify("not.a.jwt")
 
 

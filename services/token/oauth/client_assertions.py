@@ -13,6 +13,7 @@ from typing import Any, Final, Protocol
 import jwt
 
 from services.common.timestamps import Clock, utcnow
+from services.common.tokens import InvalidToken, checked_header
 from services.token.applications.client_keys import ALGORITHMS, ClientKey, parse_key
 from services.token.applications.model import Application
 
@@ -61,13 +62,11 @@ class ClientAssertions:
         if len(assertion) > MAX_ASSERTION:
             raise AssertionRejected("assertion too large")
         try:
-            header = jwt.get_unverified_header(assertion)
-        except jwt.PyJWTError:
-            raise AssertionRejected("malformed assertion") from None
-        algorithm = header.get("alg")
-        if algorithm not in ALGORITHMS:
             # Never "none", never HMAC with a public key as the secret.
-            raise AssertionRejected(f"algorithm {str(algorithm)[:20]!r} not accepted")
+            header = checked_header(assertion, ALGORITHMS)
+        except InvalidToken as error:
+            raise AssertionRejected(str(error)) from None
+        algorithm = header["alg"]
         key = self._key(tenant_id, client, header.get("kid"))
         if not key.verifies(algorithm):
             raise AssertionRejected("algorithm does not match the key")
