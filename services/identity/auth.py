@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -17,7 +17,7 @@ import structlog
 
 from services.common.context import bind
 from services.common.directory import TenantInfo
-from services.common.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from services.common.passwords import PasswordHashing
 from services.common.tenancy import TenantSelection
 from services.common.timestamps import Clock, utcnow
@@ -32,6 +32,11 @@ _log = structlog.get_logger("identity")
 # an argon2 run; the policy's own maximum (>= 64) is what users see.
 HARD_MAX_PASSWORD = 1024
 
+
+# Deferred requests (see _defer).
+VERIFICATION_REQUEST = "verification_request"
+MAGIC_LINK_REQUEST = "magic_link_request"
+PASSWORD_RESET_REQUEST = "password_reset_request"  # noqa: S105 - a queue label
 
 # The call-to-action link of each code-carrying mail template.
 LINK_NAME = {"verify_email": "verify", "magic_link": "login", "password_reset": "reset", "invite": "accept"}
@@ -175,14 +180,48 @@ class AuthUseCases:
         return found
 
     async def resend_verification(self, tenant: Tenant, email: str) -> None:
-        found = await self._lookup(tenant, email)
-        if found is not None and found.active and not found.email_verified:
-            await self._send_code(tenant, found, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", found.email)
+        await self._defer(tenant, VERIFICATION_REQUEST, email)
 
-    async def _lookup(self, tenant: Tenant, email: str) -> User | None:
+    # --- requests answered the same whether or not the address is registered ----------------
+    # The answer costs one outbox write in every case; the lookup and the mail happen later.
+    async def _defer(self, tenant: Tenant, request: str, email: str, **values: str) -> None:
         address = email_or_none(email)
-        found = await self._users.by_email(tenant.tenant_id, address) if address else None
-        return found[0] if found else None
+        if address is not None:
+            await self._outbox.defer(request, tenant_id=tenant.tenant_id, values={"email": address, **values})
+
+    def deferred_handlers(self) -> dict[str, Callable[[str, dict[str, str]], Awaitable[None]]]:
+        return {VERIFICATION_REQUEST: self._handle_verification_request, MAGIC_LINK_REQUEST: self._handle_magic_link,
+                PASSWORD_RESET_REQUEST: self._handle_reset_request}
+
+    async def _deferred_user(self, tenant_id: str, values: dict[str, str]) -> tuple[Tenant, User] | None:
+        """The request's tenant and active user, or None when there is nothing to send (an
+        unknown, disabled or since-deleted account; a suspended or deleted tenant)."""
+        try:
+            tenant = self.tenant_of(await self._tenants.select([TenantSelection("path", tenant_id)]))
+        except (NotFound, PermissionDenied):
+            return None
+        found = await self._users.by_email(tenant.tenant_id, values.get("email", ""))
+        return (tenant, found[0]) if found and found[0].active else None
+
+    async def _handle_verification_request(self, tenant_id: str, values: dict[str, str]) -> None:
+        target = await self._deferred_user(tenant_id, values)
+        if target is not None and not target[1].email_verified:
+            tenant, user = target
+            await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email)
+
+    async def _handle_magic_link(self, tenant_id: str, values: dict[str, str]) -> None:
+        target = await self._deferred_user(tenant_id, values)
+        if target is not None and target[0].allows("magic_link"):
+            tenant, user = target
+            params = {"return_to": values["return_to"]} if values.get("return_to") else {}
+            await self._send_code(tenant, user, Purpose.MAGIC_LINK, "magic_link", "/magic-link", user.email, **params)
+
+    async def _handle_reset_request(self, tenant_id: str, values: dict[str, str]) -> None:
+        target = await self._deferred_user(tenant_id, values)
+        if target is not None:
+            tenant, user = target
+            await self._send_code(tenant, user, Purpose.PASSWORD_RESET, "password_reset", "/reset-password",
+                                  user.email)
 
     # --- password login ----------------------------------------------------------------
     async def login(self, tenant: Tenant, email: str, password: str, ip_address: str, user_agent: str) -> LoginResult:
@@ -275,9 +314,7 @@ class AuthUseCases:
         if not tenant.allows("magic_link"):
             raise PermissionDenied("magic links are disabled for this tenant", reason="METHOD_DISABLED")
         params = {"return_to": return_to} if safe_return_path(return_to) else {}
-        user = await self._lookup(tenant, email)
-        if user is not None and user.active:
-            await self._send_code(tenant, user, Purpose.MAGIC_LINK, "magic_link", "/magic-link", user.email, **params)
+        await self._defer(tenant, MAGIC_LINK_REQUEST, email, **params)
 
     async def consume_magic_link(self, tenant: Tenant, code: str, ip_address: str, user_agent: str) -> LoginResult:
         if not tenant.allows("magic_link"):
@@ -294,10 +331,7 @@ class AuthUseCases:
 
     # --- password reset --------------------------------------------------------------------
     async def request_reset(self, tenant: Tenant, email: str) -> None:
-        user = await self._lookup(tenant, email)
-        if user is not None and user.active:
-            await self._send_code(tenant, user, Purpose.PASSWORD_RESET, "password_reset", "/reset-password",
-                                  user.email)
+        await self._defer(tenant, PASSWORD_RESET_REQUEST, email)
 
     async def confirm_reset(self, tenant: Tenant, code: str, new_password: str) -> None:
         """Sets the password and ends every session and token. It does not sign in: the user

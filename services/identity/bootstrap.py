@@ -58,6 +58,8 @@ def build(runtime: Runtime) -> ServiceParts:
     directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
     factor = TotpFactor(users, SecretBox(settings.key_encryption_key, "totp"))
     auth = AuthUseCases(users, sessions, passwords, lockout, outbox, directory, factor, metrics, settings.issuer_for)
+    for request, handler in auth.deferred_handlers().items():
+        outbox.register(request, handler)
     account = AccountUseCases(users, sessions, passwords, lockout, outbox, factor, metrics)
     admin = UserAdminUseCases(users, sessions, passwords, lockout, outbox, metrics)
     secure = settings.public_url.startswith("https://")

@@ -1,10 +1,14 @@
-"""Mail and SMS through a durable outbox.
+"""Mail, SMS and deferred requests through a durable outbox.
 
 A message is rendered and written to the outbox before the request that caused it is
 answered, so a client told "we sent you a code" gets it even if this replica dies a moment
 later; any replica delivers it. Delivery runs in the background, so no answer waits for (or
 reveals, by its timing) the mail server. Rendering happens at once: a template error is the
-caller's bug and surfaces immediately."""
+caller's bug and surfaces immediately.
+
+A deferred request ("mail a reset link to this address if it is registered") is queued the
+same way and handled in the background by the handler registered for it: the answer costs
+one write whether or not the address is registered, so its timing reveals nothing."""
 
 from __future__ import annotations
 
@@ -48,6 +52,11 @@ class DeliveryMetrics(Protocol):
     def message_delivery(self, kind: str, result: str) -> None: ...
 
 
+# Handles one deferred request: (tenant id, the values it was queued with). Raising means
+# "try again later"; a request that can never succeed should log and return.
+RequestHandler = Callable[[str, dict[str, str]], Awaitable[None]]
+
+
 class DurableOutbox:
     def __init__(self, store: OutboxStore, mailer: Mailer, sms: SmsSender, box: SecretBox,
                  metrics: DeliveryMetrics, *, clock: Clock = utcnow, poll_seconds: float = POLL_SECONDS) -> None:
@@ -58,6 +67,7 @@ class DurableOutbox:
         self._metrics = metrics
         self._clock = clock
         self._poll_seconds = poll_seconds
+        self._handlers: dict[str, RequestHandler] = {}
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -71,6 +81,14 @@ class DurableOutbox:
     async def sms(self, to: str, text: str, *, tenant_id: str) -> None:
         check_sms(to, text)
         await self._enqueue(tenant_id, "sms", "sms", {"to": to, "text": text})
+
+    async def defer(self, request: str, *, tenant_id: str, values: dict[str, str]) -> None:
+        if request not in self._handlers:
+            raise ValueError(f"no handler for deferred request {request!r}")
+        await self._enqueue(tenant_id, "request", request, values)
+
+    def register(self, request: str, handler: RequestHandler) -> None:
+        self._handlers[request] = handler
 
     async def _enqueue(self, tenant_id: str, kind: str, label: str, payload: dict[str, str]) -> None:
         message_id = str(uuid.uuid4())
@@ -124,7 +142,7 @@ class DurableOutbox:
         try:
             payload = json.loads(self._box.open(queued.payload, _context(queued.message_id, queued.tenant_id,
                                                                          queued.kind)))
-            send, to = self._sender(queued.kind, payload)
+            send, to = self._sender(queued, payload)
         except (InvalidTag, ValueError, KeyError, TypeError):
             # Another key-encryption key or a damaged row: no retry can read it.
             await self._drop(queued, "unreadable", log)
@@ -145,7 +163,12 @@ class DurableOutbox:
         self._metrics.message_delivery(queued.kind, "sent")
         log.info("message sent")
 
-    def _sender(self, kind: str, payload: dict[str, Any]) -> tuple[Callable[[], Awaitable[None]], str]:
+    def _sender(self, queued: QueuedMessage, payload: dict[str, Any]) -> tuple[Callable[[], Awaitable[None]], str]:
+        kind = queued.kind
+        if kind == "request":
+            handler = self._handlers[queued.label]
+            values = {str(k): str(v) for k, v in payload.items()}
+            return (lambda: handler(queued.tenant_id, values)), values.get("email", "")
         if kind == "mail":
             message = OutgoingMail(**payload)
             return (lambda: self._mailer.send(message)), message.to

@@ -40,13 +40,17 @@ class Outbox(Protocol):
 
     async def sms(self, to: str, text: str, *, tenant_id: str) -> None: ...
 
+    async def defer(self, request: str, *, tenant_id: str, values: dict[str, str]) -> None:
+        """Queues a request for its registered handler, run in the background."""
+        ...
+
 
 @dataclass(frozen=True)
 class QueuedMessage:
     message_id: str
     tenant_id: str
-    kind: str  # "mail" or "sms"
-    label: str  # template name, for logs; never the content
+    kind: str  # "mail", "sms" or "request"
+    label: str  # template or request name, for logs; never the content
     payload: bytes  # sealed: messages carry codes and sign-in links
     attempts: int  # delivery attempts so far, including a claimed one
     expires_at: datetime

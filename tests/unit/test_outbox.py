@@ -260,3 +260,46 @@ async def test_the_loop_survives_a_failing_store(parts: Parts) -> None:
         assert len(parts.mailer.sent) == 1 and store.fail == 0
     finally:
         await outbox.stop()
+
+
+# --- deferred requests ----------------------------------------------------------------------
+
+async def test_a_deferred_request_is_sealed_and_handled_in_the_background(parts: Parts) -> None:
+    handled: list[tuple[str, dict[str, str]]] = []
+
+    async def handler(tenant_id: str, values: dict[str, str]) -> None:
+        handled.append((tenant_id, values))
+
+    parts.outbox.register("reset_request", handler)
+    await parts.outbox.defer("reset_request", tenant_id="acme", values={"email": "ann@example.com"})
+    assert handled == []
+    [(stored, _)] = parts.store.rows.values()
+    assert (stored.kind, stored.label) == ("request", "reset_request")
+    assert b"ann@example.com" not in stored.payload
+    await parts.outbox.deliver_due()
+    assert handled == [("acme", {"email": "ann@example.com"})]
+    assert parts.store.rows == {}
+    assert parts.results.counts == Counter({("request", "sent"): 1})
+
+
+async def test_a_failing_handler_is_retried_later(parts: Parts) -> None:
+    calls: list[int] = []
+
+    async def flaky(tenant_id: str, values: dict[str, str]) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("database went away")
+
+    parts.outbox.register("reset_request", flaky)
+    await parts.outbox.defer("reset_request", tenant_id="acme", values={"email": "ann@example.com"})
+    await parts.outbox.deliver_due()
+    assert len(parts.store.rows) == 1
+    parts.clock.now += retry_delay(1)
+    await parts.outbox.deliver_due()
+    assert len(calls) == 2 and parts.store.rows == {}
+
+
+async def test_deferring_a_request_nobody_handles_fails_at_once(parts: Parts) -> None:
+    with pytest.raises(ValueError, match="no handler"):
+        await parts.outbox.defer("unknown", tenant_id="acme", values={})
+    assert parts.store.rows == {}
