@@ -174,7 +174,7 @@ class DurableOutbox:
             return (lambda: self._mailer.send(message)), message.to
         if kind == "sms":
             to, text = str(payload["to"]), str(payload["text"])
-            return (lambda: self._sms.send(to, text)), to
+            return (lambda: self._sms.send(to, text, message_id=queued.message_id)), to
         raise ValueError(f"unknown message kind {kind!r}")
 
     async def _drop(self, queued: QueuedMessage, result: str, log: Any) -> None:

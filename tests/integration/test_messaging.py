@@ -30,7 +30,7 @@ from services.identity.messaging import (
     build_link,
     render,
 )
-from services.identity.messaging.sms import SIGNATURE_HEADER, verify_signature
+from services.identity.messaging.sms import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_signature
 from tools.devstack import free_port
 from tools.mailsink import MailSink, html_of, links_in, serve_page, text_of
 
@@ -244,13 +244,17 @@ SECRET = Secret("whsec-integration-0123456789")
 async def test_webhook_posts_signed_json(hook: tuple[_Hook, int]) -> None:
     state, port = hook
     sender = WebhookSmsSender(f"http://127.0.0.1:{port}/sms", SECRET, timeout=5)
-    await sender.send("+14155550123", "Your Acme code is 123456 — ünïcode")
-    assert len(state.requests) == 1
+    await sender.send("+14155550123", "Your Acme code is 123456 — ünïcode", message_id="msg-1")
+    await sender.send("+14155550123", "Your Acme code is 123456 — ünïcode", message_id="msg-1")
+    assert len(state.requests) == 2
     headers, body = state.requests[0]
     assert json.loads(body) == {"to": "+14155550123", "text": "Your Acme code is 123456 — ünïcode"}
     assert headers["Content-Type"].startswith("application/json")
-    assert verify_signature(SECRET, body, headers[SIGNATURE_HEADER])
-    assert not verify_signature(Secret("wrong"), body, headers[SIGNATURE_HEADER])
+    assert verify_signature(SECRET, body, headers[SIGNATURE_HEADER], time.time())
+    assert not verify_signature(Secret("wrong"), body, headers[SIGNATURE_HEADER], time.time())
+    assert not verify_signature(SECRET, body, headers[SIGNATURE_HEADER], time.time() + 3600)
+    # Two attempts at one message carry one key, so the receiver can drop the repeat.
+    assert [h[IDEMPOTENCY_HEADER] for h, _ in state.requests] == ["msg-1", "msg-1"]
 
 
 async def test_webhook_errors_and_redirects_are_delivery_errors(hook: tuple[_Hook, int]) -> None:

@@ -22,14 +22,21 @@ pytestmark = pytest.mark.unit
 SECRET = Secret("whsec-test-0123456789")
 
 
-def test_signature_is_hmac_sha256_of_the_body() -> None:
+def test_signature_is_a_timestamped_hmac_sha256_of_the_body() -> None:
     body = b'{"to":"+14155550123","text":"Your code is 123456"}'
-    expected = hmac.new(b"whsec-test-0123456789", body, hashlib.sha256).hexdigest()
-    assert sign(SECRET, body) == f"sha256={expected}"
-    assert verify_signature(SECRET, body, f"sha256={expected}")
-    assert not verify_signature(SECRET, body + b" ", f"sha256={expected}")
-    assert not verify_signature(Secret("other"), body, f"sha256={expected}")
-    assert not verify_signature(SECRET, body, "sha256=é")
+    now = 1_800_000_000
+    expected = hmac.new(b"whsec-test-0123456789", b"1800000000." + body, hashlib.sha256).hexdigest()
+    header = sign(SECRET, body, now)
+    assert header == f"t={now},v1={expected}"
+    assert verify_signature(SECRET, body, header, now)
+    assert verify_signature(SECRET, body, header, now + 300) and verify_signature(SECRET, body, header, now - 300)
+    assert not verify_signature(SECRET, body + b" ", header, now)
+    assert not verify_signature(Secret("other"), body, header, now)
+    # A captured request replayed later (or a forged timestamp) is refused.
+    assert not verify_signature(SECRET, body, header, now + 301)
+    assert not verify_signature(SECRET, body, f"t={now + 600},v1={expected}", now + 600)
+    for broken in ("", "t=abc,v1=" + expected, f"v1={expected}", f"t={now}", f"t={now},v1=é"):
+        assert not verify_signature(SECRET, body, broken, now)
 
 
 @pytest.mark.parametrize("url", [

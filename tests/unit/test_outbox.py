@@ -66,9 +66,11 @@ class FakeMailer:
 @dataclass
 class FakeSms:
     sent: list[tuple[str, str]] = field(default_factory=list)
+    message_ids: list[str] = field(default_factory=list)
 
-    async def send(self, to_e164: str, text: str) -> None:
+    async def send(self, to_e164: str, text: str, *, message_id: str = "") -> None:
         self.sent.append((to_e164, text))
+        self.message_ids.append(message_id)
 
 
 @dataclass
@@ -136,6 +138,7 @@ async def test_sms_is_queued_and_delivered(parts: Parts) -> None:
     assert b"123456" not in stored.payload and b"4155550123" not in stored.payload
     await parts.outbox.deliver_due()
     assert parts.sms.sent == [("+14155550123", "Acme: your verification code is 123456")]
+    assert parts.sms.message_ids == [stored.message_id]  # the webhook's Idempotency-Key
 
 
 async def test_bad_input_fails_at_once_and_queues_nothing(parts: Parts) -> None:

@@ -1,8 +1,11 @@
 """SMS: the `SmsSender` port, a signed HTTP webhook adapter and a development file sender.
 
 The webhook receives `{"to": "+E164", "text": "..."}` with
-`X-Binoauth-Signature: sha256=<hex HMAC-SHA256 of the exact body bytes>`; the receiver
-recomputes it with the shared secret and compares in constant time."""
+`X-Binoauth-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + the exact body>`.
+The receiver recomputes it with the shared secret, compares in constant time and refuses a
+timestamp more than five minutes away from its clock, so a captured request cannot be
+replayed later. `Idempotency-Key` is the same on every attempt to deliver one message:
+delivery is at least once, and the receiver drops repeats by this key."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import ipaddress
 import json
 import os
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -29,6 +33,8 @@ from services.common.settings import Secret, SettingsError
 from services.identity.messaging.mail import recipient_hash
 
 SIGNATURE_HEADER: Final = "X-Binoauth-Signature"
+IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
+SIGNATURE_TOLERANCE_SECONDS: Final = 300
 E164: Final = re.compile(r"^\+[1-9][0-9]{6,14}$")
 MAX_TEXT: Final = 1600
 MAX_RESPONSE_BYTES: Final = 64 * 1024
@@ -46,7 +52,9 @@ class SmsDeliveryError(Unavailable):
 
 
 class SmsSender(Protocol):
-    async def send(self, to_e164: str, text: str) -> None: ...
+    async def send(self, to_e164: str, text: str, *, message_id: str = "") -> None:
+        """`message_id`: the same for every attempt to deliver one message."""
+        ...
 
 
 def check_sms(to_e164: str, text: str) -> None:
@@ -56,14 +64,28 @@ def check_sms(to_e164: str, text: str) -> None:
         raise ValueError(f"the SMS text must have 1 to {MAX_TEXT} characters")
 
 
-def sign(secret: Secret, body: bytes) -> str:
-    """The signature header value for `body`."""
-    return "sha256=" + hmac.new(secret.reveal().encode("utf-8"), body, hashlib.sha256).hexdigest()
+def _mac(secret: Secret, timestamp: int, body: bytes) -> str:
+    return hmac.new(secret.reveal().encode("utf-8"), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
-def verify_signature(secret: Secret, body: bytes, header: str) -> bool:
-    """For receivers (and tests): constant-time check of a signature header."""
-    return hmac.compare_digest(sign(secret, body).encode("ascii"), header.strip().encode("ascii", "replace"))
+def sign(secret: Secret, body: bytes, timestamp: int) -> str:
+    """The signature header value for `body` sent at `timestamp` (unix seconds)."""
+    return f"t={timestamp},v1={_mac(secret, timestamp, body)}"
+
+
+def verify_signature(secret: Secret, body: bytes, header: str, now: float,
+                     tolerance: int = SIGNATURE_TOLERANCE_SECONDS) -> bool:
+    """For receivers (and tests): the header signs `body`, with a timestamp within
+    `tolerance` seconds of `now`; the MAC is compared in constant time."""
+    fields = dict(part.partition("=")[::2] for part in header.strip().split(","))
+    try:
+        timestamp = int(fields.get("t", ""))
+    except ValueError:
+        return False
+    if abs(now - timestamp) > tolerance:
+        return False
+    expected = _mac(secret, timestamp, body).encode("ascii")
+    return hmac.compare_digest(expected, fields.get("v1", "").encode("ascii", "replace"))
 
 
 def _is_loopback(host: str) -> bool:
@@ -106,12 +128,12 @@ class WebhookSmsSender:
         # No redirects, and no proxy taken from the environment.
         self._opener = urllib.request.build_opener(_NoRedirect(), urllib.request.ProxyHandler({}))
 
-    async def send(self, to_e164: str, text: str) -> None:
+    async def send(self, to_e164: str, text: str, *, message_id: str = "") -> None:
         check_sms(to_e164, text)
         body = json.dumps({"to": to_e164, "text": text}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         tag = recipient_hash(to_e164)
         try:
-            await asyncio.wait_for(asyncio.to_thread(self._post, body), timeout=self._timeout * 2)
+            await asyncio.wait_for(asyncio.to_thread(self._post, body, message_id), timeout=self._timeout * 2)
         except SmsDeliveryError as exc:
             _log.warning("sms delivery failed", recipient_hash=tag, reason=exc.message)
             raise
@@ -120,12 +142,13 @@ class WebhookSmsSender:
             raise SmsDeliveryError("the SMS webhook did not answer in time") from None
         _log.info("sms sent", recipient_hash=tag)
 
-    def _post(self, body: bytes) -> None:
+    def _post(self, body: bytes, message_id: str) -> None:
         # The scheme is checked in __init__ (https, or http on loopback).
         request = urllib.request.Request(self._url, data=body, method="POST", headers={  # noqa: S310
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "BinoAuth-SMS/1",
-            SIGNATURE_HEADER: sign(self._secret, body),
+            SIGNATURE_HEADER: sign(self._secret, body, int(time.time())),
+            **({IDEMPOTENCY_HEADER: message_id} if message_id else {}),
         })
         try:
             with self._opener.open(request, timeout=self._timeout) as response:
@@ -152,7 +175,7 @@ class DevSmsSender:
     def path(self) -> Path:
         return self._path
 
-    async def send(self, to_e164: str, text: str) -> None:
+    async def send(self, to_e164: str, text: str, *, message_id: str = "") -> None:
         check_sms(to_e164, text)
         line = json.dumps({"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "to": to_e164,
                            "text": text}, ensure_ascii=False) + "\n"
