@@ -171,7 +171,7 @@ class DurableOutbox:
             return (lambda: handler(queued.tenant_id, values)), values.get("email", "")
         if kind == "mail":
             message = OutgoingMail(**payload)
-            return (lambda: self._mailer.send(message)), message.to
+            return (lambda: self._mailer.send(message, message_id=queued.message_id)), message.to
         if kind == "sms":
             to, text = str(payload["to"]), str(payload["text"])
             return (lambda: self._sms.send(to, text, message_id=queued.message_id)), to

@@ -101,6 +101,8 @@ async def test_a_queued_message_outlives_its_replica_and_is_delivered_by_the_nex
     finally:
         await second.stop()
     assert "123456" in text_of(message)
+    # Derived from the outbox message: a repeated delivery is one message to mail clients.
+    assert message["Message-ID"] == f"<{row['message_id']}@example.com>"
     assert await rows(pool) == []
     assert tally.results == [("mail", "sent")]
 

@@ -57,7 +57,7 @@ class FakeMailer:
     sent: list[OutgoingMail] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)  # raised, in order, before any success
 
-    async def send(self, message: OutgoingMail) -> None:
+    async def send(self, message: OutgoingMail, *, message_id: str = "") -> None:
         if self.failures:
             raise self.failures.pop(0)
         self.sent.append(message)

@@ -124,11 +124,15 @@ class MailSettings:
 
 
 class Mailer(Protocol):
-    async def send(self, message: OutgoingMail) -> None: ...
+    async def send(self, message: OutgoingMail, *, message_id: str = "") -> None:
+        """`message_id`: the same for every attempt to deliver one message."""
+        ...
 
 
-def build_email(settings: MailSettings, message: OutgoingMail) -> EmailMessage:
-    """The MIME message: multipart/alternative with the text part first, then HTML."""
+def build_email(settings: MailSettings, message: OutgoingMail, message_id: str = "") -> EmailMessage:
+    """The MIME message: multipart/alternative with the text part first, then HTML. With a
+    `message_id`, the Message-ID header derives from it, so a message delivered twice (the
+    outbox delivers at least once) is one message to the recipient's mail client."""
     if not message.to or _has_control(message.to) or "," in message.to or "@" not in message.to:
         raise ValueError("the recipient must be a single email address")
     if _has_control(message.subject) or _has_control(message.from_name):
@@ -142,7 +146,11 @@ def build_email(settings: MailSettings, message: OutgoingMail) -> EmailMessage:
     email["To"] = to
     email["Subject"] = message.subject
     email["Date"] = formatdate(usegmt=True)
-    email["Message-ID"] = make_msgid(domain=settings.from_address.rpartition("@")[2] or None)
+    domain = settings.from_address.rpartition("@")[2]
+    if message_id and message_id.replace("-", "").isalnum() and domain:
+        email["Message-ID"] = f"<{message_id}@{domain}>"
+    else:
+        email["Message-ID"] = make_msgid(domain=domain or None)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text)
     email.add_alternative(message.html, subtype="html")
@@ -163,8 +171,8 @@ class SmtpMailer:
     def settings(self) -> MailSettings:
         return self._settings
 
-    async def send(self, message: OutgoingMail) -> None:
-        email = build_email(self._settings, message)
+    async def send(self, message: OutgoingMail, *, message_id: str = "") -> None:
+        email = build_email(self._settings, message, message_id)
         tag = recipient_hash(message.to)
         try:
             # The socket timeout bounds each step; this bounds the whole conversation.
