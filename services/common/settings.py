@@ -123,6 +123,9 @@ class Settings:
     # Multiplies the platform's default rate limits (never a tenant's own overrides): for
     # test and benchmark stacks whose clients all share one address.
     rate_limit_scale: float = 1.0
+    # Development and tests only: lets tenant-configured fetches (an application's jwks_uri)
+    # reach http:// URLs and private or loopback addresses.
+    outbound_allow_private: bool = False
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -162,6 +165,7 @@ class Settings:
             key_encryption_key=Secret(env.get("BINOAUTH_KEY_ENCRYPTION_KEY", "")),
             tenant_cache_ttl_seconds=_float(env, "BINOAUTH_TENANT_CACHE_TTL_SECONDS", 5.0),
             rate_limit_scale=_positive(_float(env, "BINOAUTH_RATE_LIMIT_SCALE", 1.0), "BINOAUTH_RATE_LIMIT_SCALE"),
+            outbound_allow_private=_bool(env, "BINOAUTH_OUTBOUND_ALLOW_PRIVATE", False),
         )
 
     def issuer_for(self, tenant_id: str) -> str:

@@ -13,6 +13,7 @@ from services.common.csrf import CsrfTokens, derive_key
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.failures import RedisFailureCounter
 from services.common.migrations import MigrationRunner
+from services.common.outbound import OutboundPolicy
 from services.common.provisioning import ProvisioningHandler, provisioning_servicer
 from services.common.server import Runtime, ServiceParts
 from services.common.tokens import AccessTokenVerifier
@@ -22,6 +23,7 @@ from services.token.keys.store import PgSigningKeyStore
 from services.token.keys.usecases import KEYS_TOPIC, SigningKeys
 from services.token.oauth.access_tokens import AccessTokenIssuer
 from services.token.oauth.client_assertions import ClientAssertions
+from services.token.oauth.client_key_sets import FetchedKeySets
 from services.token.oauth.consents import ConsentUseCases
 from services.token.oauth.device import DEVICE_CODE_GRANT, DeviceFlow
 from services.token.oauth.device_store import PgDeviceStore
@@ -59,8 +61,10 @@ def build(runtime: Runtime) -> ServiceParts:
     grants = PgGrantStore(runtime.pool)
     csrf = CsrfTokens(derive_key(settings.key_encryption_key))
     secure = settings.public_url.startswith("https://")
+    key_sets = FetchedKeySets(OutboundPolicy(allow_private=settings.outbound_allow_private))
+    assertions = ClientAssertions(RedisReplayGuard(runtime.redis), key_sets)
     endpoints = OAuthEndpoints(applications.use_cases, issuer, verifier, revocation.revoke, metrics,
-                               settings.issuer_for, ClientAssertions(RedisReplayGuard(runtime.redis)))
+                               settings.issuer_for, assertions)
     flows = AuthorizationFlows(endpoints, applications.use_cases, grants, keys, issuer, verifier, platform,
                                runtime.redis, revocation.revoke, csrf, secure, count=metrics.authorization)
     endpoints.register_grant(AUTHORIZATION_CODE, flows.token)

@@ -21,7 +21,8 @@ def stack(server_dir: Callable[[str], Path]) -> Iterator[Stack]:
         bootstrap_api_key="bino_test_" + secrets.token_urlsafe(32),
         # Every test client shares 127.0.0.1: raise the platform defaults (tenant overrides
         # still apply); tests/e2e/test_rate_limits.py runs its own stack with the real ones.
-        extra_env={"BINOAUTH_RATE_LIMIT_SCALE": "1000"},
+        # Applications' jwks_uri in these tests point at loopback servers.
+        extra_env={"BINOAUTH_RATE_LIMIT_SCALE": "1000", "BINOAUTH_OUTBOUND_ALLOW_PRIVATE": "true"},
     )
     with Stack(config) as running:
         yield running

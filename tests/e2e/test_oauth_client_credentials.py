@@ -7,7 +7,7 @@ import base64
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -17,6 +17,7 @@ from authlib.integrations.httpx_client import OAuth2Client
 
 from services.common.tokens import AccessTokenVerifier, HttpJwksSource, InvalidToken
 from tests.e2e.helpers import assert_envelope
+from tests.local_http import serving
 from tools.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -293,3 +294,43 @@ def test_rotating_a_private_key_jwt_clients_keys(
     emptied = gateway.patch(f"/api/v1/applications/{client_id}", params={"update_mask": "jwks"},
                             headers={"Authorization": f"Bearer {key}"}, json={"jwks": {}})
     assert_envelope(emptied, 400, "JWKS_REQUIRED")
+
+
+@pytest.fixture
+def jwks_server() -> Iterator[tuple[dict[str, Any], int]]:
+    """A loopback server publishing `published` at /jwks.json (and 404 elsewhere)."""
+    published: dict[str, Any] = {"keys": []}
+
+    def route(path: str) -> tuple[int, bytes, dict[str, str]]:
+        return (200 if path == "/jwks.json" else 404), json.dumps(published).encode(), {}
+
+    with serving(route) as port:
+        yield published, port
+
+
+def test_private_key_jwt_with_keys_fetched_from_the_jwks_uri(
+    stack: Stack, gateway: httpx.Client, platform_headers: dict[str, str], tenant: str,
+    jwks_server: tuple[dict[str, Any], int]
+) -> None:
+    published, port = jwks_server
+    private, public = _key_pair()
+    published["keys"] = [public]
+    client_id, _ = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method="private_key_jwt",
+                            jwks_uri=f"http://127.0.0.1:{port}/jwks.json")
+    audience = f"{issuer(stack, tenant)}/oauth2/token"
+    form = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE}
+    for _ in range(3):  # every replica fetches (or has cached) the set
+        issued = gateway.post(f"/tenant/{tenant}/oauth2/token", headers=FORM,
+                              data={**form, "client_assertion": _assertion(private, client_id, audience)})
+        assert issued.status_code == 200, issued.text
+    stranger, _ = _key_pair()
+    refused = gateway.post(f"/tenant/{tenant}/oauth2/token", headers=FORM,
+                           data={**form, "client_assertion": _assertion(stranger, client_id, audience)})
+    assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
+
+    # A URL that does not answer with a key set authenticates nobody.
+    broken_id, _ = make_app(gateway, platform_headers, tenant, token_endpoint_auth_method="private_key_jwt",
+                            jwks_uri=f"http://127.0.0.1:{port}/missing.json")
+    broken = gateway.post(f"/tenant/{tenant}/oauth2/token", headers=FORM,
+                          data={**form, "client_assertion": _assertion(private, broken_id, audience)})
+    assert broken.status_code == 401 and broken.json()["error"] == "invalid_client"

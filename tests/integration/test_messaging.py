@@ -3,8 +3,6 @@ sender -> a local http.server, the development SMS file."""
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import json
 import ssl
 import threading
@@ -31,6 +29,7 @@ from services.identity.messaging import (
     render,
 )
 from services.identity.messaging.sms import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_signature
+from tests.integration.certificates import self_signed
 from tools.devstack import free_port
 from tools.mailsink import MailSink, html_of, links_in, serve_page, text_of
 
@@ -160,29 +159,6 @@ def test_the_page_lists_messages_escaped(sink: MailSink) -> None:
     assert 'href="https://auth.example.com/tenant/acme/magic?code=a&amp;b="' in body
     with pytest.raises(ValueError):
         serve_page(sink, 0, host="0.0.0.0")
-
-
-def self_signed(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=1))
-            .not_valid_after(now + dt.timedelta(hours=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 async def test_starttls_delivers_to_a_trusted_server_and_refuses_an_untrusted_one(tmp_path: Path) -> None:

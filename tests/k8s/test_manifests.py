@@ -94,6 +94,42 @@ def test_prod_has_no_in_cluster_datastores(rendered: dict[str, Docs]) -> None:
     assert {d["metadata"]["name"] for d in rendered["dev"] if d["kind"] == "StatefulSet"} == {"postgres", "redis"}
 
 
+def _egress_ports(docs: Docs, deployment: str, public: str = "93.184.216.34") -> set[int]:
+    """TCP ports the deployment's pods may reach at `public` (an internet address), as the
+    NetworkPolicies that select them allow (a rule without `to` allows any destination)."""
+    import ipaddress
+
+    labels = find(docs, "Deployment", deployment)["spec"]["template"]["metadata"]["labels"]
+    address = ipaddress.ip_address(public)
+    ports: set[int] = set()
+    for policy in docs:
+        if policy["kind"] != "NetworkPolicy" or not k8s_check.selector_matches(policy["spec"]["podSelector"], labels):
+            continue
+        for rule in policy["spec"].get("egress", []):
+            peers = rule.get("to")
+            reaches = peers is None or any(
+                "ipBlock" in peer and address in ipaddress.ip_network(peer["ipBlock"]["cidr"])
+                and not any(address in ipaddress.ip_network(c) for c in peer["ipBlock"].get("except", []))
+                for peer in peers)
+            if reaches:
+                ports |= {int(p["port"]) for p in rule.get("ports", [])}
+    return ports
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_services_reach_what_they_call_outside_the_cluster(rendered: dict[str, Docs], overlay: str) -> None:
+    docs = rendered[overlay]
+    settings = find(docs, "ConfigMap", "binoauth-settings")["data"]
+    # Mail (SMTP at the configured port) and the SMS webhook (https) from identity; the
+    # applications' jwks_uri (https) from token; nothing else leaves the cluster.
+    assert {int(settings["BINOAUTH_SMTP_PORT"]), 443} <= _egress_ports(docs, "identity")
+    assert 443 in _egress_ports(docs, "token")
+    assert 443 not in _egress_ports(docs, "tenant") | _egress_ports(docs, "session")
+    # The internet rules never open the cluster's own networks (the metadata service included).
+    assert 443 not in _egress_ports(docs, "token", "169.254.169.254")
+    assert 443 not in _egress_ports(docs, "identity", "10.1.2.3")
+
+
 # --- broken fixtures: each must produce a problem -----------------------------------------
 
 def _mismatched_selector(docs: Docs) -> None:

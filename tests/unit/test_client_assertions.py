@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from services.token.oauth.client_assertions import (
     AssertionRejected,
     ClientAssertions,
 )
+from services.token.oauth.client_key_sets import KeySetUnavailable, keys_of
 from services.token.oauth.errors import OAuthError
 from services.token.oauth.forms import client_credentials
 
@@ -72,9 +74,28 @@ class MemoryReplay:
 AUDIENCES = {ISSUER, f"{ISSUER}/oauth2/token"}
 
 
-async def verify(token: str, app: Application | None = None, replay: MemoryReplay | None = None) -> None:
-    await ClientAssertions(replay or MemoryReplay()).verify("acme", app or client(public_jwk(EC_KEY, "ec-1")),
-                                                            token, AUDIENCES)
+class PublishedKeys:
+    """A KeySets fake: what each URL publishes now; like the real one, it answers from what it
+    fetched before unless asked to refresh."""
+
+    def __init__(self, **published: list[dict[str, Any]]) -> None:
+        self.published = published
+        self.fetched: dict[str, dict[str, Any]] = {}
+        self.fetches: list[tuple[str, bool]] = []
+
+    async def keys(self, url: str, *, refresh: bool = False) -> dict[str, Any]:
+        self.fetches.append((url, refresh))
+        if url not in self.published:
+            raise KeySetUnavailable("the server answered 404")
+        if refresh or url not in self.fetched:
+            self.fetched[url] = keys_of({"keys": list(self.published[url])})
+        return self.fetched[url]
+
+
+async def verify(token: str, app: Application | None = None, replay: MemoryReplay | None = None,
+                 key_sets: PublishedKeys | None = None) -> None:
+    await ClientAssertions(replay or MemoryReplay(), key_sets or PublishedKeys()).verify(
+        "acme", app or client(public_jwk(EC_KEY, "ec-1")), token, AUDIENCES)
 
 
 # --- registration ------------------------------------------------------------------------
@@ -194,3 +215,46 @@ def test_an_assertion_names_its_client_and_excludes_other_methods() -> None:
         with pytest.raises(OAuthError) as refused:
             client_credentials(authorization, bad_form)
         assert refused.value.error == "invalid_request"
+
+
+# --- keys by URL (jwks_uri) ----------------------------------------------------------------
+
+URI = "https://backend.example.com/.well-known/jwks.json"
+
+
+def uri_client() -> Application:
+    return replace(client(), jwks=(), jwks_uri=URI)
+
+
+async def test_keys_from_the_jwks_uri_and_a_refetch_for_a_new_kid() -> None:
+    published = PublishedKeys(**{URI: [public_jwk(EC_KEY, "ec-1")]})
+    await verify(assertion(), uri_client(), key_sets=published)
+    assert published.fetches == [(URI, False)]
+    # The client adds a key and signs with it at once: one refetch finds it.
+    published.published[URI].append(public_jwk(ED_KEY, "ed-1"))
+    await verify(assertion(ED_KEY, "EdDSA", "ed-1"), uri_client(), key_sets=published)
+    assert published.fetches[1:] == [(URI, False), (URI, True)]
+    with pytest.raises(AssertionRejected, match="kid"):
+        await verify(assertion(kid="gone"), uri_client(), key_sets=published)
+
+
+async def test_an_unreachable_jwks_uri_refuses_the_assertion() -> None:
+    with pytest.raises(AssertionRejected, match="jwks_uri: the server answered 404"):
+        await verify(assertion(), uri_client(), key_sets=PublishedKeys())
+
+
+def test_a_jwks_uri_must_be_https_and_excludes_inline_keys() -> None:
+    assert validated(uri_client()).jwks_uri == URI
+    for uri, allow_http in [("http://backend.example.com/jwks", False), ("https://u:p@backend.example.com/j", True),
+                            ("https://backend.example.com/j#x", True), ("backend.example.com/jwks", True),
+                            ("ftp://backend.example.com/jwks", True)]:
+        with pytest.raises(InvalidArgument) as refused:
+            validated(replace(uri_client(), jwks_uri=uri), allow_http_jwks_uri=allow_http)
+        assert refused.value.reason == "INVALID_JWKS_URI"
+    assert validated(replace(uri_client(), jwks_uri="http://127.0.0.1:8000/jwks"),
+                     allow_http_jwks_uri=True).jwks_uri.startswith("http://")
+    with pytest.raises(InvalidArgument, match="not both"):
+        validated(replace(uri_client(), jwks=(public_jwk(EC_KEY, "ec-1"),)))
+    with pytest.raises(InvalidArgument, match="public client"):
+        validated(replace(uri_client(), client_type=ClientType.PUBLIC, token_endpoint_auth_method="none",
+                          grant_types=("authorization_code",), redirect_uris=("https://app.example.com/cb",)))

@@ -11,6 +11,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from services.common.errors import InvalidArgument
+from services.common.outbound import url_problem
 
 MAX_KEYS: Final = 10
 MAX_KEY_ID: Final = 128
@@ -48,6 +49,21 @@ def clean_jwks(keys: list[Any]) -> tuple[dict[str, Any], ...]:
             raise _invalid(f'jwks.keys[{index}]: "kid" {key.kid!r} is used twice')
         seen.add(key.kid)
     return tuple(dict(jwk) for jwk in keys)
+
+
+def clean_jwks_uri(uri: str, allow_http: bool = False) -> str:
+    """The jwks_uri as it may be stored ("" for none). Only its form is checked here: where it
+    points is checked at every fetch (services/common/outbound.py). `allow_http` follows the
+    outbound policy (development and tests)."""
+    uri = (uri or "").strip()
+    if not uri:
+        return ""
+    problem = url_problem(uri)
+    if problem is None and not uri.startswith("https://") and not allow_http:
+        problem = "must use https"
+    if problem:
+        raise InvalidArgument(f"jwks_uri {problem}", reason="INVALID_JWKS_URI", details={"field": "jwks_uri"})
+    return uri
 
 
 def parse_key(jwk: Any, where: str = "jwk") -> ClientKey:

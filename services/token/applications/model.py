@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from services.common.auth import credential_hash
 from services.common.errors import InvalidArgument
-from services.token.applications.client_keys import clean_jwks
+from services.token.applications.client_keys import clean_jwks, clean_jwks_uri
 from services.token.applications.redirects import validate_redirect_uris
 
 
@@ -117,8 +117,9 @@ class Application:
     create_time: datetime | None = None
     update_time: datetime | None = None
     secret: SecretState | None = None
-    # Public JWKs that verify client assertions (private_key_jwt).
+    # Public JWKs that verify client assertions (private_key_jwt), or where to fetch them.
     jwks: tuple[dict[str, Any], ...] = ()
+    jwks_uri: str = ""
 
     @property
     def confidential(self) -> bool:
@@ -256,7 +257,8 @@ def default_auth_method(client_type: ClientType) -> str:
     return CLIENT_SECRET_BASIC if client_type is ClientType.CONFIDENTIAL else NONE
 
 
-def validated(app: Application, tenant_tokens: dict[str, Any] | None = None) -> Application:
+def validated(app: Application, tenant_tokens: dict[str, Any] | None = None, *,
+              allow_http_jwks_uri: bool = False) -> Application:
     """The application as it may be stored, or InvalidArgument: every field on its own,
     then the rules between fields (client type, grants, auth method, redirect URIs)."""
     auth_method = app.token_endpoint_auth_method or default_auth_method(app.client_type)
@@ -271,6 +273,7 @@ def validated(app: Application, tenant_tokens: dict[str, Any] | None = None) -> 
         token_lifetimes=clean_lifetimes(app.token_lifetimes, tenant_tokens),
         token_endpoint_auth_method=auth_method,
         jwks=clean_jwks(list(app.jwks)),
+        jwks_uri=clean_jwks_uri(app.jwks_uri, allow_http_jwks_uri),
     )
     check_consistency(app)
     return app
@@ -287,10 +290,14 @@ def check_consistency(app: Application) -> None:
     if app.confidential and method == NONE:
         raise _invalid("a confidential client must authenticate (client_secret_basic, client_secret_post or "
                        "private_key_jwt)", "INVALID_AUTH_METHOD", "token_endpoint_auth_method")
-    if method == PRIVATE_KEY_JWT and not app.jwks:
-        raise _invalid("private_key_jwt needs the application's public keys in jwks", "JWKS_REQUIRED", "jwks")
-    if app.public and app.jwks:
-        raise _invalid("a public client cannot authenticate with keys: leave jwks empty", "INVALID_JWKS", "jwks")
+    if app.jwks and app.jwks_uri:
+        raise _invalid("give the keys either inline (jwks) or by URL (jwks_uri), not both", "INVALID_JWKS", "jwks")
+    if method == PRIVATE_KEY_JWT and not (app.jwks or app.jwks_uri):
+        raise _invalid("private_key_jwt needs the application's public keys in jwks or jwks_uri", "JWKS_REQUIRED",
+                       "jwks")
+    if app.public and (app.jwks or app.jwks_uri):
+        raise _invalid("a public client cannot authenticate with keys: leave jwks and jwks_uri empty",
+                       "INVALID_JWKS", "jwks")
     if app.public and CLIENT_CREDENTIALS in app.grant_types:
         raise _invalid("client_credentials is only for confidential clients", "INVALID_GRANT_TYPES", "grant_types")
     if REFRESH_TOKEN in app.grant_types and not ({AUTHORIZATION_CODE, DEVICE_CODE} & set(app.grant_types)):

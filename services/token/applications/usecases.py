@@ -32,7 +32,7 @@ from services.token.applications.store import PgApplicationStore
 _log = structlog.get_logger("token")
 UPDATABLE = ("display_name", "redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes",
              "token_lifetimes", *(f"token_lifetimes.{name}" for name in LIFETIME_RANGES), "first_party",
-             "token_endpoint_auth_method", "jwks")
+             "token_endpoint_auth_method", "jwks", "jwks_uri")
 
 
 class Tenants(Protocol):
@@ -62,8 +62,9 @@ CLIENT_CACHE_SECONDS = 30.0
 class ApplicationUseCases:
     def __init__(self, store: PgApplicationStore, clock: Clock = utcnow,
                  notify: Callable[[str, str], Awaitable[None]] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, allow_http_jwks_uri: bool = False) -> None:
         self._store = store
+        self._allow_http_jwks_uri = allow_http_jwks_uri
         self._clock = clock
         self._notify = notify
         self._monotonic = monotonic
@@ -114,7 +115,8 @@ class ApplicationUseCases:
         """Registers `draft` (its client_id, times and secret are ignored); returns the
         application and, for a confidential client, its secret (to show once)."""
         now = self._clock()
-        app = validated(replace(draft, create_time=now, update_time=now, secret=None), _tokens(tenant))
+        app = validated(replace(draft, create_time=now, update_time=now, secret=None), _tokens(tenant),
+                        allow_http_jwks_uri=self._allow_http_jwks_uri)
         secret = ""
         if app.confidential:
             secret, digest = new_client_secret()
@@ -135,7 +137,8 @@ class ApplicationUseCases:
             raise application_not_found()
 
         def change(app: Application) -> Application:
-            return validated(apply_changes(app, changes), _tokens(tenant))
+            return validated(apply_changes(app, changes), _tokens(tenant),
+                             allow_http_jwks_uri=self._allow_http_jwks_uri)
 
         saved = await self._store.update(tenant.tenant_id, client_id, change, self._clock())
         if saved is None:

@@ -34,7 +34,8 @@ def build_applications(runtime: Runtime, directory: TenantDirectory | None = Non
     directory = directory or tenant_directory(runtime.channels, runtime.settings.tenant_cache_ttl_seconds,
                                               runtime.invalidation)
     credentials = credentials or grpc_credential_verifier(runtime.channels, runtime.invalidation)
-    use_cases = ApplicationUseCases(PgApplicationStore(runtime.pool), notify=runtime.invalidation.publish)
+    use_cases = ApplicationUseCases(PgApplicationStore(runtime.pool), notify=runtime.invalidation.publish,
+                                    allow_http_jwks_uri=runtime.settings.outbound_allow_private)
     runtime.invalidation.subscribe(APPLICATIONS_TOPIC, use_cases.forget)
     servicer = ApplicationServicer(use_cases, credentials, directory, runtime.settings.base_domain)
     return ApplicationsParts(

@@ -16,6 +16,7 @@ from services.common.timestamps import Clock, utcnow
 from services.common.tokens import InvalidToken, checked_header
 from services.token.applications.client_keys import ALGORITHMS, ClientKey, parse_key
 from services.token.applications.model import Application
+from services.token.oauth.client_key_sets import KeySetUnavailable
 
 CLIENT_ASSERTION_TYPE: Final = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 LEEWAY_SECONDS: Final = 30
@@ -30,6 +31,12 @@ _KEY_CACHE_SIZE: Final = 10_000
 
 class AssertionRejected(Exception):
     """Why an assertion was refused (for the log; the client only sees invalid_client)."""
+
+
+class KeySets(Protocol):
+    async def keys(self, url: str, *, refresh: bool = False) -> dict[str, ClientKey]:
+        """The keys published at `url` (KeySetUnavailable when there are none to use)."""
+        ...
 
 
 class ReplayGuard(Protocol):
@@ -50,8 +57,9 @@ def assertion_subject(assertion: str) -> str:
 
 
 class ClientAssertions:
-    def __init__(self, replay: ReplayGuard, clock: Clock = utcnow) -> None:
+    def __init__(self, replay: ReplayGuard, key_sets: KeySets, clock: Clock = utcnow) -> None:
         self._replay = replay
+        self._key_sets = key_sets
         self._clock = clock
         # Parsed keys per application version: key objects are built once, not per request.
         self._keys: dict[tuple[str, str, datetime | None], dict[str, ClientKey]] = {}
@@ -67,7 +75,7 @@ class ClientAssertions:
         except InvalidToken as error:
             raise AssertionRejected(str(error)) from None
         algorithm = header["alg"]
-        key = self._key(tenant_id, client, header.get("kid"))
+        key = await self._key(tenant_id, client, header.get("kid"))
         if not key.verifies(algorithm):
             raise AssertionRejected("algorithm does not match the key")
         now = self._clock()
@@ -95,7 +103,21 @@ class ClientAssertions:
                                             max(remaining, 0) + LEEWAY_SECONDS):
             raise AssertionRejected("assertion replayed")
 
-    def _key(self, tenant_id: str, client: Application, kid: Any) -> ClientKey:
+    async def _key(self, tenant_id: str, client: Application, kid: Any) -> ClientKey:
+        if client.jwks_uri:
+            try:
+                found = _pick(await self._key_sets.keys(client.jwks_uri), kid)
+                if found is None:  # perhaps a key the client has just added
+                    found = _pick(await self._key_sets.keys(client.jwks_uri, refresh=True), kid)
+            except KeySetUnavailable as error:
+                raise AssertionRejected(f"jwks_uri: {error}") from None
+        else:
+            found = _pick(self._inline_keys(tenant_id, client), kid)
+        if found is None:
+            raise AssertionRejected("no registered key matches the assertion's kid")
+        return found
+
+    def _inline_keys(self, tenant_id: str, client: Application) -> dict[str, ClientKey]:
         cache_key = (tenant_id, client.client_id, client.update_time)
         keys = self._keys.get(cache_key)
         if keys is None:
@@ -104,9 +126,11 @@ class ClientAssertions:
             if len(self._keys) >= _KEY_CACHE_SIZE:
                 self._keys.clear()
             self._keys[cache_key] = keys
-        if kid is None and len(keys) == 1:
-            return next(iter(keys.values()))
-        found = keys.get(kid) if isinstance(kid, str) else None
-        if found is None:
-            raise AssertionRejected("no registered key matches the assertion's kid")
-        return found
+        return keys
+
+
+def _pick(keys: dict[str, ClientKey], kid: Any) -> ClientKey | None:
+    """The key named by `kid`; without a kid, the only key there is."""
+    if kid is None and len(keys) == 1:
+        return next(iter(keys.values()))
+    return keys.get(kid) if isinstance(kid, str) else None
