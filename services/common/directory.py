@@ -26,7 +26,7 @@ from services.common.clients import ServiceChannels, outgoing_metadata
 from services.common.context import RequestMeta, bind
 from services.common.errors import NotFound, PermissionDenied, Unavailable
 from services.common.invalidation import InvalidationBus
-from services.common.tenancy import TenantSelection, select_tenant
+from services.common.tenancy import TenantSelection, no_tenant_selected, select_tenant
 
 _CALL_TIMEOUT = 5.0
 
@@ -73,6 +73,8 @@ class TenantDirectory:
 
     async def select(self, candidates: list[TenantSelection]) -> TenantInfo:
         """The first candidate that names an existing tenant, in selection order."""
+        if not candidates:
+            raise no_tenant_selected()
         for candidate in candidates:
             info = await self.lookup(candidate.tenant_id, candidate.host)
             if info is not None:

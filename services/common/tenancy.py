@@ -70,6 +70,11 @@ class TenantSelection:
     host: str = ""
 
 
+def no_tenant_selected() -> InvalidArgument:
+    return InvalidArgument("no tenant selected: use /tenant/{id}/..., a tenant subdomain or X-Tenant-ID",
+                           reason="TENANT_REQUIRED")
+
+
 def select_tenant(meta: RequestMeta, base_domain: str) -> list[TenantSelection]:
     """The candidates for a request's tenant, in the documented order: path prefix,
     subdomain of the base domain, custom domain, X-Tenant-ID header.

@@ -23,7 +23,7 @@ from services.common.errors import (
 )
 from services.common.pagination import decode_page_token, encode_page_token, page_size
 from services.common.passwords import PasswordHashing
-from services.common.tenancy import TenantSelection, is_valid_tenant_id, require_tenant_id
+from services.common.tenancy import TenantSelection, is_valid_tenant_id, no_tenant_selected, require_tenant_id
 from services.common.timestamps import utcnow
 from services.tenant import admins as admin_rules
 from services.tenant.admins import AdminState, AdminUser
@@ -213,8 +213,7 @@ class TenantUseCases:
     async def current(self, candidates: builtins.list[TenantSelection]) -> Tenant:
         """The tenant a public request selected (path, subdomain, custom domain, header)."""
         if not candidates:
-            raise InvalidArgument("no tenant selected: use /tenant/{id}/..., a tenant subdomain or X-Tenant-ID",
-                                  reason="TENANT_REQUIRED")
+            raise no_tenant_selected()
         for candidate in candidates:
             try:
                 return await self.resolve(candidate.tenant_id, candidate.host)

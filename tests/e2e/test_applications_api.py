@@ -174,7 +174,9 @@ def test_scopes_credentials_and_tenants(admin: Admin, gateway: httpx.Client, pla
     assert by_path.status_code == 200 and by_path.json()["client_id"] == app["client_id"]
     by_header = gateway.get(admin.path, headers={**platform_headers, "X-Tenant-ID": admin.tenant_id})
     assert [a["client_id"] for a in by_header.json()["applications"]] == [app["client_id"]]
-    assert_envelope(gateway.get(admin.path, headers=platform_headers), 404, "TENANT_NOT_FOUND")
+    # A platform key that selects no tenant is told how to select one.
+    missing = assert_envelope(gateway.get(admin.path, headers=platform_headers), 400, "TENANT_REQUIRED")
+    assert "X-Tenant-ID" in missing["message"]
 
 
 def test_pagination(admin: Admin) -> None:

@@ -130,7 +130,7 @@ def test_custom_domains_are_unique_and_select_the_tenant(
 
 
 def test_tenant_selection_by_path_subdomain_and_header(
-    gateway: httpx.Client, new_tenant: Callable[..., dict[str, Any]]
+    gateway: httpx.Client, new_tenant: Callable[..., dict[str, Any]], platform_headers: dict[str, str]
 ) -> None:
     a, b = new_tenant()["tenant_id"], new_tenant()["tenant_id"]
     by_path = gateway.get(f"/tenant/{a}/api/v1/tenant")
@@ -145,6 +145,10 @@ def test_tenant_selection_by_path_subdomain_and_header(
     assert spoofed.json()["tenant_id"] == a
     assert_envelope(gateway.get("/api/v1/tenant"), 400, "TENANT_REQUIRED")
     assert_envelope(gateway.get("/tenant/no-such-tenant/api/v1/tenant"), 404, "TENANT_NOT_FOUND")
+    # Every service answers a request that selects no tenant alike.
+    login = gateway.post("/api/v1/auth/login", json={"email": "a@example.com", "password": "x" * 12})
+    assert_envelope(login, 400, "TENANT_REQUIRED")
+    assert_envelope(gateway.get("/api/v1/applications", headers=platform_headers), 400, "TENANT_REQUIRED")
 
 
 def test_suspended_tenant_credentials_stop_working_until_resumed(
