@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
 
 class PromIdentityMetrics:
@@ -15,6 +15,10 @@ class PromIdentityMetrics:
         self._deliveries = Counter("binoauth_messages", "Outbox deliveries of mail and SMS, by result "
                                    "(sent, retried, failed, expired, unreadable)", ["kind", "result"],
                                    registry=registry)
+        self._pending = Gauge("binoauth_outbox_pending", "Messages and requests waiting in the outbox (sampled)",
+                              registry=registry)
+        self._oldest = Gauge("binoauth_outbox_oldest_seconds", "Age of the oldest message in the outbox (sampled)",
+                             registry=registry)
 
     def registered(self) -> None:
         self._registrations.inc()
@@ -30,3 +34,7 @@ class PromIdentityMetrics:
 
     def message_delivery(self, kind: str, result: str) -> None:
         self._deliveries.labels(kind, result).inc()
+
+    def outbox_backlog(self, pending: int, oldest_age_seconds: float) -> None:
+        self._pending.set(pending)
+        self._oldest.set(oldest_age_seconds)

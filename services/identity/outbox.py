@@ -40,6 +40,8 @@ MAX_ATTEMPTS = 8
 LEASE = timedelta(seconds=60)
 BATCH = 20
 POLL_SECONDS = 2.0
+# How often a replica samples the backlog for the pending/oldest-age gauges.
+BACKLOG_SECONDS = 15.0
 STOP_SECONDS = 5.0
 
 
@@ -50,6 +52,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 class DeliveryMetrics(Protocol):
     def message_delivery(self, kind: str, result: str) -> None: ...
+    def outbox_backlog(self, pending: int, oldest_age_seconds: float) -> None: ...
 
 
 # Handles one deferred request: (tenant id, the values it was queued with). Raising means
@@ -111,9 +114,20 @@ class DurableOutbox:
                 await asyncio.wait_for(self._task, STOP_SECONDS)
             self._task = None
 
+    async def sample_backlog(self) -> None:
+        pending, oldest = await self._store.backlog()
+        age = (self._clock() - oldest).total_seconds() if oldest is not None else 0.0
+        self._metrics.outbox_backlog(pending, max(age, 0.0))
+
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_sample = loop.time()
         while not self._stopping:
             self._wake.clear()
+            if loop.time() >= next_sample:
+                next_sample = loop.time() + BACKLOG_SECONDS
+                with suppress(Exception):  # a gauge is not worth a failed delivery loop
+                    await self.sample_backlog()
             try:
                 claimed = await self.deliver_due()
             except Exception as error:  # noqa: BLE001 - a lost database must not end the loop

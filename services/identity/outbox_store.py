@@ -51,3 +51,7 @@ class PgOutboxStore:
     async def purge_tenant(self, tenant_id: str) -> int:
         status: str = await self._pool.execute(f"DELETE FROM {TABLE} WHERE tenant_id = $1", tenant_id)
         return int(status.split()[-1])
+
+    async def backlog(self) -> tuple[int, datetime | None]:
+        row = await self._pool.fetchrow(f"SELECT count(*) AS n, min(created_at) AS oldest FROM {TABLE}")
+        return int(row["n"]), row["oldest"]

@@ -69,6 +69,10 @@ class OutboxStore(Protocol):
     async def reschedule(self, message_id: str, at: datetime) -> None: ...
     async def purge_tenant(self, tenant_id: str) -> int: ...
 
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """How many messages wait (due or not), and when the oldest was queued."""
+        ...
+
 
 class Lockout(Protocol):
     """Brute-force protection per account (subject) and tenant policy."""

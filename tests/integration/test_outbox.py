@@ -140,6 +140,16 @@ async def test_deprovisioning_a_tenant_discards_its_queued_messages(pool: asyncp
     assert await store.purge_tenant("gone") == 0  # idempotent
 
 
+async def test_the_backlog_counts_every_waiting_message(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    store = PgOutboxStore(pool)
+    assert await store.backlog() == (0, None)
+    box = outbox(pool, smtp(free_port()), tmp_path)
+    await queue(box, "a@example.com")
+    await queue(box, "b@example.com")
+    pending, oldest = await store.backlog()
+    assert pending == 2 and oldest is not None and (utcnow() - oldest).total_seconds() < 60
+
+
 async def test_a_claim_hides_the_message_for_the_lease_only(pool: asyncpg.Pool, tmp_path: Path) -> None:
     store = PgOutboxStore(pool)
     await queue(outbox(pool, smtp(free_port()), tmp_path), "c@example.com")

@@ -51,6 +51,10 @@ class MemoryStore:
             del self.rows[key]
         return len(doomed)
 
+    async def backlog(self) -> tuple[int, datetime | None]:
+        created = [m.expires_at - MAX_AGE for m, _ in self.rows.values()]
+        return len(created), min(created, default=None)
+
 
 @dataclass
 class FakeMailer:
@@ -76,9 +80,13 @@ class FakeSms:
 @dataclass
 class Results:
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    backlog: tuple[int, float] | None = None
 
     def message_delivery(self, kind: str, result: str) -> None:
         self.counts[(kind, result)] += 1
+
+    def outbox_backlog(self, pending: int, oldest_age_seconds: float) -> None:
+        self.backlog = (pending, oldest_age_seconds)
 
 
 class Clock:
@@ -306,3 +314,14 @@ async def test_deferring_a_request_nobody_handles_fails_at_once(parts: Parts) ->
     with pytest.raises(ValueError, match="no handler"):
         await parts.outbox.defer("unknown", tenant_id="acme", values={})
     assert parts.store.rows == {}
+
+
+async def test_the_backlog_gauges_show_what_waits_and_for_how_long(parts: Parts) -> None:
+    await parts.outbox.sample_backlog()
+    assert parts.results.backlog == (0, 0.0)
+    parts.mailer.failures = [MailDeliveryError("down")]
+    await queue_verification(parts.outbox)
+    parts.clock.now += timedelta(seconds=90)
+    await queue_verification(parts.outbox)
+    await parts.outbox.sample_backlog()
+    assert parts.results.backlog == (2, 90.0)
