@@ -130,6 +130,11 @@ def test_pages_carry_security_headers_branding_and_csrf_cookie(client: Callable[
     # Every form posts to the same tenant path, with a token.
     assert _ACTION.findall(fresh.text) == [f"/tenant/{c.tenant_id}/login"]
     assert hidden_fields(fresh.text)["csrf_token"]
+    # An unknown tenant gets a plain error page, and no cookie for its made-up path.
+    unknown = c.http.get("/tenant/no-such-tenant/login")
+    assert unknown.status_code == 404 and "Not available" in unknown.text
+    assert_page_headers(unknown)
+    assert unknown.headers.get_list("set-cookie") == []
 
 
 def test_form_posts_without_a_valid_csrf_token_are_refused(client: Callable[[], PageClient], stack: Stack,

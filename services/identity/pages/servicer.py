@@ -131,7 +131,9 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
         except DomainError as error:
             status = error_status(error)
             page = Page(PLATFORM_NAME, "Not available", error.message if status != 500 else "", error=True)
-            return await self._send(context, Reply(status, page), set_cookies)
+            # No cookie for a tenant that does not exist (or cannot be used): the path is
+            # attacker-chosen and the cookie would be of no use.
+            return await self._send(context, Reply(status, page), [])
         token = self._csrf.token_for(tenant.tenant_id, fresh)
         request = Request(tenant, meta, token)
         if body is not None:
