@@ -195,6 +195,11 @@ def test_authorization_errors_go_back_with_iss_and_pkce_is_enforced(
         "invalid_request"]
     assert error_of(response_type="code", scope="openid admin")["error"] == ["invalid_scope"]
     assert error_of(response_type="code", prompt="none")["error"] == ["login_required"]
+    # Request objects and registration are not supported: refused, never silently ignored.
+    assert error_of(response_type="code", request="eyJhbGciOiJub25lIn0.e30.")["error"] == ["request_not_supported"]
+    assert error_of(response_type="code", request_uri="https://rp.example.com/r")["error"] == [
+        "request_uri_not_supported"]
+    assert error_of(response_type="code", registration="{}")["error"] == ["registration_not_supported"]
 
     # PKCE downgrade: no challenge at authorize, a verifier at the token endpoint.
     browser.sign_in(email)

@@ -40,6 +40,8 @@ ID_TOKEN_ALGORITHM = "RS256"
 AUTHORIZATION_CODE = "authorization_code"
 REFRESH_TOKEN = "refresh_token"
 PROMPTS = frozenset({"none", "login", "consent"})
+# Parameters of the authorization request we do not support and refuse when present.
+UNSUPPORTED_FIELDS = ("request", "request_uri", "registration")
 AUTHORIZE_FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge",
                     "code_challenge_method", "prompt", "max_age", "login_hint", "ui_locales", "response_mode")
 
@@ -196,6 +198,10 @@ class AuthorizationFlows:
         return back(code=code)
 
     def _validate(self, client: Application, redirect_uri: str, params: dict[str, str]) -> AuthorizationRequest:
+        for name in UNSUPPORTED_FIELDS:
+            if params.get(name):
+                # Ignoring a request object would act on the outer parameters it may contradict.
+                raise _Refused(f"{name}_not_supported", f"the {name} parameter is not supported")
         if params.get("response_type") != "code":
             raise _Refused("unsupported_response_type", "only response_type=code is supported")
         if params.get("response_mode", "query") != "query":

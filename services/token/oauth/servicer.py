@@ -18,7 +18,7 @@ from services.token.oauth.consents import ConsentUseCases
 from services.token.oauth.device import DeviceFlow, unavailable
 from services.token.oauth.endpoints import OAuthEndpoints
 from services.token.oauth.errors import OAuthError
-from services.token.oauth.flows import AUTHORIZE_FIELDS, AuthorizationFlows
+from services.token.oauth.flows import AUTHORIZE_FIELDS, UNSUPPORTED_FIELDS, AuthorizationFlows
 from services.token.oauth.logout import EndSessionFlow, LogoutRequest
 from services.token.oauth.pages import HttpAnswer, error_page
 
@@ -73,7 +73,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
     async def Authorize(self, request: Any, context: Context) -> Any:
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
-        params = {f: getattr(request, f) for f in AUTHORIZE_FIELDS if getattr(request, f)}
+        params = {f: getattr(request, f) for f in (*AUTHORIZE_FIELDS, *UNSUPPORTED_FIELDS) if getattr(request, f)}
         return await _send(context, await self._flows.authorize(tenant, params, meta.cookie, meta.path_tenant))
 
     async def SubmitConsent(self, request: Any, context: Context) -> Any:
