@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -54,3 +55,25 @@ def new_tenant(gateway: httpx.Client, platform_headers: dict[str, str]) -> Itera
     yield make
     for tenant_id in created:
         gateway.delete(f"/api/v1/tenants/{tenant_id}", headers=platform_headers)
+
+
+CHROMIUM = "/usr/bin/chromium"
+# tools.md: `playwright install` cannot download here; the Debian package is the browser.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """The system Chromium under Playwright, for one browser test module at a time (Playwright's
+    sync API must not stay up while other modules' tests run their event loops)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing (Debian package 'chromium'; .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
