@@ -15,7 +15,7 @@ ALL_SCOPES = frozenset({
     "tenants:read", "tenants:write",
     "api_keys:read", "api_keys:write",
     "admins:read", "admins:write",
-    "users:read", "users:write",
+    "users:read", "users:write", "events:read",
     "applications:read", "applications:write",
     "sessions:read", "sessions:write",
     "signing_keys:write",

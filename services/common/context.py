@@ -84,9 +84,27 @@ def _peer_ip(peer: str) -> str:
 _CURRENT: ContextVar[RequestMeta | None] = ContextVar("binoauth_request", default=None)
 
 
+_ACTOR: ContextVar[str] = ContextVar("binoauth_actor", default="")
+
+
 def set_current_request(meta: RequestMeta) -> None:
     """Called by the server interceptor once per RPC."""
     _CURRENT.set(meta)
+    _ACTOR.set("")
+
+
+def current_request_or_none() -> RequestMeta | None:
+    """The RPC's request context, for code that has no gRPC context at hand (None outside an RPC)."""
+    return _CURRENT.get()
+
+
+def set_current_actor(principal_id: str) -> None:
+    """The API key or admin user acting in this RPC (set once its credential is checked)."""
+    _ACTOR.set(principal_id)
+
+
+def current_actor() -> str:
+    return _ACTOR.get()
 
 
 def current_request(context: Any) -> RequestMeta:

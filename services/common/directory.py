@@ -23,7 +23,7 @@ from services.common.auth import (
     missing_credential,
 )
 from services.common.clients import ServiceChannels, outgoing_metadata
-from services.common.context import RequestMeta, bind
+from services.common.context import RequestMeta, bind, set_current_actor
 from services.common.errors import NotFound, PermissionDenied, Unavailable
 from services.common.invalidation import InvalidationBus
 from services.common.tenancy import TenantSelection, no_tenant_selected, select_tenant
@@ -99,6 +99,7 @@ async def admin_tenant(meta: RequestMeta, credentials: CachedCredentialVerifier,
         raise missing_credential()
     principal = await credentials.authenticate(meta.credential)
     principal.require_scope(scope)
+    set_current_actor(principal.principal_id)
     candidates = select_tenant(meta, base_domain) or (
         [TenantSelection("credential", tenant_id=principal.tenant_id)] if principal.tenant_id else [])
     tenant = await tenants.select(candidates)

@@ -17,8 +17,9 @@ from services.common.timestamps import Clock, utcnow
 from services.identity import totp
 from services.identity.auth import HARD_MAX_PASSWORD, Tenant, lockout_subject
 from services.identity.codes import LIFETIME, Purpose, code_hash, new_code
+from services.identity.events import EventType
 from services.identity.password_policy import normalize_password
-from services.identity.ports import CurrentSession, IdentityMetrics, Lockout, Outbox, SessionGateway
+from services.identity.ports import CurrentSession, EventRecorder, IdentityMetrics, Lockout, Outbox, SessionGateway
 from services.identity.store import PgUserStore
 from services.identity.users import User, clean_profile, normalize_email, normalize_phone
 
@@ -54,7 +55,9 @@ class TotpFactor:
 
 class AccountUseCases:
     def __init__(self, users: PgUserStore, sessions: SessionGateway, passwords: PasswordHashing, lockout: Lockout,
-                 outbox: Outbox, factor: TotpFactor, metrics: IdentityMetrics, clock: Clock = utcnow) -> None:
+                 outbox: Outbox, factor: TotpFactor, metrics: IdentityMetrics, events: EventRecorder,
+                 clock: Clock = utcnow) -> None:
+        self._events = events
         self._users = users
         self._sessions = sessions
         self._passwords = passwords
@@ -106,6 +109,7 @@ class AccountUseCases:
                                             await self._passwords.hash(normalize_password(new)), self._clock())
         revoked = await self._sessions.revoke_user(tenant.tenant_id, user.user_id, except_session_id=current.session_id)
         _log.info("password changed", revoked_sessions=revoked)
+        await self._events.record(tenant.tenant_id, EventType.PASSWORD_CHANGED, user_id=user.user_id)
         return revoked
 
     async def change_email(self, tenant: Tenant, user: User, new_email: str, password: str) -> User:
@@ -128,6 +132,8 @@ class AccountUseCases:
                                 links={"verify": build_link(tenant.base_url, "/verify-email", code=code.value)},
                                 values={"code": code.value, "expires_minutes": "10"})
         self._metrics.verification_sent(Purpose.VERIFY_EMAIL.value)
+        await self._events.record(tenant.tenant_id, EventType.EMAIL_CHANGED, user_id=user.user_id,
+                                  previous=user.email, email=address)
         return saved
 
     async def send_phone_code(self, tenant: Tenant, user: User, phone_number: str) -> None:
@@ -160,6 +166,7 @@ class AccountUseCases:
             "the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"}))
         saved = await self._users.save(tenant.tenant_id, replace(user, phone_verified=True), now)
         assert saved is not None
+        await self._events.record(tenant.tenant_id, EventType.PHONE_VERIFIED, user_id=user.user_id)
         return saved
 
     # --- TOTP --------------------------------------------------------------------------------
@@ -193,6 +200,7 @@ class AccountUseCases:
         await self._users.activate_totp(tenant.tenant_id, user.user_id, pending, step,
                                         [totp.recovery_code_hash(c) for c in codes], self._clock())
         _log.info("totp enabled")
+        await self._events.record(tenant.tenant_id, EventType.MFA_ENABLED, user_id=user.user_id, factor="totp")
         return codes
 
     async def disable_totp(self, tenant: Tenant, user: User, code: str) -> None:
@@ -206,3 +214,4 @@ class AccountUseCases:
             "a fresh TOTP or recovery code is required", reason="INVALID_MFA_CODE", details={"field": "code"}))
         await self._users.clear_mfa(tenant.tenant_id, user.user_id, self._clock())
         _log.info("totp disabled")
+        await self._events.record(tenant.tenant_id, EventType.MFA_DISABLED, user_id=user.user_id, factor="totp")

@@ -13,8 +13,9 @@ from services.common.passwords import PasswordHashing
 from services.common.timestamps import Clock, utcnow
 from services.identity.auth import Tenant, lockout_subject
 from services.identity.codes import LIFETIME, Purpose, new_code
+from services.identity.events import EventType
 from services.identity.password_policy import normalize_password
-from services.identity.ports import IdentityMetrics, Lockout, Outbox, SessionGateway
+from services.identity.ports import EventRecorder, IdentityMetrics, Lockout, Outbox, SessionGateway
 from services.identity.store import PgUserStore
 from services.identity.users import (
     PROFILE_FIELDS,
@@ -37,7 +38,8 @@ def user_not_found() -> NotFound:
 
 class UserAdminUseCases:
     def __init__(self, users: PgUserStore, sessions: SessionGateway, passwords: PasswordHashing, lockout: Lockout,
-                 outbox: Outbox, metrics: IdentityMetrics, clock: Clock = utcnow) -> None:
+                 outbox: Outbox, metrics: IdentityMetrics, events: EventRecorder, clock: Clock = utcnow) -> None:
+        self._events = events
         self._users = users
         self._sessions = sessions
         self._passwords = passwords
@@ -88,6 +90,8 @@ class UserAdminUseCases:
                                     links={"accept": build_link(tenant.base_url, "/reset-password", code=code.value)},
                                     values={})
         _log.info("user created by admin", user_id=user.user_id)
+        await self._events.record(tenant.tenant_id, EventType.USER_CREATED, user_id=user.user_id,
+                                  invited="yes" if send_invite else "")
         return user
 
     async def update(self, tenant: Tenant, user_id: str, changes: dict[str, Any]) -> User:
@@ -111,6 +115,8 @@ class UserAdminUseCases:
         if saved is None:
             raise AlreadyExists("a user with this email exists in the tenant", reason="USER_ALREADY_EXISTS",
                                 details={"field": "email"})
+        await self._events.record(tenant.tenant_id, EventType.USER_UPDATED, user_id=user.user_id,
+                                  fields=",".join(sorted(changes)))
         return saved
 
     async def set_state(self, tenant: Tenant, user_id: str, state: UserState) -> User:
@@ -121,16 +127,20 @@ class UserAdminUseCases:
             # Sessions and every token issued to the user end now, not when they expire.
             await self._sessions.revoke_user(tenant.tenant_id, user.user_id)
         _log.info("user state changed", user_id=user_id, state=state.value)
+        await self._events.record(tenant.tenant_id, EventType.USER_DISABLED if state is UserState.DISABLED
+                                  else EventType.USER_ENABLED, user_id=user.user_id)
         return saved
 
     async def unlock(self, tenant: Tenant, user_id: str) -> User:
         user = await self.get(tenant, user_id)
         await self._lockout.unlock(tenant.tenant_id, lockout_subject(user.email))
+        await self._events.record(tenant.tenant_id, EventType.USER_UNLOCKED, user_id=user.user_id)
         return replace(user, locked=False)
 
     async def reset_mfa(self, tenant: Tenant, user_id: str) -> User:
         user = await self.get(tenant, user_id)
         await self._users.clear_mfa(tenant.tenant_id, user.user_id, self._clock())
+        await self._events.record(tenant.tenant_id, EventType.USER_MFA_RESET, user_id=user.user_id)
         return replace(user, mfa_enabled=False)
 
     async def is_active(self, tenant: Tenant, user_id: str) -> bool:
@@ -145,3 +155,4 @@ class UserAdminUseCases:
         await self._users.delete(tenant.tenant_id, user.user_id)
         await self._lockout.unlock(tenant.tenant_id, lockout_subject(user.email))
         _log.info("user deleted", user_id=user_id)
+        await self._events.record(tenant.tenant_id, EventType.USER_DELETED, user_id=user.user_id)

@@ -22,8 +22,9 @@ from services.common.passwords import PasswordHashing
 from services.common.tenancy import TenantSelection
 from services.common.timestamps import Clock, utcnow
 from services.identity.codes import LIFETIME, Purpose, new_code
+from services.identity.events import EventType
 from services.identity.password_policy import PasswordPolicy, normalize_password
-from services.identity.ports import IdentityMetrics, Lockout, Outbox, SessionGateway, StartedSession
+from services.identity.ports import EventRecorder, IdentityMetrics, Lockout, Outbox, SessionGateway, StartedSession
 from services.identity.store import PgUserStore
 from services.identity.users import User, UserState, clean_profile, email_or_none, new_user_id, normalize_email
 
@@ -93,8 +94,9 @@ class Tenant:
 class AuthUseCases:
     def __init__(self, users: PgUserStore, sessions: SessionGateway, passwords: PasswordHashing, lockout: Lockout,
                  outbox: Outbox, tenants: Tenants, mfa: MfaCheck, metrics: IdentityMetrics,
-                 issuer_for: Callable[[str], str], clock: Clock = utcnow,
+                 issuer_for: Callable[[str], str], events: EventRecorder, clock: Clock = utcnow,
                  sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        self._events = events
         self._users = users
         self._sessions = sessions
         self._passwords = passwords
@@ -144,6 +146,7 @@ class AuthUseCases:
             return
         self._metrics.registered()
         _log.info("user registered", user_id=user.user_id)
+        await self._events.record(tenant.tenant_id, EventType.SIGNED_UP, user_id=user.user_id)
         await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email)
 
     async def _send_code(self, tenant: Tenant, user: User, purpose: Purpose, template: str, path: str,
@@ -167,6 +170,7 @@ class AuthUseCases:
             # The address changed since the code was sent: it proves nothing about the new one.
             raise InvalidArgument("the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"})
         await self._users.save(tenant.tenant_id, replace(user, email_verified=True), self._clock())
+        await self._events.record(tenant.tenant_id, EventType.EMAIL_VERIFIED, user_id=user.user_id)
         return user.email
 
     async def _consume(self, tenant: Tenant, purpose: Purpose, code: str) -> tuple[str, str]:
@@ -238,6 +242,10 @@ class AuthUseCases:
         ok = len(password) <= HARD_MAX_PASSWORD and await self._passwords.verify(stored, normalize_password(password))
         user = found[0] if found else None
         if not ok or user is None or not admitted or not user.active:
+            # Recorded for every kind of failure alike: the write costs the same either way.
+            reason = "locked" if not admitted else "disabled" if ok and user and not user.active else "credentials"
+            await self._events.record(tenant.tenant_id, EventType.LOGIN_FAILED, user_id=user.user_id if user else "",
+                                      email=address, reason=reason)
             await self._sleep(delay)
             self._metrics.login("failure" if admitted else "locked")
             _log.info("login failed", locked=not admitted)
@@ -275,6 +283,8 @@ class AuthUseCases:
         await self._users.record_login(tenant.tenant_id, user.user_id, now)
         self._metrics.login("success")
         bind(user_id=user.user_id)
+        await self._events.record(tenant.tenant_id, EventType.LOGIN_SUCCEEDED, user_id=user.user_id,
+                                  method=" ".join(amr), session_id=session.session_id)
         _log.info("login succeeded", amr=",".join(amr))
         return LoginResult(user=replace(user, last_login_time=now), session=session)
 
@@ -295,6 +305,8 @@ class AuthUseCases:
         admitted, delay = await self._lockout.attempt(tenant.tenant_id, subject, tenant.lockout_policy)
         factor = await self._mfa.verify(tenant.tenant_id, user, code) if admitted else ""
         if not factor:
+            await self._events.record(tenant.tenant_id, EventType.MFA_FAILED, user_id=user.user_id,
+                                      reason="code" if admitted else "locked")
             await self._sleep(delay)
             self._metrics.login("mfa_failure")
             raise Unauthenticated("the code is wrong", reason="INVALID_MFA_CODE")
@@ -308,6 +320,8 @@ class AuthUseCases:
         current = await self._sessions.validate(tenant.tenant_id, secret) if secret else None
         if current is not None:
             await self._sessions.revoke(tenant.tenant_id, current.session_id)
+            await self._events.record(tenant.tenant_id, EventType.LOGGED_OUT, user_id=current.user_id,
+                                      session_id=current.session_id)
 
     # --- magic links ---------------------------------------------------------------------
     async def send_magic_link(self, tenant: Tenant, email: str, return_to: str) -> None:
@@ -356,6 +370,7 @@ class AuthUseCases:
         revoked = await self._sessions.revoke_user(tenant.tenant_id, user.user_id)
         await self._lockout.unlock(tenant.tenant_id, lockout_subject(user.email))
         _log.info("password reset", user_id=user.user_id, revoked_sessions=revoked)
+        await self._events.record(tenant.tenant_id, EventType.PASSWORD_RESET, user_id=user.user_id)
 
 
 def safe_return_path(value: str) -> bool:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from binoauth.identity.v1 import auth_service_pb2_grpc as auth_grpc
+from binoauth.identity.v1 import event_service_pb2_grpc as event_grpc
 from binoauth.identity.v1 import hosted_pages_service_pb2_grpc as pages_grpc
 from binoauth.identity.v1 import identity_internal_service_pb2_grpc as internal_grpc
 from binoauth.identity.v1 import user_admin_service_pb2_grpc as admin_grpc
@@ -20,6 +21,8 @@ from services.common.server import Runtime, ServiceParts
 from services.identity.account import AccountUseCases, TotpFactor
 from services.identity.admin import UserAdminUseCases
 from services.identity.auth import AuthUseCases
+from services.identity.events import EventLog, retention_from_env
+from services.identity.events_store import PgEventStore
 from services.identity.lockout import AccountLockout
 from services.identity.messaging.mail import MailSettings, SmtpMailer
 from services.identity.messaging.sms import sms_sender_from_env
@@ -29,7 +32,13 @@ from services.identity.outbox_store import PgOutboxStore
 from services.identity.pages.servicer import HostedPagesServicer
 from services.identity.password_policy import common_passwords
 from services.identity.protection import RedisLockout
-from services.identity.servicers import AuthServicer, IdentityInternalServicer, UserAdminServicer, UserSelfServicer
+from services.identity.servicers import (
+    AuthServicer,
+    EventServicer,
+    IdentityInternalServicer,
+    UserAdminServicer,
+    UserSelfServicer,
+)
 from services.identity.sessions_client import GrpcSessionGateway
 from services.identity.store import PgUserStore
 
@@ -39,6 +48,7 @@ SERVICE_NAMES = [
     "binoauth.identity.v1.HostedPagesService",
     "binoauth.identity.v1.UserSelfService",
     "binoauth.identity.v1.UserAdminService",
+    "binoauth.identity.v1.EventService",
     "binoauth.identity.v1.IdentityInternalService",
 ]
 
@@ -57,11 +67,13 @@ def build(runtime: Runtime) -> ServiceParts:
                            SecretBox(settings.key_encryption_key, "outbox"), metrics)
     directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
     factor = TotpFactor(users, SecretBox(settings.key_encryption_key, "totp"))
-    auth = AuthUseCases(users, sessions, passwords, lockout, outbox, directory, factor, metrics, settings.issuer_for)
+    events = EventLog(PgEventStore(runtime.pool), retention_from_env(env))
+    auth = AuthUseCases(users, sessions, passwords, lockout, outbox, directory, factor, metrics, settings.issuer_for,
+                        events)
     for request, handler in auth.deferred_handlers().items():
         outbox.register(request, handler)
-    account = AccountUseCases(users, sessions, passwords, lockout, outbox, factor, metrics)
-    admin = UserAdminUseCases(users, sessions, passwords, lockout, outbox, metrics)
+    account = AccountUseCases(users, sessions, passwords, lockout, outbox, factor, metrics, events)
+    admin = UserAdminUseCases(users, sessions, passwords, lockout, outbox, metrics, events)
     secure = settings.public_url.startswith("https://")
     credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
 
@@ -78,6 +90,7 @@ def build(runtime: Runtime) -> ServiceParts:
     auth_servicer = AuthServicer(auth, settings.base_domain, secure)
     self_servicer = UserSelfServicer(auth, account, settings.base_domain, secure)
     admin_servicer = UserAdminServicer(auth, admin, credentials, directory, settings.base_domain)
+    event_servicer = EventServicer(events, credentials, directory, settings.base_domain)
     pages_servicer = HostedPagesServicer(auth, account, CsrfTokens(derive_key(settings.key_encryption_key)),
                                          settings.base_domain, secure)
     provisioning = ProvisioningHandler(runner, on_deprovisioned=outbox_store.purge_tenant)
@@ -88,6 +101,7 @@ def build(runtime: Runtime) -> ServiceParts:
             lambda s: self_grpc.add_UserSelfServiceServicer_to_server(self_servicer, s),
             lambda s: pages_grpc.add_HostedPagesServiceServicer_to_server(pages_servicer, s),
             lambda s: admin_grpc.add_UserAdminServiceServicer_to_server(admin_servicer, s),
+            lambda s: event_grpc.add_EventServiceServicer_to_server(event_servicer, s),
             lambda s: internal_grpc.add_IdentityInternalServiceServicer_to_server(internal, s),
         ],
         service_names=SERVICE_NAMES,

@@ -7,9 +7,11 @@ from typing import Any
 from google.protobuf import json_format
 from google.protobuf.field_mask_pb2 import FieldMask
 
+from binoauth.identity.v1 import event_service_pb2 as event_pb2
 from binoauth.identity.v1 import user_pb2
 from services.common.errors import InvalidArgument
 from services.common.timestamps import to_timestamp
+from services.identity.events import SecurityEvent
 from services.identity.users import User, UserState
 
 _STATES = {UserState.ACTIVE: user_pb2.USER_STATE_ACTIVE, UserState.DISABLED: user_pb2.USER_STATE_DISABLED}
@@ -57,3 +59,9 @@ def user_changes(message: user_pb2.User, mask: FieldMask, has_mask: bool, allowe
 
 def struct_to_dict(message: user_pb2.User) -> dict[str, Any] | None:
     return json_format.MessageToDict(message.metadata) if message.HasField("metadata") else None
+
+
+def event_to_proto(event: SecurityEvent) -> event_pb2.Event:
+    return event_pb2.Event(event_id=event.event_id, type=event.type, user_id=event.user_id,
+                           ip_address=event.ip_address, user_agent=event.user_agent, actor=event.actor,
+                           details=event.details, create_time=to_timestamp(event.create_time))

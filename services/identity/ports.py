@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from services.identity.events import EventType
 
 
 @dataclass(frozen=True)
@@ -93,3 +96,9 @@ class IdentityMetrics(Protocol):
     def login(self, result: str) -> None: ...
     def locked_out(self) -> None: ...
     def verification_sent(self, kind: str) -> None: ...
+
+
+class EventRecorder(Protocol):
+    """Security events (services/identity/events.py): recording never raises."""
+
+    async def record(self, tenant_id: str, event_type: EventType, *, user_id: str = "", **details: Any) -> None: ...

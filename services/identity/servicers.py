@@ -8,6 +8,8 @@ from google.protobuf import empty_pb2
 
 from binoauth.identity.v1 import auth_service_pb2 as auth_pb
 from binoauth.identity.v1 import auth_service_pb2_grpc as auth_grpc
+from binoauth.identity.v1 import event_service_pb2 as event_pb
+from binoauth.identity.v1 import event_service_pb2_grpc as event_grpc
 from binoauth.identity.v1 import identity_internal_service_pb2 as internal_pb
 from binoauth.identity.v1 import identity_internal_service_pb2_grpc as internal_grpc
 from binoauth.identity.v1 import user_admin_service_pb2 as admin_pb
@@ -23,7 +25,8 @@ from services.common.tenancy import select_tenant
 from services.identity.account import AccountUseCases
 from services.identity.admin import UPDATABLE, UserAdminUseCases
 from services.identity.auth import AuthUseCases, LoginResult, Tenant
-from services.identity.mapping import struct_to_dict, user_changes, user_to_proto
+from services.identity.events import EventLog
+from services.identity.mapping import event_to_proto, struct_to_dict, user_changes, user_to_proto
 from services.identity.users import PROFILE_FIELDS, UserState
 
 # grpc ships no type information; the context is a grpc.aio.ServicerContext.
@@ -222,6 +225,22 @@ class UserAdminServicer(admin_grpc.UserAdminServiceServicer):
     async def ResetUserMfa(self, request: admin_pb.ResetUserMfaRequest, context: Context) -> Any:
         tenant = await self._tenant(context, "users:write")
         return user_to_proto(await self._admin.reset_mfa(tenant, request.user_id))
+
+
+class EventServicer(event_grpc.EventServiceServicer):
+    def __init__(self, events: EventLog, credentials: CachedCredentialVerifier, tenants: TenantSelector,
+                 base_domain: str) -> None:
+        self._events = events
+        self._credentials = credentials
+        self._tenants = tenants
+        self._base_domain = base_domain
+
+    async def ListEvents(self, request: event_pb.ListEventsRequest, context: Context) -> Any:
+        info, _ = await admin_tenant(current_request(context), self._credentials, self._tenants,
+                                     self._base_domain, "events:read", require_active=False)
+        events, token = await self._events.page(info.tenant_id, user_id=request.user_id, event_type=request.type,
+                                                size=request.page_size, token=request.page_token)
+        return event_pb.ListEventsResponse(events=[event_to_proto(e) for e in events], next_page_token=token)
 
 
 def _only(tenant_id: str) -> list[Any]:

@@ -58,6 +58,11 @@ class Metrics:
         pass
 
 
+class NoEvents:
+    async def record(self, tenant_id: str, event_type: Any, *, user_id: str = "", **details: Any) -> None:
+        pass
+
+
 class World:
     def __init__(self, *registered: User) -> None:
         self.users = Users(*registered)
@@ -69,7 +74,7 @@ class World:
                                     clock=self.clock)
         self.auth = AuthUseCases(self.users, None, None, None, self.outbox, self.tenants, None,  # type: ignore[arg-type]
                                  Metrics(), lambda tenant_id: f"https://auth.example.com/tenant/{tenant_id}",
-                                 clock=self.clock)
+                                 NoEvents(), clock=self.clock)
         for request, handler in self.auth.deferred_handlers().items():
             self.outbox.register(request, handler)
         self.tenant = Tenant("acme", "Acme", "https://auth.example.com/tenant/acme", {})
