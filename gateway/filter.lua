@@ -6,7 +6,8 @@
 --   * x-binoauth-client-ip: the client address Envoy trusts (see xff_num_trusted_hops);
 --   * x-forwarded-host: :authority without its port (lower-cased);
 --   * /tenant/{id}/rest with id ~ ^[a-z0-9-]+$: :path becomes /rest and x-binoauth-tenant: id
---     (a client's own X-Tenant-ID is left alone: the services rank the path prefix first).
+--     (a client's own X-Tenant-ID is left alone: the services rank the path prefix first);
+--   * an OPTIONS preflight from a browser to a CORS_PATHS endpoint is answered here (204).
 -- Response (REST requests only; a native gRPC client keeps its grpc-status trailers):
 --   * x-http-status (service initial metadata) becomes :status, then is dropped;
 --   * x-error-json (trailing metadata, or a header for trailers-only errors) replaces the
@@ -37,6 +38,15 @@ local GRPC_CODES = {
   [14] = {"UNAVAILABLE", "service unavailable"},
   [15] = {"DATA_LOSS", "internal error"},
   [16] = {"UNAUTHENTICATED", "authentication required"},
+}
+
+-- CORS preflight for the endpoints browser code calls (after the tenant prefix is removed).
+-- A preflight grants nothing by itself: the token service puts Access-Control-Allow-Origin
+-- on an answer only for an origin the application registered (public documents: any).
+local CORS_PATHS = {
+  ["/oauth2/token"] = true, ["/oauth2/revoke"] = true, ["/oauth2/userinfo"] = true,
+  ["/.well-known/openid-configuration"] = true, ["/.well-known/oauth-authorization-server"] = true,
+  ["/.well-known/jwks.json"] = true,
 }
 
 local function host_without_port(host)
@@ -90,6 +100,21 @@ function envoy_on_request(h)
   if id and string.match(id, "^[a-z0-9%-]+$") then
     hdrs:replace(":path", rest)         -- before the transcoder matches the REST path
     hdrs:replace("x-binoauth-tenant", id)
+  end
+
+  if hdrs:get(":method") == "OPTIONS" then
+    local origin = hdrs:get("origin")
+    local path = string.match(hdrs:get(":path") or "", "^([^?]*)")
+    if origin and #origin <= 300 and CORS_PATHS[path] then
+      -- Marked as not REST, so the local-reply mapper keeps the (empty) body of this 204
+      -- instead of putting an error envelope into it.
+      h:streamInfo():dynamicMetadata():set(META, "rest", false)
+      h:respond({[":status"] = "204", ["access-control-allow-origin"] = origin,
+                 ["access-control-allow-methods"] = "GET, POST",
+                 ["access-control-allow-headers"] = "authorization, content-type",
+                 ["access-control-max-age"] = "600", ["vary"] = "origin"}, "")
+      return
+    end
   end
 
   local ct = hdrs:get("content-type") or ""

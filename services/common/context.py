@@ -29,6 +29,8 @@ class RequestMeta:
     authorization: str
     api_key: str
     cookie: str
+    # The browser's Origin header (CORS); "" for other clients.
+    origin: str = ""
 
     @property
     def credential(self) -> str:
@@ -69,6 +71,7 @@ def request_meta(metadata: Iterable[tuple[str, str | bytes]] | None, peer: str =
         authorization=md.get("authorization", ""),
         api_key=md.get("x-api-key", ""),
         cookie=md.get("cookie", ""),
+        origin=md.get("origin", "")[:300],
     )
 
 

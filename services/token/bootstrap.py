@@ -25,6 +25,7 @@ from services.token.oauth.access_tokens import AccessTokenIssuer
 from services.token.oauth.client_assertions import ClientAssertions
 from services.token.oauth.client_key_sets import FetchedKeySets
 from services.token.oauth.consents import ConsentUseCases
+from services.token.oauth.cors import CorsPolicy
 from services.token.oauth.device import DEVICE_CODE_GRANT, DeviceFlow
 from services.token.oauth.device_store import PgDeviceStore
 from services.token.oauth.endpoints import OAuthEndpoints
@@ -75,8 +76,8 @@ def build(runtime: Runtime) -> ServiceParts:
     device = DeviceFlow(endpoints, applications.use_cases, PgDeviceStore(runtime.pool), flows.issue_tokens, platform,
                         RedisFailureCounter(runtime.redis, "device-code"), csrf, secure)
     endpoints.register_grant(DEVICE_CODE_GRANT, device.token)
-    oauth = OAuthServicer(endpoints, flows, directory, settings.base_domain, logout=logout, consents=consents,
-                          device=device)
+    oauth = OAuthServicer(endpoints, flows, directory, settings.base_domain, CorsPolicy(applications.use_cases),
+                          logout=logout, consents=consents, device=device)
 
     async def on_ready() -> None:
         if settings.migrate_on_start:

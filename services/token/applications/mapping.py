@@ -39,7 +39,7 @@ def application_to_proto(app: Application) -> application_pb2.Application:
         secret_create_time=to_timestamp(secret.created_at) if secret else None,
         previous_secret_expire_time=(
             to_timestamp(secret.previous_expires_at) if secret and secret.previous_hash else None),
-        jwks=_jwks_to_struct(app.jwks), jwks_uri=app.jwks_uri,
+        jwks=_jwks_to_struct(app.jwks), jwks_uri=app.jwks_uri, allowed_origins=list(app.allowed_origins),
     )
 
 
@@ -82,7 +82,7 @@ def application_from_proto(message: application_pb2.Application) -> Application:
         grant_types=tuple(message.grant_types), allowed_scopes=tuple(message.allowed_scopes),
         token_lifetimes=_lifetimes(message.token_lifetimes), first_party=message.first_party,
         token_endpoint_auth_method=message.token_endpoint_auth_method, jwks=_jwks_from_struct(message),
-        jwks_uri=message.jwks_uri,
+        jwks_uri=message.jwks_uri, allowed_origins=tuple(message.allowed_origins),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, Final
 from services.common.auth import credential_hash
 from services.common.errors import InvalidArgument
 from services.token.applications.client_keys import clean_jwks, clean_jwks_uri
+from services.token.applications.origins import clean_origins
 from services.token.applications.redirects import validate_redirect_uris
 
 
@@ -120,6 +121,8 @@ class Application:
     # Public JWKs that verify client assertions (private_key_jwt), or where to fetch them.
     jwks: tuple[dict[str, Any], ...] = ()
     jwks_uri: str = ""
+    # Web origins whose browser code may read the token endpoint's answers (CORS).
+    allowed_origins: tuple[str, ...] = ()
 
     @property
     def confidential(self) -> bool:
@@ -274,6 +277,7 @@ def validated(app: Application, tenant_tokens: dict[str, Any] | None = None, *,
         token_endpoint_auth_method=auth_method,
         jwks=clean_jwks(list(app.jwks)),
         jwks_uri=clean_jwks_uri(app.jwks_uri, allow_http_jwks_uri),
+        allowed_origins=clean_origins(app.allowed_origins),
     )
     check_consistency(app)
     return app

@@ -15,7 +15,7 @@ SERVICE = "token"
 _COLUMNS = """client_id, display_name, client_type, redirect_uris, post_logout_redirect_uris, grant_types,
     allowed_scopes, token_endpoint_auth_method, first_party, access_token_ttl_seconds, id_token_ttl_seconds,
     refresh_token_idle_ttl_seconds, refresh_token_absolute_ttl_seconds, secret_hash, secret_created_at,
-    previous_secret_hash, previous_secret_expires_at, jwks, jwks_uri, created_at, updated_at"""
+    previous_secret_hash, previous_secret_expires_at, jwks, jwks_uri, allowed_origins, created_at, updated_at"""
 
 
 def _row_to_app(row: Any) -> Application:
@@ -33,7 +33,7 @@ def _row_to_app(row: Any) -> Application:
                                        row["refresh_token_absolute_ttl_seconds"]),
         first_party=row["first_party"], token_endpoint_auth_method=row["token_endpoint_auth_method"],
         create_time=row["created_at"], update_time=row["updated_at"], secret=secret, jwks=tuple(row["jwks"]),
-        jwks_uri=row["jwks_uri"],
+        jwks_uri=row["jwks_uri"], allowed_origins=tuple(row["allowed_origins"]),
     )
 
 
@@ -46,7 +46,8 @@ def _values(app: Application) -> list[Any]:
         app.token_endpoint_auth_method, app.first_party, lt.access_token_ttl_seconds, lt.id_token_ttl_seconds,
         lt.refresh_token_idle_ttl_seconds, lt.refresh_token_absolute_ttl_seconds,
         s.secret_hash if s else None, s.created_at if s else None, s.previous_hash if s else None,
-        s.previous_expires_at if s else None, list(app.jwks), app.jwks_uri, app.create_time, app.update_time,
+        s.previous_expires_at if s else None, list(app.jwks), app.jwks_uri, list(app.allowed_origins),
+        app.create_time, app.update_time,
     ]
 
 
@@ -57,7 +58,7 @@ class PgApplicationStore:
     async def insert(self, tenant_id: str, app: Application) -> bool:
         """False when the client_id is taken (a 96-bit collision: the caller retries)."""
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
-            placeholders = ", ".join(f"${i}" for i in range(1, 22))
+            placeholders = ", ".join(f"${i}" for i in range(1, 23))
             row = await conn.fetchrow(
                 f"INSERT INTO applications ({_COLUMNS}) VALUES ({placeholders}) "
                 "ON CONFLICT (client_id) DO NOTHING RETURNING client_id", *_values(app))

@@ -32,7 +32,7 @@ from services.token.applications.store import PgApplicationStore
 _log = structlog.get_logger("token")
 UPDATABLE = ("display_name", "redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes",
              "token_lifetimes", *(f"token_lifetimes.{name}" for name in LIFETIME_RANGES), "first_party",
-             "token_endpoint_auth_method", "jwks", "jwks_uri")
+             "token_endpoint_auth_method", "jwks", "jwks_uri", "allowed_origins")
 
 
 class Tenants(Protocol):
@@ -199,7 +199,7 @@ def apply_changes(app: Application, changes: dict[str, Any]) -> Application:
             lifetimes = value if isinstance(value, TokenLifetimes) else TokenLifetimes(**(value or {}))
         elif name.startswith("token_lifetimes."):
             lifetimes = replace(lifetimes, **{name.split(".", 1)[1]: value or None})
-        elif name in ("redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes"):
+        elif name in ("redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes", "allowed_origins"):
             fields[name] = tuple(value or ())
         elif name == "first_party":
             fields[name] = bool(value)

@@ -48,7 +48,9 @@ class SigningKeyServicer(service_grpc.SigningKeyServiceServicer):
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         body = json.dumps(await self._keys.jwks(tenant.tenant_id), separators=(",", ":")).encode()
-        await context.send_initial_metadata((("cache-control", JWKS_CACHE_CONTROL),))
+        # Public keys: any origin may read them (browser code verifying ID tokens).
+        await context.send_initial_metadata((("cache-control", JWKS_CACHE_CONTROL),
+                                             ("access-control-allow-origin", "*")))
         return httpbody_pb2.HttpBody(content_type="application/json", data=body)
 
     async def _admin_tenant(self, context: Context, scope: str) -> str:

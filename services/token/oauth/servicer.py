@@ -15,6 +15,7 @@ from services.common.context import current_request
 from services.common.directory import TenantDirectory, TenantInfo
 from services.common.tenancy import select_tenant
 from services.token.oauth.consents import ConsentUseCases
+from services.token.oauth.cors import PUBLIC, CorsPolicy, bearer_client, form_client
 from services.token.oauth.device import DeviceFlow, unavailable
 from services.token.oauth.endpoints import OAuthEndpoints
 from services.token.oauth.errors import OAuthError
@@ -29,9 +30,10 @@ NO_STORE = (("cache-control", "no-store"), ("pragma", "no-cache"))
 
 class OAuthServicer(oauth_grpc.OAuthServiceServicer):
     def __init__(self, endpoints: OAuthEndpoints, flows: AuthorizationFlows, directory: TenantDirectory,
-                 base_domain: str, logout: EndSessionFlow | None = None,
+                 base_domain: str, cors: CorsPolicy, logout: EndSessionFlow | None = None,
                  consents: ConsentUseCases | None = None, device: DeviceFlow | None = None) -> None:
         self._endpoints = endpoints
+        self._cors = cors
         self._device = device
         self._logout = logout
         self._consents = consents
@@ -46,17 +48,30 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
             raise OAuthError("invalid_request", "this tenant is suspended", 400)
         return tenant, meta.authorization
 
-    async def _answer(self, context: Context, run: Callable[[], Awaitable[Any]], status: int = 200) -> Any:
+    async def _answer(self, context: Context, run: Callable[[], Awaitable[Any]], status: int = 200,
+                      client: Callable[[], str] | None = None) -> Any:
+        """`client` names the application whose registered origins may read the answer."""
         try:
             payload = await run()
         except OAuthError as error:
             headers = [*NO_STORE, ("x-http-status", str(error.status))]
             if error.www_authenticate:
                 headers.append(("www-authenticate", error.www_authenticate))
-            await context.send_initial_metadata(tuple(headers))
+            await context.send_initial_metadata((*headers, *await self._cors_headers(context, client)))
             return _json(error.body())
-        await context.send_initial_metadata(NO_STORE if status == 200 else (*NO_STORE, ("x-http-status", str(status))))
+        done = NO_STORE if status == 200 else (*NO_STORE, ("x-http-status", str(status)))
+        await context.send_initial_metadata((*done, *await self._cors_headers(context, client)))
         return _json(payload if payload is not None else {})
+
+    async def _cors_headers(self, context: Context, client: Callable[[], str] | None) -> tuple[tuple[str, str], ...]:
+        meta = current_request(context)
+        if client is None or not meta.origin:
+            return ()
+        try:
+            tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+            return await self._cors.headers(tenant.tenant_id, meta.origin, client())
+        except Exception:  # noqa: BLE001 - without CORS headers the browser just cannot read the answer
+            return ()
 
     async def GetAuthorizationServerMetadata(self, request: Any, context: Context) -> Any:
         return await self._discovery(context)
@@ -67,7 +82,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
     async def _discovery(self, context: Context) -> Any:
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
-        await context.send_initial_metadata((("cache-control", "public, max-age=300"),))
+        await context.send_initial_metadata((("cache-control", "public, max-age=300"), *PUBLIC))
         return _json(self._flows.discovery(tenant))
 
     async def Authorize(self, request: Any, context: Context) -> Any:
@@ -88,7 +103,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
             tenant, authorization = await self._tenant(context)
             return await self._flows.userinfo(tenant, authorization, request.body.content_type, request.body.data)
 
-        return await self._answer(context, run)
+        return await self._answer(context, run, client=lambda: bearer_client(current_request(context).authorization))
 
     async def DeviceAuthorization(self, request: Any, context: Context) -> Any:
         async def run() -> Any:
@@ -121,7 +136,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
             tenant, authorization = await self._tenant(context)
             return await self._endpoints.token(tenant, request.body.content_type, request.body.data, authorization)
 
-        return await self._answer(context, run)
+        return await self._answer(context, run, client=lambda: self._form_client(request, context))
 
     async def Introspect(self, request: Any, context: Context) -> Any:
         async def run() -> Any:
@@ -137,7 +152,11 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
             await self._endpoints.revoke(tenant, request.body.content_type, request.body.data, authorization)
             return {}
 
-        return await self._answer(context, run)
+        return await self._answer(context, run, client=lambda: self._form_client(request, context))
+
+    @staticmethod
+    def _form_client(request: Any, context: Context) -> str:
+        return form_client(request.body.content_type, request.body.data, current_request(context).authorization)
 
     async def EndSession(self, request: Any, context: Context) -> Any:
         assert self._logout is not None
