@@ -94,7 +94,7 @@ def build(runtime: Runtime) -> ServiceParts:
     pages_servicer = HostedPagesServicer(auth, account, CsrfTokens(derive_key(settings.key_encryption_key)),
                                          settings.base_domain, secure)
     provisioning = ProvisioningHandler(runner, on_deprovisioned=outbox_store.purge_tenant)
-    internal = IdentityInternalServicer(admin, auth, provisioning)
+    internal = IdentityInternalServicer(admin, auth, provisioning, events)
     return ServiceParts(
         registrations=[
             lambda s: auth_grpc.add_AuthServiceServicer_to_server(auth_servicer, s),

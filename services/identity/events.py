@@ -50,6 +50,12 @@ class EventType(StrEnum):
     USER_ENABLED = "USER_ENABLED"
     USER_UNLOCKED = "USER_UNLOCKED"
     USER_MFA_RESET = "USER_MFA_RESET"
+    # Reported by the token service (IdentityInternalService.RecordEvent).
+    REFRESH_TOKEN_REUSED = "REFRESH_TOKEN_REUSED"  # noqa: S105 - an event name
+    AUTHORIZATION_CODE_REUSED = "AUTHORIZATION_CODE_REUSED"
+    CONSENT_GRANTED = "CONSENT_GRANTED"
+    CONSENT_REVOKED = "CONSENT_REVOKED"
+    CLIENT_AUTH_FAILED = "CLIENT_AUTH_FAILED"
 
 
 @dataclass(frozen=True)
@@ -87,11 +93,22 @@ class EventLog:
         """Records what just happened, with the caller's address and agent from the request
         and the acting administrator, if any. Never raises."""
         request = current_request_or_none()
+        await self._write(tenant_id, event_type, user_id, request.ip_address if request else "",
+                          request.user_agent if request else "", current_actor(), details)
+
+    async def record_reported(self, tenant_id: str, event_type: EventType, *, user_id: str, ip_address: str,
+                              user_agent: str, details: Mapping[str, str]) -> None:
+        """An event another service saw, with the client as that service saw it."""
+        await self._write(tenant_id, event_type, user_id, ip_address[:64], user_agent[:256], "", details)
+
+    async def _write(self, tenant_id: str, event_type: EventType, user_id: str, ip_address: str, user_agent: str,
+                     actor: str, details: Mapping[str, Any]) -> None:
         now = self._clock()
         event = SecurityEvent(
-            event_id="evt_" + uuid.uuid4().hex, type=event_type.value, create_time=now, user_id=user_id,
-            ip_address=request.ip_address if request else "", user_agent=request.user_agent if request else "",
-            actor=current_actor(), details={k: str(v)[:MAX_DETAIL] for k, v in details.items() if v not in (None, "")},
+            event_id="evt_" + uuid.uuid4().hex, type=event_type.value, create_time=now, user_id=user_id[:64],
+            ip_address=ip_address, user_agent=user_agent, actor=actor,
+            details={str(k)[:64]: str(v)[:MAX_DETAIL] for k, v in list(details.items())[:20]
+                     if v not in (None, "")},
         )
         try:
             await self._store.add(tenant_id, event)

@@ -20,12 +20,13 @@ from services.common.auth import CachedCredentialVerifier
 from services.common.context import RequestMeta, current_request
 from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value, set_session_cookie
 from services.common.directory import TenantSelector, admin_tenant
+from services.common.errors import InvalidArgument
 from services.common.provisioning import ProvisioningHandler, ProvisioningRpcs
-from services.common.tenancy import select_tenant
+from services.common.tenancy import require_tenant_id, select_tenant
 from services.identity.account import AccountUseCases
 from services.identity.admin import UPDATABLE, UserAdminUseCases
 from services.identity.auth import AuthUseCases, LoginResult, Tenant
-from services.identity.events import EventLog
+from services.identity.events import EventLog, EventType
 from services.identity.mapping import event_to_proto, struct_to_dict, user_changes, user_to_proto
 from services.identity.users import PROFILE_FIELDS, UserState
 
@@ -250,10 +251,12 @@ def _only(tenant_id: str) -> list[Any]:
 
 
 class IdentityInternalServicer(ProvisioningRpcs, internal_grpc.IdentityInternalServiceServicer):
-    def __init__(self, admin: UserAdminUseCases, auth: AuthUseCases, provisioning: ProvisioningHandler) -> None:
+    def __init__(self, admin: UserAdminUseCases, auth: AuthUseCases, provisioning: ProvisioningHandler,
+                 events: EventLog) -> None:
         self._admin = admin
         self._auth = auth
         self._provisioning = provisioning
+        self._events = events
         self._messages = internal_pb
 
     async def GetUserClaims(self, request: internal_pb.GetUserClaimsRequest, context: Context) -> Any:
@@ -263,3 +266,13 @@ class IdentityInternalServicer(ProvisioningRpcs, internal_grpc.IdentityInternalS
     async def CheckUserActive(self, request: internal_pb.CheckUserActiveRequest, context: Context) -> Any:
         tenant = await self._auth.tenant(_only(request.tenant_id))
         return internal_pb.CheckUserActiveResponse(active=await self._admin.is_active(tenant, request.user_id))
+
+    async def RecordEvent(self, request: internal_pb.RecordEventRequest, context: Context) -> Any:
+        tenant_id = require_tenant_id(request.tenant_id)
+        if request.type not in EventType.__members__:
+            raise InvalidArgument(f"unknown event type {request.type[:64]!r}", reason="INVALID_EVENT_TYPE",
+                                  details={"field": "type"})
+        await self._events.record_reported(tenant_id, EventType(request.type), user_id=request.user_id,
+                                           ip_address=request.ip_address, user_agent=request.user_agent,
+                                           details=dict(request.details))
+        return internal_pb.RecordEventResponse()

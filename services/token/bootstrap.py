@@ -29,6 +29,7 @@ from services.token.oauth.cors import CorsPolicy
 from services.token.oauth.device import DEVICE_CODE_GRANT, DeviceFlow
 from services.token.oauth.device_store import PgDeviceStore
 from services.token.oauth.endpoints import OAuthEndpoints
+from services.token.oauth.events import EventReporter
 from services.token.oauth.flows import AUTHORIZATION_CODE, REFRESH_TOKEN, AuthorizationFlows
 from services.token.oauth.grants_store import PgGrantStore
 from services.token.oauth.logout import EndSessionFlow
@@ -62,17 +63,18 @@ def build(runtime: Runtime) -> ServiceParts:
     grants = PgGrantStore(runtime.pool)
     csrf = CsrfTokens(derive_key(settings.key_encryption_key))
     secure = settings.public_url.startswith("https://")
+    reporter = EventReporter(runtime.channels)
     key_sets = FetchedKeySets(OutboundPolicy(allow_private=settings.outbound_allow_private))
     assertions = ClientAssertions(RedisReplayGuard(runtime.redis), key_sets)
     endpoints = OAuthEndpoints(applications.use_cases, issuer, verifier, revocation.revoke, metrics,
-                               settings.issuer_for, assertions)
+                               settings.issuer_for, assertions, reporter)
     flows = AuthorizationFlows(endpoints, applications.use_cases, grants, keys, issuer, verifier, platform,
                                runtime.redis, revocation.revoke, csrf, secure, count=metrics.authorization)
     endpoints.register_grant(AUTHORIZATION_CODE, flows.token)
     endpoints.register_grant(REFRESH_TOKEN, flows.token)
     endpoints.register_refresh_revoker(flows.revoke_refresh)
     logout = EndSessionFlow(endpoints, applications.use_cases, keys, platform, secure)
-    consents = ConsentUseCases(grants, applications.use_cases, platform)
+    consents = ConsentUseCases(grants, applications.use_cases, platform, reporter)
     device = DeviceFlow(endpoints, applications.use_cases, PgDeviceStore(runtime.pool), flows.issue_tokens, platform,
                         RedisFailureCounter(runtime.redis, "device-code"), csrf, secure)
     endpoints.register_grant(DEVICE_CODE_GRANT, device.token)
@@ -92,4 +94,5 @@ def build(runtime: Runtime) -> ServiceParts:
         ],
         service_names=[*SERVICE_NAMES, applications.service_name],
         on_ready=[on_ready],
+        on_stop=[reporter.drain],
     )

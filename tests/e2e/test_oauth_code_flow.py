@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Callable
 from html import unescape
 from typing import Any
@@ -152,6 +153,23 @@ def test_refresh_rotation_and_reuse_detection(
     reuse = refresh(first["refresh_token"])  # a rotated token comes back: the family dies
     assert reuse.json()["error"] == "invalid_grant"
     assert refresh(third.json()["refresh_token"]).json()["error"] == "invalid_grant"
+    wrong_secret = httpx.post(doc["token_endpoint"], auth=(client_id, "not-the-secret"),
+                              data={"grant_type": "refresh_token", "refresh_token": "x"}, timeout=30)
+    assert wrong_secret.status_code == 401
+
+    # Administrators see both in the tenant's security events (reported in the background).
+    user_id = jwt.decode(first["id_token"], options={"verify_signature": False})["sub"]
+    deadline = time.monotonic() + 15
+    while True:
+        listed = gateway.get(f"/tenant/{tenant}/api/v1/events", headers=platform_headers).json()["events"]
+        kinds = {e["type"]: e for e in listed}
+        if {"REFRESH_TOKEN_REUSED", "CLIENT_AUTH_FAILED"} <= set(kinds) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    reused, failed = kinds["REFRESH_TOKEN_REUSED"], kinds["CLIENT_AUTH_FAILED"]
+    assert reused["user_id"] == user_id and reused["details"]["client_id"] == client_id
+    assert reused["user_agent"].startswith("python-httpx")
+    assert failed["details"] == {"client_id": client_id, "method": "client_secret_basic"}
 
 
 def _page_or_redirect(browser: Browser, url: str) -> httpx.Response:

@@ -154,3 +154,29 @@ async def test_invalid_tenant_id_is_invalid_argument(identity_target: str, bad_t
             assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT, error.value.details()
             assert reason_of(error.value) == "INVALID_TENANT_ID"
 
+
+
+async def test_reported_events_are_listed_and_unknown_types_refused(services: Services, identity_target: str,
+                                                                     tenant_id: str) -> None:
+    from binoauth.identity.v1 import event_service_pb2 as event_pb
+    from binoauth.identity.v1 import event_service_pb2_grpc as event_grpc
+
+    admin_md = (("authorization", f"Bearer {services.bootstrap_api_key}"), ("x-tenant-id", tenant_id))
+    async with aio.insecure_channel(identity_target) as channel:
+        internal = internal_grpc.IdentityInternalServiceStub(channel)
+        await internal.RecordEvent(internal_pb.RecordEventRequest(
+            tenant_id=tenant_id, type="REFRESH_TOKEN_REUSED", user_id="usr_x", ip_address="198.51.100.4",
+            user_agent="agent/1", details={"client_id": "app_y"}))
+        with pytest.raises(aio.AioRpcError) as unknown:
+            await internal.RecordEvent(internal_pb.RecordEventRequest(tenant_id=tenant_id, type="MADE_UP"))
+        assert unknown.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert reason_of(unknown.value) == "INVALID_EVENT_TYPE"
+        with pytest.raises(aio.AioRpcError) as bad_tenant:
+            await internal.RecordEvent(internal_pb.RecordEventRequest(tenant_id="Bad Tenant", type="CONSENT_GRANTED"))
+        assert reason_of(bad_tenant.value) == "INVALID_TENANT_ID"
+
+        listed = await event_grpc.EventServiceStub(channel).ListEvents(
+            event_pb.ListEventsRequest(type="REFRESH_TOKEN_REUSED"), metadata=admin_md)
+        [event] = listed.events
+        assert (event.user_id, event.ip_address, event.user_agent, dict(event.details)) == (
+            "usr_x", "198.51.100.4", "agent/1", {"client_id": "app_y"})

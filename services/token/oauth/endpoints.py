@@ -37,6 +37,12 @@ class Applications(Protocol):
     async def authenticate_client(self, tenant_id: str, client_id: str, secret: str) -> Application: ...
 
 
+class SecurityEvents(Protocol):
+    def report(self, tenant_id: str, event_type: str, *, user_id: str = "", **details: str) -> None:
+        """Records an event for the tenant's administrators, in the background."""
+        ...
+
+
 class OAuthMetrics(Protocol):
     def issued(self, grant_type: str, result: str) -> None: ...
     def introspected(self, active: bool) -> None: ...
@@ -53,7 +59,9 @@ GrantHandler = Callable[[TenantInfo, Application, str, dict[str, str]], Awaitabl
 class OAuthEndpoints:
     def __init__(self, applications: Applications, issuer: AccessTokenIssuer, verifier: AccessTokenVerifier,
                  revoke_token: RevokeToken, metrics: OAuthMetrics, issuer_for: Callable[[str], str],
-                 assertions: ClientAssertions, clock: Callable[[], datetime] = utcnow) -> None:
+                 assertions: ClientAssertions, events: SecurityEvents,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self._events = events
         self._applications = applications
         self._assertions = assertions
         self._issuer = issuer
@@ -64,6 +72,10 @@ class OAuthEndpoints:
         self._clock = clock
         self._grants: dict[str, GrantHandler] = {}
         self._refresh_revoker: RefreshRevoker | None = None
+
+    def report(self, tenant_id: str, event_type: str, *, user_id: str = "", **details: str) -> None:
+        """A security event for the tenant's administrators (the flows report theirs here too)."""
+        self._events.report(tenant_id, event_type, user_id=user_id, **details)
 
     def register_refresh_revoker(self, revoker: RefreshRevoker) -> None:
         """How the revocation endpoint ends a refresh token's family (the code flow owns them)."""
@@ -131,6 +143,15 @@ class OAuthEndpoints:
                 "scope": " ".join(scopes)}
 
     async def _client(self, tenant: TenantInfo, credentials: ClientCredentials) -> Application:
+        try:
+            return await self._authenticate(tenant, credentials)
+        except OAuthError as error:
+            if error.error == "invalid_client":
+                self._events.report(tenant.tenant_id, "CLIENT_AUTH_FAILED", client_id=credentials.client_id[:64],
+                                    method=credentials.method)
+            raise
+
+    async def _authenticate(self, tenant: TenantInfo, credentials: ClientCredentials) -> Application:
         basic = credentials.method == "client_secret_basic"
         if not credentials.client_id:
             raise invalid_client(basic)

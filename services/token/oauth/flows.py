@@ -188,6 +188,8 @@ class AuthorizationFlows:
         if consent_given:
             await self._grants.remember_consent(tenant.tenant_id, signed_in.user_id, client.client_id,
                                                 request.scopes, now)
+            self._endpoints.report(tenant.tenant_id, "CONSENT_GRANTED", user_id=signed_in.user_id,
+                                   client_id=client.client_id, scope=" ".join(request.scopes))
         code = secrets.token_urlsafe(32)
         ttl = int(tenant.settings.get("tokens", {}).get("authorization_code_ttl_seconds", CODE_TTL_DEFAULT))
         await self._grants.save_code(tenant.tenant_id, token_hash(code), CodeGrant(
@@ -291,6 +293,8 @@ class AuthorizationFlows:
             if previous is not None and previous.get("client_id") == client.client_id:
                 # A code used twice was stolen or replayed: what it issued is revoked (RFC 9700).
                 await self._revoke_issued(tenant.tenant_id, previous, now)
+                self._endpoints.report(tenant.tenant_id, "AUTHORIZATION_CODE_REUSED",
+                                       user_id=str(previous.get("user_id") or ""), client_id=client.client_id)
             raise OAuthError("invalid_grant", "the code is invalid, expired or already used")
         if grant.client_id != client.client_id or form.get("redirect_uri", "") != grant.redirect_uri:
             raise OAuthError("invalid_grant", "the code was issued to another client or redirect_uri")
@@ -343,6 +347,8 @@ class AuthorizationFlows:
                 # A rotated refresh token came back: the family is compromised.
                 await self._grants.revoke_family(tenant.tenant_id, grant.family_id, now)
                 _log.warning("refresh token reused; family revoked", client_id=client.client_id)
+                self._endpoints.report(tenant.tenant_id, "REFRESH_TOKEN_REUSED", user_id=grant.user_id,
+                                       client_id=client.client_id)
             raise OAuthError("invalid_grant", "the refresh token is invalid")
         if now >= grant.expire_time or now >= grant.family_expire_time:
             raise OAuthError("invalid_grant", "the refresh token has expired")

@@ -76,7 +76,7 @@ class PgGrantStore:
                                  row["code_challenge"], row["auth_time"], tuple(row["amr"]), row["session_id"],
                                  row["claims"]), None
             used = await conn.fetchrow(
-                "SELECT client_id, family_id, access_jti, access_expire_time FROM authorization_codes "
+                "SELECT client_id, user_id, family_id, access_jti, access_expire_time FROM authorization_codes "
                 "WHERE code_hash = $1 AND used_time IS NOT NULL", code_hash)
         return None, (dict(used.items()) if used else None)
 
