@@ -65,7 +65,7 @@ def tenant_schema(service: str, tenant_id: str) -> str:
 class TenantSelection:
     """Which tenant a request asks for, and how; selection never grants anything."""
 
-    source: str  # "path", "subdomain", "custom_domain" or "header"
+    source: str  # "path", "subdomain", "custom_domain", "header", "credential" or "internal"
     tenant_id: str = ""
     host: str = ""
 

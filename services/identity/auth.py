@@ -19,7 +19,7 @@ from services.common.context import bind
 from services.common.directory import TenantInfo
 from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from services.common.passwords import PasswordHashing
-from services.common.tenancy import TenantSelection
+from services.common.tenancy import TenantSelection, require_tenant_id
 from services.common.timestamps import Clock, utcnow
 from services.identity.codes import LIFETIME, Purpose, new_code
 from services.identity.events import EventType
@@ -112,6 +112,10 @@ class AuthUseCases:
     async def tenant(self, candidates: list[TenantSelection]) -> Tenant:
         return self.tenant_of(await self._tenants.select(candidates))
 
+    async def tenant_by_id(self, tenant_id: str) -> Tenant:
+        """The tenant another service (or a queued request) names by id."""
+        return await self.tenant([TenantSelection("internal", tenant_id=require_tenant_id(tenant_id))])
+
     def tenant_of(self, info: TenantInfo) -> Tenant:
         """The request's tenant for the use cases; a suspended tenant is refused."""
         if not info.active:
@@ -201,7 +205,7 @@ class AuthUseCases:
         """The request's tenant and active user, or None when there is nothing to send (an
         unknown, disabled or since-deleted account; a suspended or deleted tenant)."""
         try:
-            tenant = self.tenant_of(await self._tenants.select([TenantSelection("path", tenant_id)]))
+            tenant = await self.tenant_by_id(tenant_id)
         except (NotFound, PermissionDenied):
             return None
         found = await self._users.by_email(tenant.tenant_id, values.get("email", ""))

@@ -244,12 +244,6 @@ class EventServicer(event_grpc.EventServiceServicer):
         return event_pb.ListEventsResponse(events=[event_to_proto(e) for e in events], next_page_token=token)
 
 
-def _only(tenant_id: str) -> list[Any]:
-    from services.common.tenancy import TenantSelection, require_tenant_id
-
-    return [TenantSelection("credential", tenant_id=require_tenant_id(tenant_id))]
-
-
 class IdentityInternalServicer(ProvisioningRpcs, internal_grpc.IdentityInternalServiceServicer):
     def __init__(self, admin: UserAdminUseCases, auth: AuthUseCases, provisioning: ProvisioningHandler,
                  events: EventLog) -> None:
@@ -260,11 +254,11 @@ class IdentityInternalServicer(ProvisioningRpcs, internal_grpc.IdentityInternalS
         self._messages = internal_pb
 
     async def GetUserClaims(self, request: internal_pb.GetUserClaimsRequest, context: Context) -> Any:
-        tenant = await self._auth.tenant(_only(request.tenant_id))
+        tenant = await self._auth.tenant_by_id(request.tenant_id)
         return internal_pb.GetUserClaimsResponse(user=user_to_proto(await self._admin.get(tenant, request.user_id)))
 
     async def CheckUserActive(self, request: internal_pb.CheckUserActiveRequest, context: Context) -> Any:
-        tenant = await self._auth.tenant(_only(request.tenant_id))
+        tenant = await self._auth.tenant_by_id(request.tenant_id)
         return internal_pb.CheckUserActiveResponse(active=await self._admin.is_active(tenant, request.user_id))
 
     async def RecordEvent(self, request: internal_pb.RecordEventRequest, context: Context) -> Any:

@@ -69,7 +69,8 @@ def build(runtime: Runtime) -> ServiceParts:
     endpoints = OAuthEndpoints(applications.use_cases, issuer, verifier, revocation.revoke, metrics,
                                settings.issuer_for, assertions, reporter)
     flows = AuthorizationFlows(endpoints, applications.use_cases, grants, keys, issuer, verifier, platform,
-                               runtime.redis, revocation.revoke, csrf, secure, count=metrics.authorization)
+                               runtime.redis, revocation.revoke, csrf, secure, reporter,
+                               count=metrics.authorization)
     endpoints.register_grant(AUTHORIZATION_CODE, flows.token)
     endpoints.register_grant(REFRESH_TOKEN, flows.token)
     endpoints.register_refresh_revoker(flows.revoke_refresh)

@@ -74,3 +74,25 @@ def test_spa_origins_read_token_answers_and_nobody_else_does(
     assert "access-control-allow-origin" not in authorize.headers
     no_preflight = gateway.request("OPTIONS", f"/tenant/{tenant_id}/oauth2/authorize", headers={"Origin": SPA})
     assert "access-control-allow-origin" not in no_preflight.headers
+
+
+def test_basic_auth_and_bearer_tokens_name_the_application_too(
+    gateway: httpx.Client, platform_headers: dict[str, str], new_tenant: Callable[..., dict[str, Any]]
+) -> None:
+    tenant_id = new_tenant()["tenant_id"]
+    created = gateway.post(f"/tenant/{tenant_id}/api/v1/applications", headers=platform_headers, json={
+        "display_name": "BFF", "client_type": "CLIENT_TYPE_CONFIDENTIAL", "grant_types": ["client_credentials"],
+        "allowed_scopes": ["reports:read"], "allowed_origins": [SPA]})
+    assert created.status_code == 200, created.text
+    client_id, secret = created.json()["application"]["client_id"], created.json()["client_secret"]
+    issued = gateway.post(f"/tenant/{tenant_id}/oauth2/token", auth=(client_id, secret),
+                          headers={**FORM, "Origin": SPA}, data={"grant_type": "client_credentials"})
+    assert issued.status_code == 200 and issued.headers["access-control-allow-origin"] == SPA
+    token = issued.json()["access_token"]
+    # userinfo refuses a token without a user, and the application's origin may read why.
+    info = gateway.get(f"/tenant/{tenant_id}/oauth2/userinfo",
+                       headers={"Authorization": f"Bearer {token}", "Origin": SPA})
+    assert info.status_code == 403 and info.headers["access-control-allow-origin"] == SPA  # no openid scope
+    other = gateway.get(f"/tenant/{tenant_id}/oauth2/userinfo",
+                        headers={"Authorization": f"Bearer {token}", "Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers

@@ -119,3 +119,9 @@ def test_retention_setting() -> None:
     for bad in ("0", "4000", "a month"):
         with pytest.raises(SettingsError):
             retention_from_env({"BINOAUTH_EVENT_RETENTION_DAYS": bad})
+
+
+def test_every_event_the_token_service_reports_is_one_the_identity_service_records() -> None:
+    from services.token.oauth.endpoints import TokenEvent
+
+    assert {e.value for e in TokenEvent} <= {e.value for e in EventType}

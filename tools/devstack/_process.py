@@ -53,13 +53,12 @@ def free_port(host: str = LOOPBACK) -> int:
     only ever taken by an explicit bind, so choosing among them at random avoids the race.
     """
     low, high = _ephemeral_range()
-    candidates: list[int] = [p for p in (*range(_LOWEST_PORT, low), *range(high + 1, 65536)) if p not in _handed_out]
+    below, above = max(0, low - _LOWEST_PORT), max(0, 65535 - high)
     rng = random.SystemRandom()
-    for _ in range(200):
-        if not candidates:
-            break
-        port: int = rng.choice(candidates)
-        if _bindable(port, host):
+    for _ in range(200 if below + above else 0):
+        pick = rng.randrange(below + above)
+        port = _LOWEST_PORT + pick if pick < below else high + 1 + pick - below
+        if port not in _handed_out and _bindable(port, host):
             _handed_out.add(port)
             return port
     # No room outside the ephemeral range: fall back to the kernel's choice.

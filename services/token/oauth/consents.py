@@ -11,7 +11,7 @@ import structlog
 
 from services.common.cookies import session_cookie_value
 from services.common.errors import InvalidArgument, NotFound, Unauthenticated
-from services.token.oauth.endpoints import Applications, SecurityEvents
+from services.token.oauth.endpoints import Applications, SecurityEvents, TokenEvent
 from services.token.oauth.grants_store import PgGrantStore
 from services.token.oauth.platform import PlatformGateway
 
@@ -56,4 +56,4 @@ class ConsentUseCases:
         if not await self._grants.forget_consent(tenant_id, user_id, client_id, self._clock()):
             raise NotFound("no consent for this client", reason="CONSENT_NOT_FOUND")
         _log.info("consent withdrawn", tenant_id=tenant_id, client_id=client_id)
-        self._events.report(tenant_id, "CONSENT_REVOKED", user_id=user_id, client_id=client_id)
+        self._events.report(tenant_id, TokenEvent.CONSENT_REVOKED, user_id=user_id, client_id=client_id)

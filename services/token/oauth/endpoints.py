@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -37,8 +38,19 @@ class Applications(Protocol):
     async def authenticate_client(self, tenant_id: str, client_id: str, secret: str) -> Application: ...
 
 
+class TokenEvent(StrEnum):
+    """The security events the token service reports (a subset of the identity service's
+    EventService types; tests/unit/test_events.py keeps them in step)."""
+
+    REFRESH_TOKEN_REUSED = "REFRESH_TOKEN_REUSED"
+    AUTHORIZATION_CODE_REUSED = "AUTHORIZATION_CODE_REUSED"
+    CONSENT_GRANTED = "CONSENT_GRANTED"
+    CONSENT_REVOKED = "CONSENT_REVOKED"
+    CLIENT_AUTH_FAILED = "CLIENT_AUTH_FAILED"
+
+
 class SecurityEvents(Protocol):
-    def report(self, tenant_id: str, event_type: str, *, user_id: str = "", **details: str) -> None:
+    def report(self, tenant_id: str, event_type: TokenEvent, *, user_id: str = "", **details: str) -> None:
         """Records an event for the tenant's administrators, in the background."""
         ...
 
@@ -72,10 +84,6 @@ class OAuthEndpoints:
         self._clock = clock
         self._grants: dict[str, GrantHandler] = {}
         self._refresh_revoker: RefreshRevoker | None = None
-
-    def report(self, tenant_id: str, event_type: str, *, user_id: str = "", **details: str) -> None:
-        """A security event for the tenant's administrators (the flows report theirs here too)."""
-        self._events.report(tenant_id, event_type, user_id=user_id, **details)
 
     def register_refresh_revoker(self, revoker: RefreshRevoker) -> None:
         """How the revocation endpoint ends a refresh token's family (the code flow owns them)."""
@@ -147,8 +155,8 @@ class OAuthEndpoints:
             return await self._authenticate(tenant, credentials)
         except OAuthError as error:
             if error.error == "invalid_client":
-                self._events.report(tenant.tenant_id, "CLIENT_AUTH_FAILED", client_id=credentials.client_id[:64],
-                                    method=credentials.method)
+                self._events.report(tenant.tenant_id, TokenEvent.CLIENT_AUTH_FAILED,
+                                    client_id=credentials.client_id[:64], method=credentials.method)
             raise
 
     async def _authenticate(self, tenant: TenantInfo, credentials: ClientCredentials) -> Application:

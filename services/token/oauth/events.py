@@ -16,6 +16,7 @@ from binoauth.identity.v1 import identity_internal_service_pb2 as identity_pb
 from binoauth.identity.v1 import identity_internal_service_pb2_grpc as identity_grpc
 from services.common.clients import ServiceChannels, outgoing_metadata
 from services.common.context import current_request_or_none
+from services.token.oauth.endpoints import TokenEvent
 
 _log = structlog.get_logger("oauth")
 _TIMEOUT = 5.0
@@ -27,7 +28,7 @@ class EventReporter:
         self._identity = identity_grpc.IdentityInternalServiceStub(channels.channel("identity"))
         self._pending: set[asyncio.Task[None]] = set()
 
-    def report(self, tenant_id: str, event_type: str, *, user_id: str = "", **details: str) -> None:
+    def report(self, tenant_id: str, event_type: TokenEvent, *, user_id: str = "", **details: str) -> None:
         """Queues the report of `event_type` (an EventService type) with the current request's
         client address and agent."""
         if len(self._pending) >= MAX_PENDING:

@@ -26,7 +26,7 @@ from services.token.applications.model import DEVICE_CODE, Application
 from services.token.applications.redirects import redirect_uri_matches
 from services.token.keys.usecases import SigningKeys
 from services.token.oauth.access_tokens import AccessTokenIssuer
-from services.token.oauth.endpoints import Applications, OAuthEndpoints, RevokeToken
+from services.token.oauth.endpoints import Applications, OAuthEndpoints, RevokeToken, SecurityEvents, TokenEvent
 from services.token.oauth.errors import OAuthError, invalid_request
 from services.token.oauth.forms import parse_form
 from services.token.oauth.grants_store import CodeGrant, PgGrantStore, RefreshGrant
@@ -89,8 +89,10 @@ class AuthorizationFlows:
     def __init__(self, endpoints: OAuthEndpoints, applications: Applications, grants: PgGrantStore,
                  keys: SigningKeys, issuer: AccessTokenIssuer, verifier: AccessTokenVerifier,
                  platform: PlatformGateway, redis: Any, revoke_token: RevokeToken, csrf: CsrfTokens,
-                 secure_cookies: bool, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 secure_cookies: bool, events: SecurityEvents,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  count: Callable[[str], None] | None = None) -> None:
+        self._events = events
         self._count = count
         self._endpoints = endpoints
         self._applications = applications
@@ -188,8 +190,8 @@ class AuthorizationFlows:
         if consent_given:
             await self._grants.remember_consent(tenant.tenant_id, signed_in.user_id, client.client_id,
                                                 request.scopes, now)
-            self._endpoints.report(tenant.tenant_id, "CONSENT_GRANTED", user_id=signed_in.user_id,
-                                   client_id=client.client_id, scope=" ".join(request.scopes))
+            self._events.report(tenant.tenant_id, TokenEvent.CONSENT_GRANTED, user_id=signed_in.user_id,
+                                client_id=client.client_id, scope=" ".join(request.scopes))
         code = secrets.token_urlsafe(32)
         ttl = int(tenant.settings.get("tokens", {}).get("authorization_code_ttl_seconds", CODE_TTL_DEFAULT))
         await self._grants.save_code(tenant.tenant_id, token_hash(code), CodeGrant(
@@ -293,8 +295,8 @@ class AuthorizationFlows:
             if previous is not None and previous.get("client_id") == client.client_id:
                 # A code used twice was stolen or replayed: what it issued is revoked (RFC 9700).
                 await self._revoke_issued(tenant.tenant_id, previous, now)
-                self._endpoints.report(tenant.tenant_id, "AUTHORIZATION_CODE_REUSED",
-                                       user_id=str(previous.get("user_id") or ""), client_id=client.client_id)
+                self._events.report(tenant.tenant_id, TokenEvent.AUTHORIZATION_CODE_REUSED,
+                                    user_id=str(previous.get("user_id") or ""), client_id=client.client_id)
             raise OAuthError("invalid_grant", "the code is invalid, expired or already used")
         if grant.client_id != client.client_id or form.get("redirect_uri", "") != grant.redirect_uri:
             raise OAuthError("invalid_grant", "the code was issued to another client or redirect_uri")
@@ -347,8 +349,8 @@ class AuthorizationFlows:
                 # A rotated refresh token came back: the family is compromised.
                 await self._grants.revoke_family(tenant.tenant_id, grant.family_id, now)
                 _log.warning("refresh token reused; family revoked", client_id=client.client_id)
-                self._endpoints.report(tenant.tenant_id, "REFRESH_TOKEN_REUSED", user_id=grant.user_id,
-                                       client_id=client.client_id)
+                self._events.report(tenant.tenant_id, TokenEvent.REFRESH_TOKEN_REUSED, user_id=grant.user_id,
+                                    client_id=client.client_id)
             raise OAuthError("invalid_grant", "the refresh token is invalid")
         if now >= grant.expire_time or now >= grant.family_expire_time:
             raise OAuthError("invalid_grant", "the refresh token has expired")
