@@ -1,6 +1,8 @@
 """The whole platform on one machine: PostgreSQL, Redis, every service (N replicas) and
 Envoy, as child processes. `make run` uses it in the foreground; the end-to-end tests use
-it on free ports with throwaway data.
+it on free ports with throwaway data. A supervisor restarts any of them that dies on its
+own (PostgreSQL and Redis on the same port and data), so the services recover by
+themselves; each restart is a line in <data>/logs/supervisor.log (and on the console).
 
     python -m tools.stack run [--data .data] [--replicas 2] [--port 8080]
 """
@@ -8,12 +10,14 @@ it on free ports with throwaway data.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.devstack import PostgresServer, RedisServer, free_port
+from tools.devstack import Child, PostgresServer, RedisServer, Supervisor, describe_exit, free_port
 from tools.mailsink import MailSink, serve_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +34,7 @@ SERVICES = ("tenant", "identity", "token", "session")
 # Local default ports: service i listens on 50051+i, replica r adds 100*r.
 BASE_GRPC_PORT = {"tenant": 50051, "identity": 50052, "token": 50053, "session": 50054}
 BASE_METRICS_PORT = {"tenant": 9101, "identity": 9102, "token": 9103, "session": 9104}
+_log = logging.getLogger("tools.stack")
 
 
 @dataclass
@@ -61,6 +66,9 @@ class StackConfig:
     public_url: str = ""
     base_domain: str = "localhost"
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    # Restart whatever dies on its own (datastores, replicas, Envoy). What a test stops on
+    # purpose (kill_replica, redis.stop()) stays down until the test starts it again.
+    supervise: bool = True
 
 
 class Stack:
@@ -81,6 +89,10 @@ class Stack:
         self.stats_port = free_port() if config.free_ports else config.admin_port + 1
         self.bootstrap_api_key = config.bootstrap_api_key
         self.key_encryption_key = ""
+        self.supervisor: Supervisor | None = None
+        # Held while a replica or Envoy is started or stopped, so that the supervisor never
+        # mistakes a deliberate stop for a crash (the datastores carry their own lock).
+        self._lock = threading.RLock()
 
     # --- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
@@ -96,11 +108,17 @@ class Stack:
                     self.wait_serving(replica)
             self._start_envoy()
             self.wait_gateway()
+            if self.config.supervise:
+                self.supervisor = Supervisor(self._children(), self._report)
+                self.supervisor.start()
         except BaseException:
             self.stop()
             raise
 
     def stop(self) -> None:
+        if self.supervisor is not None:
+            self.supervisor.stop()
+            self.supervisor = None
         if self.envoy is not None:
             _terminate(self.envoy, 10)
             self.envoy = None
@@ -207,13 +225,12 @@ class Stack:
         return f"http://127.0.0.1:{self.gateway_port}"
 
     def start_replica(self, replica: Replica) -> None:
-        log = replica.log_file.open("ab")
-        replica.process = subprocess.Popen(
-            [sys.executable, "-m", f"services.{replica.service}"],
-            cwd=ROOT, env=self.service_env(replica), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
+        with self._lock, replica.log_file.open("ab") as log:
+            replica.process = subprocess.Popen(
+                [sys.executable, "-m", f"services.{replica.service}"],
+                cwd=ROOT, env=self.service_env(replica), stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def wait_serving(self, replica: Replica, timeout: float = 60) -> None:
         """Until the replica's gRPC health check answers SERVING."""
@@ -234,11 +251,13 @@ class Stack:
         raise TimeoutError(f"{replica.name} not serving after {timeout}s:\n{_tail(replica.log_file)}")
 
     def kill_replica(self, service: str, index: int, sig: int = signal.SIGKILL) -> None:
+        """Stops one replica on purpose: it stays down (unsupervised) until start_replica."""
         replica = self.replicas[service][index]
-        if replica.process is not None:
-            replica.process.send_signal(sig)
-            replica.process.wait(30)
-            replica.process = None
+        with self._lock:
+            if replica.process is not None:
+                replica.process.send_signal(sig)
+                replica.process.wait(30)
+                replica.process = None
 
     def _start_envoy(self) -> None:
         from gateway.render import write_config
@@ -250,13 +269,12 @@ class Stack:
         )
         config = write_config(values, self.data_dir / "envoy.yaml")
         envoy = Path(sys.executable).parent / "envoy"
-        log = (self.logs / "envoy.log").open("ab")
-        self.envoy = subprocess.Popen(
-            [str(envoy if envoy.exists() else "envoy"), "-c", str(config), "--log-level", "warn",
-             "--base-id", str(secrets.randbelow(60000) + 1000), "--disable-hot-restart"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        log.close()
+        with self._lock, (self.logs / "envoy.log").open("ab") as log:
+            self.envoy = subprocess.Popen(
+                [str(envoy if envoy.exists() else "envoy"), "-c", str(config), "--log-level", "warn",
+                 "--base-id", str(secrets.randbelow(60000) + 1000), "--disable-hot-restart"],
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
 
     def wait_gateway(self, timeout: float = 60) -> None:
         """Until Envoy is ready and sees every replica healthy."""
@@ -289,6 +307,74 @@ class Stack:
     def log_lines(self) -> Iterator[str]:
         for path in sorted(self.logs.glob("*.log")):
             yield from path.read_text(errors="replace").splitlines()
+
+    # --- supervision ------------------------------------------------------------------
+    def _children(self) -> list[Child]:
+        """Datastores first: a pass restarts them before the services that need them."""
+        stores: list[Child] = [s for s in (self.postgres, self.redis) if s is not None]
+        replicas: list[Child] = [_ReplicaChild(self, r) for rs in self.replicas.values() for r in rs]
+        return [*stores, *replicas, _EnvoyChild(self)]
+
+    def _report(self, message: str) -> None:
+        _log.warning("%s", message)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        with (self.logs / "supervisor.log").open("a") as log:
+            log.write(f"{stamp} {message}\n")
+
+
+class _ReplicaChild:
+    """A service replica, for the supervisor. kill_replica leaves `process` None, which
+    is how a deliberate stop differs from a crash."""
+
+    def __init__(self, stack: Stack, replica: Replica) -> None:
+        self._stack, self._replica = stack, replica
+
+    @property
+    def name(self) -> str:
+        return self._replica.name
+
+    @property
+    def log_file(self) -> Path:
+        return self._replica.log_file
+
+    def down(self) -> str | None:
+        with self._stack._lock:
+            process = self._replica.process
+            code = None if process is None else process.poll()
+            return None if code is None else describe_exit(code)
+
+    def revive(self) -> str | None:
+        with self._stack._lock:
+            if self.down() is None:
+                return None
+            self._stack.start_replica(self._replica)
+            assert self._replica.process is not None
+            return f"pid {self._replica.process.pid} on 127.0.0.1:{self._replica.grpc_port}"
+
+
+class _EnvoyChild:
+    name = "envoy"
+
+    def __init__(self, stack: Stack) -> None:
+        self._stack = stack
+
+    @property
+    def log_file(self) -> Path:
+        return self._stack.logs / "envoy.log"
+
+    def down(self) -> str | None:
+        with self._stack._lock:
+            envoy = self._stack.envoy
+            code = None if envoy is None else envoy.poll()
+            return None if code is None else describe_exit(code)
+
+    def revive(self) -> str | None:
+        with self._stack._lock:
+            if self.down() is None:
+                return None
+            self._stack._start_envoy()
+            assert self._stack.envoy is not None
+            return f"pid {self._stack.envoy.pid} on 127.0.0.1:{self._stack.gateway_port}"
 
 
 def _get(url: str) -> str:
@@ -343,16 +429,12 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    # The supervisor's restart lines, on the console as well as in logs/supervisor.log.
+    logging.basicConfig(stream=sys.stdout, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     print("starting PostgreSQL, Redis, 4 services x", args.replicas, "replicas and Envoy ...", flush=True)
     stack.start()
     print(_banner(stack), flush=True)
-    while not stopping:
-        for replicas in stack.replicas.values():
-            for replica in replicas:
-                if replica.process is not None and replica.process.poll() is not None:
-                    print(f"{replica.name} exited (code {replica.process.returncode}); restarting; "
-                          f"see {replica.log_file}", flush=True)
-                    stack.start_replica(replica)
+    while not stopping:  # the stack's supervisor restarts whatever dies meanwhile
         time.sleep(0.5)
     print("stopping ...", flush=True)
     stack.stop()
@@ -367,6 +449,8 @@ def _banner(stack: Stack) -> str:
 BinoAuth is running at {stack.gateway_url}
   logs:      {stack.logs}/
   data:      {stack.data_dir}/ (kept across restarts)
+  restarts:  whatever dies (PostgreSQL, Redis, a service, Envoy) is started again and noted
+             here and in {stack.logs}/supervisor.log
   metrics:   http://127.0.0.1:9101/metrics (tenant), 9102 identity, 9103 token, 9104 session
   mail:      http://127.0.0.1:8025/ (messages the platform sent; also in {stack.data_dir}/mail)
   envoy:     http://127.0.0.1:{stack.admin_port}/ (admin, loopback only),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import random
 import signal
 import socket
 import subprocess
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -115,12 +117,24 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         time.sleep(0.02)
 
 
+def describe_exit(code: int) -> str:
+    """'exited with code 1' or 'killed by SIGKILL' (Popen reports a signal as -signum)."""
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-code).name}"
+    return f"exited with code {code}"
+
+
 class ManagedServer:
     """One server process on 127.0.0.1:port with its data under data_dir.
 
     The port is fixed at construction so that restart() keeps it and clients
     can reconnect. A server still running when this object is garbage-collected
     or the interpreter exits is SIGKILLed, so it never outlives its owner.
+
+    A supervisor (tools.devstack.Supervisor) may call down() and revive() from
+    another thread: a lock makes each of them atomic with start(), stop() and
+    kill(), so a server its owner stopped on purpose is never started again.
     """
 
     name: ClassVar[str]
@@ -134,6 +148,10 @@ class ManagedServer:
         self._finalizer: (
             weakref.finalize[[subprocess.Popen[bytes]], ManagedServer] | None
         ) = None
+        self._lock = threading.RLock()
+        # Set by start(), cleared by stop() and kill(): whether the owner wants the
+        # server up, which is what tells a crash from a deliberate stop.
+        self._wanted = False
 
     @property
     def log_file(self) -> Path:
@@ -146,6 +164,11 @@ class ManagedServer:
         return self._proc.pid
 
     def start(self) -> None:
+        with self._lock:
+            self._wanted = True
+            self._start()
+
+    def _start(self) -> None:
         if self.pid is not None:
             return
         self._forget()
@@ -167,29 +190,61 @@ class ManagedServer:
         try:
             self._wait_ready(proc)
         except BaseException:
-            self.kill()
+            self._kill()
             raise
 
     def stop(self, timeout: float = 15) -> None:
-        proc = self._proc
-        if proc is None:
-            return
-        if proc.poll() is None:
-            proc.send_signal(self.stop_signal)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc)
-        self._forget()
+        with self._lock:
+            self._wanted = False
+            proc = self._proc
+            if proc is None:
+                return
+            if proc.poll() is None:
+                proc.send_signal(self.stop_signal)
+                try:
+                    proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    _kill_group(proc)
+            self._forget()
 
     def kill(self) -> None:
+        with self._lock:
+            self._wanted = False
+            self._kill()
+
+    def _kill(self) -> None:
         if self._proc is not None:
             _kill_group(self._proc)
         self._forget()
 
     def restart(self) -> None:
-        self.stop()
-        self.start()
+        with self._lock:
+            self.stop()
+            self.start()
+
+    # --- supervision (tools.devstack.Supervisor) ---------------------------------------
+    def down(self) -> str | None:
+        """Why the server is not running although nobody stopped it, or None."""
+        with self._lock:
+            if not self._wanted:
+                return None
+            code = None if self._proc is None else self._proc.poll()
+            if self._proc is not None and code is None:
+                return None
+            return "did not start" if code is None else describe_exit(code)
+
+    def revive(self) -> str | None:
+        """Start the server again on the same port and data if it is still down(): what
+        was started, or None when there was nothing to do. Raises ServerError when it does
+        not come up; it stays down() so that the supervisor tries again."""
+        with self._lock:
+            if self.down() is None:
+                return None
+            # A dead postmaster leaves its backends behind for a moment, attached to the
+            # shared memory a new postmaster refuses to share: end the whole group first.
+            self._kill()
+            self._start()
+            return f"pid {self.pid} on {LOOPBACK}:{self.port}, data in {self.data_dir}"
 
     def __enter__(self) -> Self:
         self.start()

@@ -38,8 +38,10 @@ def ping(port: int, host: str = LOOPBACK) -> bool:
 class RedisServer(ManagedServer):
     """Redis on 127.0.0.1:port with its files in data_dir.
 
-    persistent=True keeps an append-only file (fsync every second) so that the
-    `make run` data survives restarts; RDB snapshots are always off.
+    persistent=True keeps an append-only file, written and fsynced before each reply, so
+    that nothing Redis acknowledged is lost when it is killed (and restarted by the stack's
+    supervisor) or when `make run` stops; RDB snapshots are always off. (With "everysec"
+    valkey may answer while a write waits behind a slow background fsync, for up to 2 s.)
     """
 
     name = "redis"
@@ -63,7 +65,7 @@ class RedisServer(ManagedServer):
             "--bind", LOOPBACK,
             "--dir", str(self.data_dir),
             "--appendonly", "yes" if self.persistent else "no",
-            "--appendfsync", "everysec",
+            "--appendfsync", "always" if self.persistent else "no",
             "--save", "",
             "--daemonize", "no",
             "--protected-mode", "no",
