@@ -33,6 +33,11 @@ RATE_LIMIT_EXTENSION = 50001
 RATE_LIMIT_GROUPS = ("login", "signup", "token", "verification", "management", "public")
 DEFAULT_RATE_LIMIT_GROUP = "management"
 
+# binoauth.options.v1.cookies (enum CookieUse) and binoauth.options.v1.no_store (bool).
+COOKIES_EXTENSION = 50002
+NO_STORE_EXTENSION = 50003
+COOKIE_USES = {0: "", 1: "json_api", 2: "browser_form"}
+
 
 @dataclass(frozen=True)
 class Method:
@@ -45,6 +50,10 @@ class Method:
     protocol: bool = False
     # The (binoauth.options.v1.rate_limit).group option; methods without it: "management".
     rate_limit_group: str = DEFAULT_RATE_LIMIT_GROUP
+    # (binoauth.options.v1.cookies): "" (no cookies), "json_api" or "browser_form".
+    cookies: str = ""
+    # (binoauth.options.v1.no_store): the answer carries a secret; never cached.
+    no_store: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,6 +174,27 @@ def rate_limit_group(options: descriptor_pb2.MethodOptions, where: str = "") -> 
     return group
 
 
+def _varint_option(options: descriptor_pb2.MethodOptions, number: int) -> int:
+    value = 0
+    for field, wire, raw in _fields(options.SerializeToString()):
+        if field == number and wire == 0 and isinstance(raw, int):
+            value = raw  # the last occurrence wins, as in protobuf
+    return value
+
+
+def cookie_use(options: descriptor_pb2.MethodOptions, where: str = "") -> str:
+    """The method's ``(binoauth.options.v1.cookies)``: "", "json_api" or "browser_form"."""
+    value = _varint_option(options, COOKIES_EXTENSION)
+    if value not in COOKIE_USES:
+        raise DescriptorError(f"{where or 'a method'}: unknown cookies value {value}")
+    return COOKIE_USES[value]
+
+
+def no_store(options: descriptor_pb2.MethodOptions) -> bool:
+    """The method's ``(binoauth.options.v1.no_store)``."""
+    return _varint_option(options, NO_STORE_EXTENSION) != 0
+
+
 def load_fds(path: str | Path) -> descriptor_pb2.FileDescriptorSet:
     try:
         data = Path(path).read_bytes()
@@ -195,8 +225,10 @@ def load_services(path: str | Path | descriptor_pb2.FileDescriptorSet) -> list[S
                 protocol = m.output_type == HTTP_BODY or (
                     request is not None and any(f.type_name == HTTP_BODY for f in request.field)
                 )
+                where = f"{full_name}.{m.name}"
                 methods.append(Method(m.name, _is_idempotent(m.options, rule), _http_bindings(rule), protocol,
-                                      rate_limit_group(m.options, f"{full_name}.{m.name}")))
+                                      rate_limit_group(m.options, where), cookie_use(m.options, where),
+                                      no_store(m.options)))
             public = has_http and not svc.name.endswith("InternalService")
             cluster = cluster_for(full_name) if public else _cluster_or_empty(full_name)
             services.append(Service(full_name, cluster, public, tuple(methods)))

@@ -4,7 +4,9 @@
 --   * drop every client-supplied x-binoauth-* header and x-forwarded-host;
 --   * x-binoauth-gateway: 1;
 --   * x-binoauth-client-ip: the client address Envoy trusts (see xff_num_trusted_hops);
---   * x-forwarded-host: :authority without its port (lower-cased);
+--   * x-forwarded-host: :authority without its port (lower-cased); x-binoauth-authority: with it;
+--   * x-binoauth-content-type: the client's Content-Type (application/octet-stream for a body
+--     without one), which the transcoder replaces;
 --   * /tenant/{id}/rest with id ~ ^[a-z0-9-]+$: :path becomes /rest and x-binoauth-tenant: id
 --     (a client's own X-Tenant-ID is left alone: the services rank the path prefix first);
 --   * an OPTIONS preflight from a browser to a CORS_PATHS endpoint is answered here (204).
@@ -94,6 +96,16 @@ function envoy_on_request(h)
   local authority = hdrs:get(":authority")
   if authority and authority ~= "" then
     hdrs:replace("x-forwarded-host", host_without_port(authority))
+    hdrs:replace("x-binoauth-authority", string.lower(authority))
+  end
+  -- The transcoder replaces Content-Type with application/grpc; the services' cross-site
+  -- check of cookie JSON APIs (services/common/cross_site.py) needs the client's. A body
+  -- without one is application/octet-stream (RFC 9110 8.3).
+  local client_ct = hdrs:get("content-type")
+  if client_ct then
+    hdrs:replace("x-binoauth-content-type", client_ct)
+  elseif (tonumber(hdrs:get("content-length") or "0") or 0) > 0 or hdrs:get("transfer-encoding") then
+    hdrs:replace("x-binoauth-content-type", "application/octet-stream")
   end
 
   local id, rest = string.match(hdrs:get(":path") or "", "^/tenant/([^/?#]+)(/.*)$")

@@ -5,7 +5,8 @@
 
 Routes are derived from the descriptor set: one prefix route per public gRPC service
 (``/binoauth.<svc>.v1.<Name>/`` -> cluster ``<svc>``) plus an exact route with wider retries
-for each idempotent (GET) method, and one REST-path route that only carries a lenient
+for each idempotent (GET) method (and for each method with its own rate-limit group or
+no-store response headers), and one REST-path route that only carries a lenient
 transcoder config for google.api.HttpBody (OAuth/OIDC) methods. Internal services and
 unknown paths get no route. See gateway/README.md for the header contract.
 """
@@ -254,8 +255,15 @@ def rate_limits(group: str) -> list[Json]:
     return [{"stage": rate_limit_stage(group), "actions": actions}]
 
 
+# Every answer of a (binoauth.options.v1.no_store) method: it carries a secret (API key, client
+# secret, token, TOTP seed, recovery codes) that no browser, proxy or CDN may keep (RFC 9111
+# 5.2.2.5; Pragma for HTTP/1.0 caches). Set on the route, so errors carry them too and a
+# servicer cannot forget them.
+NO_STORE_HEADERS: tuple[tuple[str, str], ...] = (("cache-control", "no-store"), ("pragma", "no-cache"))
+
+
 def _route(name: str, match: Json, cluster: str, values: GatewayValues, idempotent: bool,
-           group: str = DEFAULT_RATE_LIMIT_GROUP) -> Json:
+           group: str = DEFAULT_RATE_LIMIT_GROUP, no_store: bool = False) -> Json:
     route: Json = {
         "cluster": cluster,
         "timeout": _duration(values.route_timeout_s),
@@ -263,17 +271,24 @@ def _route(name: str, match: Json, cluster: str, values: GatewayValues, idempote
     }
     if values.rate_limiting:
         route["rate_limits"] = rate_limits(group)
-    return {
+    out: Json = {
         "name": name,
         # grpc: {} -> only gRPC requests (native, or made by the transcoder) reach a service.
         "match": {**match, "grpc": {}},
         "route": route,
     }
+    if no_store:
+        out["response_headers_to_add"] = [
+            {"header": {"key": key, "value": value}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}
+            for key, value in NO_STORE_HEADERS
+        ]
+    return out
 
 
 def _needs_exact_route(method: Method) -> bool:
-    # GET methods retry more widely; methods outside the default group have their own budget.
-    return method.idempotent or method.rate_limit_group != DEFAULT_RATE_LIMIT_GROUP
+    # GET methods retry more widely; methods outside the default group have their own budget;
+    # no_store methods carry their response headers.
+    return method.idempotent or method.rate_limit_group != DEFAULT_RATE_LIMIT_GROUP or method.no_store
 
 
 def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
@@ -283,7 +298,7 @@ def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
             if _needs_exact_route(method):
                 path = svc.method_path(method)
                 out.append(_route(path.lstrip("/"), {"path": path}, svc.cluster, values, method.idempotent,
-                                  method.rate_limit_group))
+                                  method.rate_limit_group, method.no_store))
         # Every other method: the default group ("management").
         out.append(_route(svc.full_name, {"prefix": svc.route_prefix}, svc.cluster, values, False))
     protocol = sorted(

@@ -5,14 +5,47 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, overload
 
 import structlog
 
 # Headers the gateway sets after removing any client-supplied copy; see gateway/README.md.
 GATEWAY_MARK = "x-binoauth-gateway"
 GATEWAY_TENANT = "x-binoauth-tenant"
+# The client's Content-Type and :authority, which the transcoder does not pass on.
+GATEWAY_CONTENT_TYPE = "x-binoauth-content-type"
+GATEWAY_AUTHORITY = "x-binoauth-authority"
+
+
+class UndeclaredCookieUse(RuntimeError):
+    """An RPC read or set a cookie but its method lacks (binoauth.options.v1.cookies).
+
+    A programming error (500, logged): declare the option in the proto, which also puts the
+    method under the cross-site checks (services/common/cross_site.py)."""
+
+
+class _CookieHeader:
+    """``RequestMeta.cookie``: the Cookie header, for RPCs whose method declares cookie use.
+
+    A data descriptor so that every existing reader (``meta.cookie``) is checked without
+    changing the constructor; the interceptor names the undeclared method it serves."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = f"_{name}_value"
+
+    @overload
+    def __get__(self, obj: None, owner: Any) -> str: ...
+    @overload
+    def __get__(self, obj: RequestMeta, owner: Any) -> str: ...
+    def __get__(self, obj: RequestMeta | None, owner: Any) -> str:
+        if obj is None:
+            return ""  # the dataclass default
+        obj.require_cookie_use()
+        return str(getattr(obj, self._slot))
+
+    def __set__(self, obj: RequestMeta, value: str) -> None:
+        object.__setattr__(obj, self._slot, value)
 
 
 @dataclass(frozen=True)
@@ -28,9 +61,24 @@ class RequestMeta:
     header_tenant: str
     authorization: str
     api_key: str
-    cookie: str
+    # Raises UndeclaredCookieUse when undeclared_cookie_method is set.
+    cookie: _CookieHeader = field(default=_CookieHeader(), repr=False, compare=False)
     # The browser's Origin header (CORS); "" for other clients.
     origin: str = ""
+    # The client's Content-Type (through the gateway; "" without a body), Sec-Fetch-Site and
+    # :authority (host[:port], through the gateway): what services/common/cross_site.py checks.
+    content_type: str = ""
+    fetch_site: str = ""
+    authority: str = ""
+    # Set by the interceptor to the RPC's method when its proto does not declare
+    # (binoauth.options.v1.cookies): reading .cookie or setting a cookie then raises.
+    undeclared_cookie_method: str = ""
+
+    def require_cookie_use(self) -> None:
+        if self.undeclared_cookie_method:
+            raise UndeclaredCookieUse(
+                f"{self.undeclared_cookie_method} uses the session cookie but its proto method has no "
+                "(binoauth.options.v1.cookies) option")
 
     @property
     def credential(self) -> str:
@@ -48,7 +96,8 @@ def _first_forwarded(xff: str) -> str:
     return parts[-1] if parts else ""
 
 
-def request_meta(metadata: Iterable[tuple[str, str | bytes]] | None, peer: str = "") -> RequestMeta:
+def request_meta(metadata: Iterable[tuple[str, str | bytes]] | None, peer: str = "",
+                 undeclared_cookie_method: str = "") -> RequestMeta:
     md: dict[str, str] = {}
     for key, value in metadata or ():
         if isinstance(value, bytes):
@@ -72,6 +121,11 @@ def request_meta(metadata: Iterable[tuple[str, str | bytes]] | None, peer: str =
         api_key=md.get("x-api-key", ""),
         cookie=md.get("cookie", ""),
         origin=md.get("origin", "")[:300],
+        # Without the gateway the caller is a native gRPC client (gRPC keeps content-type to itself).
+        content_type=md.get(GATEWAY_CONTENT_TYPE, "")[:200] if via_gateway else "",
+        fetch_site=md.get("sec-fetch-site", "")[:32],
+        authority=md.get(GATEWAY_AUTHORITY, "")[:300] if via_gateway else "",
+        undeclared_cookie_method=undeclared_cookie_method,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
 
+from services.common.context import current_request_or_none
 from services.common.tenancy import tenant_prefix
 
 SESSION_COOKIE = "binoauth_session"
@@ -25,6 +26,9 @@ def cookie_path(path_tenant: str) -> str:
 
 
 def set_session_cookie(secret: str, max_age: int, secure: bool, path: str) -> str:
+    meta = current_request_or_none()
+    if meta is not None:  # an RPC may only set it if its proto declares cookie use
+        meta.require_cookie_use()
     attributes = [f"{SESSION_COOKIE}={secret}", f"Path={path}", f"Max-Age={max_age}", "HttpOnly", "SameSite=Lax"]
     if secure:
         attributes.append("Secure")

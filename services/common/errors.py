@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -53,6 +53,8 @@ class DomainError(Exception):
 
     grpc_code: ClassVar[grpc.StatusCode] = grpc.StatusCode.UNKNOWN
     default_reason: ClassVar[str] = "UNKNOWN"
+    # A REST status other than the one grpc_code maps to (sent as x-http-status).
+    http_status: ClassVar[int | None] = None
 
     def __post_init__(self) -> None:
         if not self.reason:
@@ -71,6 +73,15 @@ class InvalidArgument(DomainError):
 class FailedPrecondition(DomainError):
     grpc_code = grpc.StatusCode.FAILED_PRECONDITION
     default_reason = "FAILED_PRECONDITION"
+
+
+class UnsupportedMediaType(DomainError):
+    """415 through the gateway, INVALID_ARGUMENT on gRPC. Raise it before the RPC sends any
+    response metadata: the interceptor sends x-http-status as initial metadata."""
+
+    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
+    default_reason = "UNSUPPORTED_MEDIA_TYPE"
+    http_status = 415
 
 
 class Unauthenticated(DomainError):
@@ -136,6 +147,8 @@ class ErrorReply:
     message: str
     details: Mapping[str, str]
     status_details: bytes  # serialized google.rpc.Status, for grpc-status-details-bin
+    # DomainError.http_status: replaces the status grpc_code maps to, for REST callers.
+    http_override: int | None = None
 
     def envelope(self, request_id: str, now: datetime | None = None) -> dict[str, Any]:
         stamp = (now or datetime.now(UTC)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -154,11 +167,12 @@ class ErrorReply:
 
     @property
     def http_status(self) -> int:
-        return HTTP_STATUS.get(self.code, 500)
+        return self.http_override or HTTP_STATUS.get(self.code, 500)
 
 
 def reply_for(error: DomainError, service: str) -> ErrorReply:
-    return _reply(error.grpc_code, error.reason, error.message, error.details, service)
+    reply = _reply(error.grpc_code, error.reason, error.message, error.details, service)
+    return replace(reply, http_override=error.http_status) if error.http_status else reply
 
 
 def internal_reply(service: str) -> ErrorReply:

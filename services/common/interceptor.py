@@ -1,5 +1,6 @@
 """One server interceptor for every service: request context, the canonical log line,
-metrics, and the mapping of errors to gRPC status + ErrorInfo + REST envelope.
+metrics, the mapping of errors to gRPC status + ErrorInfo + REST envelope, and the cookie
+policy of each method's proto (services/common/cross_site.py).
 
 Servicers stay thin because nothing else in them catches exceptions."""
 
@@ -14,6 +15,7 @@ import structlog
 from grpc import aio
 
 from services.common.context import request_meta, set_current_request
+from services.common.cross_site import CookieUse, cookie_use, refuse_cross_site
 from services.common.errors import DomainError, ErrorReply, dependency_failure, internal_reply, reply_for
 from services.common.metrics import RpcMetrics
 
@@ -43,18 +45,20 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
             return handler
         # Built once per method, not per call: this runs on every RPC.
         wrapped = grpc.unary_unary_rpc_method_handler(
-            self._wrap(method, handler.unary_unary),
+            self._wrap(method, handler.unary_unary, cookie_use(method)),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
         self._wrapped[method] = wrapped
         return wrapped
 
-    def _wrap(self, method: str, behavior: Behavior) -> Behavior:
+    def _wrap(self, method: str, behavior: Behavior, cookies: CookieUse = CookieUse.NONE) -> Behavior:
         short = method.rsplit("/", 1)[-1]
+        # A method whose proto does not declare cookie use cannot read or set one.
+        undeclared = method if cookies is CookieUse.NONE else ""
 
         async def run(request: Any, context: aio.ServicerContext) -> Any:
-            meta = request_meta(context.invocation_metadata(), context.peer())
+            meta = request_meta(context.invocation_metadata(), context.peer(), undeclared)
             set_current_request(meta)
             structlog.contextvars.clear_contextvars()
             structlog.contextvars.bind_contextvars(
@@ -65,6 +69,8 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
             started = time.perf_counter()
             code = "OK"
             try:
+                if cookies is CookieUse.JSON_API:
+                    refuse_cross_site(meta)
                 return await behavior(request, context)
             except DomainError as error:
                 reply = reply_for(error, self._service)
@@ -98,6 +104,9 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
         context: aio.ServicerContext, reply: ErrorReply, request_id: str, via_gateway: bool
     ) -> None:
         trailing: list[tuple[str, str | bytes]] = [("grpc-status-details-bin", reply.status_details)]
+        if via_gateway and reply.http_override:
+            # Before any response metadata (UnsupportedMediaType is raised before the method runs).
+            await context.send_initial_metadata((("x-http-status", str(reply.http_override)),))
         if via_gateway:
             # The gateway's Lua filter swaps the transcoder's body for this envelope.
             trailing.append(("x-error-json", reply.envelope_json(request_id)))

@@ -10,6 +10,18 @@ from services.common.context import bind
 from services.common.migrations import MigrationRunner
 from services.common.tenancy import require_tenant_id
 
+TenantStep = Callable[[str], Awaitable[object]]
+
+
+def in_order(*steps: TenantStep) -> Callable[[str], Awaitable[None]]:
+    """One on_provisioned/on_deprovisioned hook that runs `steps` one after the other."""
+
+    async def run(tenant_id: str) -> None:
+        for step in steps:
+            await step(tenant_id)
+
+    return run
+
 
 class ProvisioningHandler:
     """Creates and drops a tenant's schema; both idempotent and safe to retry."""
@@ -36,7 +48,9 @@ class ProvisioningHandler:
         bind(tenant_id=tenant_id)
         existed = await self._runner.drop_tenant(tenant_id)
         if self._on_deprovisioned is not None:
-            # What the service keeps about the tenant outside its schema (idempotent too).
+            # What the service keeps about the tenant outside its schema (idempotent too):
+            # its Redis keys and in-process caches on every replica, so that a tenant created
+            # again with the same id inherits nothing (no counters, sessions, keys, clients).
             await self._on_deprovisioned(tenant_id)
         return existed
 

@@ -87,11 +87,13 @@ class AccountUseCases:
                        failure: Exception) -> None:
         """Runs a secret check under the account's brute-force protection."""
         subject = lockout_subject(user.email)
-        admitted, delay = await self._lockout.attempt(tenant.tenant_id, subject, tenant.lockout_policy)
-        if not admitted or not await check():
-            await asyncio.sleep(delay)
-            raise failure
-        await self._lockout.succeeded(tenant.tenant_id, subject)
+        async with self._lockout.attempt(tenant.tenant_id, subject, tenant.lockout_policy) as attempt:
+            if attempt.admitted and await check():
+                await attempt.succeeded()
+                return
+            delay = await attempt.failed()
+        await asyncio.sleep(delay)
+        raise failure
 
     async def _check_password(self, tenant: Tenant, user: User, password: str) -> None:
         async def check() -> bool:

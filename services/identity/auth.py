@@ -240,11 +240,21 @@ class AuthUseCases:
         subject = lockout_subject(address)
         policy = tenant.lockout_policy
         found = await self._users.by_email(tenant.tenant_id, valid) if valid else None
-        admitted, delay = await self._lockout.attempt(tenant.tenant_id, subject, policy)
         stored = found[1] if found else None
-        # Always one argon2 verification (a dummy hash for unknown users), locked or not.
-        ok = len(password) <= HARD_MAX_PASSWORD and await self._passwords.verify(stored, normalize_password(password))
         user = found[0] if found else None
+        async with self._lockout.attempt(tenant.tenant_id, subject, policy) as attempt:
+            # Always one argon2 verification (a dummy hash for unknown users), locked or not.
+            ok = len(password) <= HARD_MAX_PASSWORD and await self._passwords.verify(
+                stored, normalize_password(password))
+            admitted = attempt.admitted
+            if not ok or user is None or not admitted or not user.active:
+                delay = await attempt.failed()
+            elif user.mfa_enabled:
+                # With MFA the counter is only forgiven once the second factor succeeds too: a
+                # known password must not reset the budget for guessing TOTP codes.
+                await attempt.released()
+            else:
+                await attempt.succeeded()
         if not ok or user is None or not admitted or not user.active:
             # Recorded for every kind of failure alike: the write costs the same either way.
             reason = "locked" if not admitted else "disabled" if ok and user and not user.active else "credentials"
@@ -254,10 +264,6 @@ class AuthUseCases:
             self._metrics.login("failure" if admitted else "locked")
             _log.info("login failed", locked=not admitted)
             raise invalid_credentials()
-        if not user.mfa_enabled:
-            # With MFA the counter is only forgiven once the second factor succeeds too: a
-            # known password must not reset the budget for guessing TOTP codes.
-            await self._lockout.succeeded(tenant.tenant_id, subject)
         if stored and self._passwords.needs_rehash(stored):
             await self._users.set_password_hash(tenant.tenant_id, user.user_id,
                                                 await self._passwords.hash(normalize_password(password)),
@@ -306,17 +312,22 @@ class AuthUseCases:
         if user is None or not user.active or not user.mfa_enabled:
             raise Unauthenticated("the sign-in attempt expired; start again", reason="MFA_TOKEN_INVALID")
         subject = lockout_subject(user.email)
-        admitted, delay = await self._lockout.attempt(tenant.tenant_id, subject, tenant.lockout_policy)
-        factor = await self._mfa.verify(tenant.tenant_id, user, code) if admitted else ""
+        async with self._lockout.attempt(tenant.tenant_id, subject, tenant.lockout_policy) as attempt:
+            factor = await self._mfa.verify(tenant.tenant_id, user, code) if attempt.admitted else ""
+            if not factor:
+                delay = await attempt.failed()
+            elif await self._users.consume_code(tenant.tenant_id, token_hash, Purpose.MFA_LOGIN, now) is None:
+                # A parallel request used this sign-in attempt: neither counted nor forgiven.
+                await attempt.released()
+                raise Unauthenticated("the sign-in attempt expired; start again", reason="MFA_TOKEN_INVALID")
+            else:
+                await attempt.succeeded()
         if not factor:
             await self._events.record(tenant.tenant_id, EventType.MFA_FAILED, user_id=user.user_id,
-                                      reason="code" if admitted else "locked")
+                                      reason="code" if attempt.admitted else "locked")
             await self._sleep(delay)
             self._metrics.login("mfa_failure")
             raise Unauthenticated("the code is wrong", reason="INVALID_MFA_CODE")
-        if await self._users.consume_code(tenant.tenant_id, token_hash, Purpose.MFA_LOGIN, now) is None:
-            raise Unauthenticated("the sign-in attempt expired; start again", reason="MFA_TOKEN_INVALID")
-        await self._lockout.succeeded(tenant.tenant_id, subject)
         return await self._start(tenant, user, [first, "otp" if factor == "otp" else "mfa", "mfa"],
                                  ip_address, user_agent)
 

@@ -16,7 +16,7 @@ from services.common.csrf import CsrfTokens, derive_key
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.passwords import PasswordHashing
-from services.common.provisioning import ProvisioningHandler
+from services.common.provisioning import ProvisioningHandler, in_order
 from services.common.server import Runtime, ServiceParts
 from services.identity.account import AccountUseCases, TotpFactor
 from services.identity.admin import UserAdminUseCases
@@ -61,7 +61,8 @@ def build(runtime: Runtime) -> ServiceParts:
     users = PgUserStore(runtime.pool)
     passwords = PasswordHashing()
     sessions = GrpcSessionGateway(runtime.channels)
-    lockout = RedisLockout(AccountLockout(runtime.redis), metrics)
+    account_lockout = AccountLockout(runtime.redis)
+    lockout = RedisLockout(account_lockout, metrics)
     outbox_store = PgOutboxStore(runtime.pool)
     outbox = DurableOutbox(outbox_store, SmtpMailer(MailSettings.from_env(env)), sms_sender_from_env(env),
                            SecretBox(settings.key_encryption_key, "outbox"), metrics)
@@ -93,7 +94,8 @@ def build(runtime: Runtime) -> ServiceParts:
     event_servicer = EventServicer(events, credentials, directory, settings.base_domain)
     pages_servicer = HostedPagesServicer(auth, account, CsrfTokens(derive_key(settings.key_encryption_key)),
                                          settings.base_domain, secure)
-    provisioning = ProvisioningHandler(runner, on_deprovisioned=outbox_store.purge_tenant)
+    provisioning = ProvisioningHandler(runner, on_deprovisioned=in_order(outbox_store.purge_tenant,
+                                                                         account_lockout.purge_tenant))
     internal = IdentityInternalServicer(admin, auth, provisioning, events)
     return ServiceParts(
         registrations=[

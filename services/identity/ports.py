@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -77,16 +78,37 @@ class OutboxStore(Protocol):
         ...
 
 
+class Guess(Protocol):
+    """One attempt on an account under its brute-force protection (see lockout.py): settle
+    it once, right after the check."""
+
+    @property
+    def admitted(self) -> bool:
+        """False while the account is locked: do not check the secret (answer like a wrong one)."""
+        ...
+
+    async def failed(self) -> float:
+        """Counts the attempt as a failure (unless refused); returns how long to hold the answer."""
+        ...
+
+    async def succeeded(self) -> None:
+        """The secret was right: forgives the failures."""
+        ...
+
+    async def released(self) -> None:
+        """Neither: the attempt's slot back, nothing counted nor forgiven."""
+        ...
+
+
 class Lockout(Protocol):
     """Brute-force protection per account (subject) and tenant policy."""
 
-    async def attempt(self, tenant_id: str, subject: str, policy: dict[str, Any]) -> tuple[bool, float]:
-        """Counts an attempt as failed before its secret is checked, so parallel guesses are
-        all counted; returns (admitted, delay): not admitted while locked; `delay` is how
-        long to hold the answer if the attempt fails."""
+    def attempt(self, tenant_id: str, subject: str, policy: dict[str, Any]) -> AbstractAsyncContextManager[Guess]:
+        """Reserves a slot for one check before the secret is checked, so that parallel
+        guesses never exceed the budget, and waits while every slot is held by attempts
+        being checked; leaving the block unsettled releases the slot."""
         ...
 
-    async def succeeded(self, tenant_id: str, subject: str) -> None: ...
     async def is_locked(self, tenant_id: str, subject: str) -> bool: ...
     async def unlock(self, tenant_id: str, subject: str) -> None: ...
 

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from services.identity.lockout import AccountLockout, LockoutPolicy, delay_for
+from services.identity.lockout import AccountLockout, Attempt, LockoutPolicy
 from services.identity.ports import IdentityMetrics
+
+
+class _MeteredAttempt:
+    """An Attempt (the Guess port) that counts the lockouts it causes."""
+
+    def __init__(self, attempt: Attempt, metrics: IdentityMetrics) -> None:
+        self._attempt = attempt
+        self._metrics = metrics
+
+    @property
+    def admitted(self) -> bool:
+        return self._attempt.admitted
+
+    async def failed(self) -> float:
+        delay = await self._attempt.failed()
+        if self._attempt.set_lock:
+            self._metrics.locked_out()
+        return delay
+
+    async def succeeded(self) -> None:
+        await self._attempt.succeeded()
+
+    async def released(self) -> None:
+        await self._attempt.released()
 
 
 class RedisLockout:
@@ -13,15 +39,10 @@ class RedisLockout:
         self._lockout = lockout
         self._metrics = metrics
 
-    async def attempt(self, tenant_id: str, subject: str, policy: dict[str, Any]) -> tuple[bool, float]:
-        rules = LockoutPolicy.from_settings(policy)
-        attempt = await self._lockout.begin_attempt(tenant_id, subject, rules)
-        if attempt.admitted and attempt.status.locked:
-            self._metrics.locked_out()
-        return attempt.admitted, delay_for(attempt.status, rules)
-
-    async def succeeded(self, tenant_id: str, subject: str) -> None:
-        await self._lockout.reset(tenant_id, subject)
+    @asynccontextmanager
+    async def attempt(self, tenant_id: str, subject: str, policy: dict[str, Any]) -> AsyncIterator[_MeteredAttempt]:
+        async with self._lockout.attempt(tenant_id, subject, LockoutPolicy.from_settings(policy)) as attempt:
+            yield _MeteredAttempt(attempt, self._metrics)
 
     async def is_locked(self, tenant_id: str, subject: str) -> bool:
         return (await self._lockout.status(tenant_id, subject)).locked

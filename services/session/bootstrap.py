@@ -10,13 +10,15 @@ from binoauth.session.v1 import session_internal_service_pb2_grpc as internal_gr
 from binoauth.session.v1 import session_service_pb2_grpc as public_grpc
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
-from services.common.provisioning import ProvisioningHandler
+from services.common.provisioning import ProvisioningHandler, in_order
+from services.common.redis import purge_keys, tenant_scan_pattern
 from services.common.server import Runtime, ServiceParts
 from services.common.timestamps import utcnow
 from services.session.live import RedisLiveState
 from services.session.metrics import PromSessionMetrics
 from services.session.ratelimit import HEALTH_SERVICE_NAME as RATE_LIMIT_SERVICE
 from services.session.ratelimit import build_rate_limiting, scaled_defaults
+from services.session.ratelimit.policy import is_tenant_budget
 from services.session.servicers import SessionInternalServicer, SessionServicer
 from services.session.store import PgRevocationStore, PgSessionStore
 from services.session.usecases import Revocation, Sessions
@@ -55,7 +57,13 @@ def build(runtime: Runtime) -> ServiceParts:
         for task in tasks:
             task.cancel()
 
-    internal = SessionInternalServicer(sessions, revocation, ProvisioningHandler(runner))
+    async def purge_budgets(tenant_id: str) -> int:
+        return await purge_keys(runtime.redis, tenant_scan_pattern(tenant_id),
+                                lambda key: is_tenant_budget(key, tenant_id))
+
+    # Deleting a tenant leaves nothing in Redis for a new tenant with the same id to inherit.
+    internal = SessionInternalServicer(sessions, revocation, ProvisioningHandler(
+        runner, on_deprovisioned=in_order(live.purge_tenant, purge_budgets)))
     credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
     public = SessionServicer(sessions, credentials, directory, settings.base_domain)
     _rate_limits, register_rate_limits = build_rate_limiting(

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import redis.asyncio as aioredis
 
-from services.common.redis import tenant_key
+from services.common.redis import purge_tenant, tenant_key
 from services.common.revocation import (
     LOADED_SENTINEL,
     jti_key,
@@ -35,8 +35,14 @@ def _dt(value: bytes | str) -> datetime:
     return datetime.fromtimestamp(float(value), UTC)
 
 
+SESSION_KIND = "session"
+# Every tenant key kind this service writes (sessions here; the deny-list and not-before
+# times of services.common.revocation): what deprovisioning a tenant purges.
+KINDS = (SESSION_KIND, "revoked-jti", "nbf-user", "nbf-tenant")
+
+
 def session_key(tenant_id: str, hashed: bytes) -> str:
-    return tenant_key("session", tenant_id, hashed.hex())
+    return tenant_key(SESSION_KIND, tenant_id, hashed.hex())
 
 
 def encode_session(session: Session) -> dict[str, str]:
@@ -120,3 +126,7 @@ class RedisLiveState:
 
     async def mark_loaded(self) -> None:
         await self._redis.set(LOADED_SENTINEL, b"1")
+
+    async def purge_tenant(self, tenant_id: str) -> int:
+        """Deprovisioning: the tenant's live sessions, deny-list and not-before times."""
+        return await purge_tenant(self._redis, tenant_id, KINDS)

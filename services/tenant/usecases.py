@@ -98,6 +98,9 @@ class TenantUseCases:
                               reason="PROVISIONING_FAILED") from error
         active = await self._store.set_state(tenant.tenant_id, TenantState.ACTIVE, self._clock())
         assert active is not None
+        # Every replica drops what it cached under this id (a miss, or a deleted tenant of the
+        # same id): the new tenant is served as itself from the moment this call returns.
+        await self._notify(TENANT_TOPIC, tenant.tenant_id)
         _log.info("tenant created")
         return active
 
@@ -152,6 +155,8 @@ class TenantUseCases:
         # DELETING first: credentials stop working at once, and a retry after a partial
         # failure finds the row and completes the job.
         await self._store.set_state(tenant_id, TenantState.DELETING, self._clock())
+        # No replica serves the tenant from its cache while its state is being torn down.
+        await self._notify(TENANT_TOPIC, tenant_id)
         try:
             await self._provisioner.revoke_sessions(tenant_id)
             await self._provisioner.deprovision(tenant_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from binoauth.token.v1 import oauth_service_pb2_grpc as oauth_grpc
@@ -14,28 +15,48 @@ from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.failures import RedisFailureCounter
 from services.common.migrations import MigrationRunner
 from services.common.outbound import OutboundPolicy
-from services.common.provisioning import ProvisioningHandler, provisioning_servicer
+from services.common.provisioning import ProvisioningHandler, in_order, provisioning_servicer
 from services.common.server import Runtime, ServiceParts
+from services.common.timestamps import utcnow
 from services.common.tokens import AccessTokenVerifier
+from services.token.applications.usecases import ApplicationUseCases
 from services.token.applications.wiring import build_applications
 from services.token.keys.servicer import SigningKeyServicer
 from services.token.keys.store import PgSigningKeyStore
 from services.token.keys.usecases import KEYS_TOPIC, SigningKeys
 from services.token.oauth.access_tokens import AccessTokenIssuer
+from services.token.oauth.authorize import AuthorizationEndpoint
 from services.token.oauth.client_assertions import ClientAssertions
+from services.token.oauth.client_auth import ClientAuthenticator
 from services.token.oauth.client_key_sets import FetchedKeySets
 from services.token.oauth.consents import ConsentUseCases
 from services.token.oauth.cors import CorsPolicy
-from services.token.oauth.device import DEVICE_CODE_GRANT, DeviceFlow
+from services.token.oauth.device import DeviceFlow
 from services.token.oauth.device_store import PgDeviceStore
-from services.token.oauth.endpoints import OAuthEndpoints
+from services.token.oauth.discovery import Discovery
 from services.token.oauth.events import EventReporter
-from services.token.oauth.flows import AUTHORIZATION_CODE, REFRESH_TOKEN, AuthorizationFlows
+from services.token.oauth.grants.authorization_code import AuthorizationCodeGrant
+from services.token.oauth.grants.client_credentials import ClientCredentialsGrant
+from services.token.oauth.grants.device_code import DeviceCodeGrant
+from services.token.oauth.grants.family_revocation import FamilyRevoker
+from services.token.oauth.grants.refresh_token import RefreshTokenGrant
 from services.token.oauth.grants_store import PgGrantStore
+from services.token.oauth.introspection import IntrospectionEndpoint
+from services.token.oauth.issuer import TokenIssuer
 from services.token.oauth.logout import EndSessionFlow
 from services.token.oauth.platform import PlatformGateway
-from services.token.oauth.servicer import OAuthServicer
-from services.token.oauth.support import LocalJwks, PromOAuthMetrics, RedisReplayGuard, Revocation
+from services.token.oauth.revocation import RevocationEndpoint
+from services.token.oauth.servicer import OAuthParts, OAuthServicer
+from services.token.oauth.support import (
+    DEVICE_CODE_FAILURES,
+    LocalJwks,
+    PromOAuthMetrics,
+    RedisReplayGuard,
+    Revocation,
+    purge_tenant_keys,
+)
+from services.token.oauth.token_endpoint import TokenEndpoint
+from services.token.oauth.userinfo import UserInfoEndpoint
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAMES = ["binoauth.token.v1.TokenInternalService", "binoauth.token.v1.SigningKeyService",
@@ -50,37 +71,17 @@ def build(runtime: Runtime) -> ServiceParts:
                        notify=runtime.invalidation.publish)
     runtime.invalidation.subscribe(KEYS_TOPIC, keys.forget)
     directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
-    internal = provisioning_servicer(internal_grpc.TokenInternalServiceServicer,
-                                     ProvisioningHandler(runner, on_provisioned=keys.ensure), internal_pb)
+    internal = provisioning_servicer(internal_grpc.TokenInternalServiceServicer, ProvisioningHandler(
+        runner, on_provisioned=keys.ensure,
+        on_deprovisioned=in_order(keys.discard, partial(purge_tenant_keys, runtime.redis))),
+        internal_pb)
     credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
     metrics = PromOAuthMetrics(runtime.registry)
     signing = SigningKeyServicer(keys, directory, credentials, settings.base_domain, on_rotated=metrics.key_rotated)
     applications = build_applications(runtime, directory, credentials)
-    revocation = Revocation(runtime.redis, runtime.channels)
-    issuer = AccessTokenIssuer(keys)
-    verifier = AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked)
-    platform = PlatformGateway(runtime.channels)
-    grants = PgGrantStore(runtime.pool)
-    csrf = CsrfTokens(derive_key(settings.key_encryption_key))
-    secure = settings.public_url.startswith("https://")
     reporter = EventReporter(runtime.channels)
-    key_sets = FetchedKeySets(OutboundPolicy(allow_private=settings.outbound_allow_private))
-    assertions = ClientAssertions(RedisReplayGuard(runtime.redis), key_sets)
-    endpoints = OAuthEndpoints(applications.use_cases, issuer, verifier, revocation.revoke, metrics,
-                               settings.issuer_for, assertions, reporter)
-    flows = AuthorizationFlows(endpoints, applications.use_cases, grants, keys, issuer, verifier, platform,
-                               runtime.redis, revocation.revoke, csrf, secure, reporter,
-                               count=metrics.authorization)
-    endpoints.register_grant(AUTHORIZATION_CODE, flows.token)
-    endpoints.register_grant(REFRESH_TOKEN, flows.token)
-    endpoints.register_refresh_revoker(flows.revoke_refresh)
-    logout = EndSessionFlow(endpoints, applications.use_cases, keys, platform, secure)
-    consents = ConsentUseCases(grants, applications.use_cases, platform, reporter)
-    device = DeviceFlow(endpoints, applications.use_cases, PgDeviceStore(runtime.pool), flows.issue_tokens, platform,
-                        RedisFailureCounter(runtime.redis, "device-code"), csrf, secure)
-    endpoints.register_grant(DEVICE_CODE_GRANT, device.token)
-    oauth = OAuthServicer(endpoints, flows, directory, settings.base_domain, CorsPolicy(applications.use_cases),
-                          logout=logout, consents=consents, device=device)
+    parts = _oauth_parts(runtime, keys, applications.use_cases, metrics, reporter)
+    oauth = OAuthServicer(parts, directory, settings.base_domain, CorsPolicy(applications.use_cases))
 
     async def on_ready() -> None:
         if settings.migrate_on_start:
@@ -96,4 +97,45 @@ def build(runtime: Runtime) -> ServiceParts:
         service_names=[*SERVICE_NAMES, applications.service_name],
         on_ready=[on_ready],
         on_stop=[reporter.drain],
+    )
+
+
+def _oauth_parts(runtime: Runtime, keys: SigningKeys, applications: ApplicationUseCases, metrics: PromOAuthMetrics,
+                 events: EventReporter) -> OAuthParts:
+    """The OAuth endpoints and the grants behind the token endpoint."""
+    settings = runtime.settings
+    issuer_for = settings.issuer_for
+    clock = utcnow
+    revocation = Revocation(runtime.redis, runtime.channels)
+    access = AccessTokenIssuer(keys)
+    verifier = AccessTokenVerifier(LocalJwks(keys), revocation=revocation.is_revoked)
+    platform = PlatformGateway(runtime.channels)
+    grants = PgGrantStore(runtime.pool)
+    csrf = CsrfTokens(derive_key(settings.key_encryption_key))
+    secure = settings.public_url.startswith("https://")
+    key_sets = FetchedKeySets(OutboundPolicy(allow_private=settings.outbound_allow_private))
+    clients = ClientAuthenticator(applications, ClientAssertions(RedisReplayGuard(runtime.redis), key_sets), events,
+                                  issuer_for)
+    tokens = TokenIssuer(keys, access, issuer_for)
+    revoker = FamilyRevoker(grants, revocation.revoke)
+    devices = PgDeviceStore(runtime.pool)
+    token = TokenEndpoint(clients, [
+        AuthorizationCodeGrant(grants, grants, tokens, revoker, revocation, events, clock),
+        RefreshTokenGrant(grants, tokens, revoker, revocation, events, clock),
+        ClientCredentialsGrant(access, issuer_for, clock),
+        DeviceCodeGrant(devices, grants, tokens, clock),
+    ], metrics)
+    return OAuthParts(
+        discovery=Discovery(issuer_for, token.grant_types),
+        authorization=AuthorizationEndpoint(applications, grants, grants, platform, csrf, secure, events, issuer_for,
+                                            clock, count=metrics.authorization),
+        token=token,
+        userinfo=UserInfoEndpoint(verifier, platform, issuer_for),
+        introspection=IntrospectionEndpoint(clients, verifier, grants, revocation, metrics, issuer_for, clock),
+        revocation=RevocationEndpoint(clients, verifier, grants, revoker, revocation.revoke, metrics, issuer_for,
+                                      clock),
+        logout=EndSessionFlow(applications, keys, platform, csrf, secure, issuer_for),
+        consents=ConsentUseCases(grants, applications, platform, events, revoker),
+        device=DeviceFlow(clients, applications, devices, issuer_for, platform,
+                          RedisFailureCounter(runtime.redis, DEVICE_CODE_FAILURES), csrf, secure),
     )

@@ -193,3 +193,67 @@ def test_pagination(admin: Admin) -> None:
     assert seen == ids
     assert_envelope(admin.client.get(admin.path, headers=admin.reader, params={"page_token": "garbage!"}), 400,
                     "INVALID_PAGE_TOKEN")
+
+
+# --- application types (RFC 8252 §7.3: the loopback port varies for native apps only) ---------
+
+NATIVE_URIS = ["com.example.shop:/oauth2redirect", "http://127.0.0.1/cb", "http://[::1]/cb"]
+
+
+def test_application_type_defaults_to_web_and_is_shown(admin: Admin) -> None:
+    web = admin.create()["application"]
+    assert web["application_type"] == "APPLICATION_TYPE_WEB"
+    got = admin.client.get(f"{admin.path}/{web['client_id']}", headers=admin.reader)
+    assert got.status_code == 200 and got.json()["application_type"] == "APPLICATION_TYPE_WEB"
+    native = admin.create(display_name="CLI", client_type="CLIENT_TYPE_PUBLIC",
+                          application_type="APPLICATION_TYPE_NATIVE", redirect_uris=NATIVE_URIS,
+                          grant_types=["authorization_code", "refresh_token"],
+                          post_logout_redirect_uris=["com.example.shop:/bye"])["application"]
+    assert native["application_type"] == "APPLICATION_TYPE_NATIVE" and native["redirect_uris"] == NATIVE_URIS
+    listed = admin.client.get(admin.path, headers=admin.reader)
+    assert listed.status_code == 200, listed.text
+    assert {a["client_id"]: a["application_type"] for a in listed.json()["applications"]} == {
+        web["client_id"]: "APPLICATION_TYPE_WEB", native["client_id"]: "APPLICATION_TYPE_NATIVE"}
+    # Left out, a registration with a private-use scheme can only be a native app.
+    inferred = admin.create(display_name="Mobile", client_type="CLIENT_TYPE_PUBLIC", redirect_uris=NATIVE_URIS[:1],
+                            grant_types=["authorization_code"])["application"]
+    assert inferred["application_type"] == "APPLICATION_TYPE_NATIVE"
+
+
+@pytest.mark.parametrize("client_type", ["CLIENT_TYPE_CONFIDENTIAL", "CLIENT_TYPE_PUBLIC"])
+@pytest.mark.parametrize("field", ["redirect_uris", "post_logout_redirect_uris"])
+def test_web_application_refuses_private_use_schemes(admin: Admin, client_type: str, field: str) -> None:
+    body = {**WEB, "client_type": client_type, "grant_types": ["authorization_code"],
+            "application_type": "APPLICATION_TYPE_WEB", field: ["https://shop.example.com/x", "com.example.shop:/cb"]}
+    error = assert_envelope(admin.client.post(admin.path, headers=admin.writer, json=body), 400,
+                            "INVALID_REDIRECT_URI")
+    assert f"{field}[1]" in error["message"] and "native" in error["message"], error
+    assert admin.client.get(admin.path, headers=admin.reader).json().get("applications", []) == []
+
+
+def test_application_type_update(admin: Admin) -> None:
+    web = admin.create()["application"]
+    url = f"{admin.path}/{web['client_id']}"
+    to_native = admin.client.patch(f"{url}?update_mask=application_type,redirect_uris", headers=admin.writer,
+                                   json={"application_type": "APPLICATION_TYPE_NATIVE", "redirect_uris": NATIVE_URIS})
+    assert to_native.status_code == 200, to_native.text
+    assert to_native.json()["application_type"] == "APPLICATION_TYPE_NATIVE"
+    # Back to web while a private-use scheme is still registered: refused, nothing changes.
+    error = assert_envelope(admin.client.patch(f"{url}?update_mask=application_type", headers=admin.writer,
+                                               json={"application_type": "APPLICATION_TYPE_WEB"}),
+                            400, "INVALID_REDIRECT_URI")
+    assert "redirect_uris[0]" in error["message"]
+    assert_envelope(admin.client.patch(f"{url}?update_mask=application_type", headers=admin.writer,
+                                       json={"application_type": "APPLICATION_TYPE_UNSPECIFIED"}),
+                    400, "INVALID_APPLICATION_TYPE")
+    assert_envelope(admin.client.patch(f"{url}?update_mask=application_type", headers=admin.writer,
+                                       json={"application_type": "APPLICATION_TYPE_DESKTOP"}), 400)
+    assert_envelope(admin.client.post(admin.path, headers=admin.writer,
+                                      json={**WEB, "application_type": "APPLICATION_TYPE_DESKTOP"}), 400)
+    got = admin.client.get(url, headers=admin.reader).json()
+    assert got["application_type"] == "APPLICATION_TYPE_NATIVE" and got["redirect_uris"] == NATIVE_URIS
+    to_web = admin.client.patch(f"{url}?update_mask=application_type,redirect_uris", headers=admin.writer,
+                                json={"application_type": "APPLICATION_TYPE_WEB",
+                                      "redirect_uris": ["https://shop.example.com/cb"]})
+    assert to_web.status_code == 200, to_web.text
+    assert to_web.json()["application_type"] == "APPLICATION_TYPE_WEB"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,7 @@ from services.token.applications.model import (
     CLIENT_CREDENTIALS,
     REFRESH_TOKEN,
     Application,
+    ApplicationType,
     ClientType,
     TokenLifetimes,
 )
@@ -292,3 +294,79 @@ async def test_tenant_selection_and_authorization(world: World) -> None:
 
 async def _answer(principal: Principal) -> tuple[Principal, float]:
     return principal, 0.0
+
+
+# --- application types (migration 0008) ------------------------------------------------------
+
+async def test_application_type_is_stored_and_updated(world: World) -> None:
+    web, _ = await world.apps.create(ACME, web_app())
+    native, _ = await world.apps.create(ACME, web_app(
+        client_type=ClientType.PUBLIC, grant_types=(AUTHORIZATION_CODE,), display_name="CLI",
+        application_type=ApplicationType.NATIVE, redirect_uris=("http://127.0.0.1/cb",)))
+    assert web.application_type is ApplicationType.WEB and native.application_type is ApplicationType.NATIVE
+    assert (await world.apps.get("acme", web.client_id)).application_type is ApplicationType.WEB
+    assert (await world.apps.get("acme", native.client_id)).application_type is ApplicationType.NATIVE
+    async with world.pool.acquire() as conn:
+        stored = dict(await conn.fetch('SELECT client_id, application_type FROM "token_t_acme".applications'))
+    assert stored == {web.client_id: "web", native.client_id: "native"}
+
+    stored_web = await world.apps.get("acme", web.client_id)
+    assert not stored_web.accepts_redirect_uri("http://127.0.0.1:5000/cb")
+    assert (await world.apps.get("acme", native.client_id)).accepts_redirect_uri("http://127.0.0.1:5000/cb")
+
+    updated = await world.apps.update(ACME, native.client_id, {"application_type": ApplicationType.WEB})
+    assert updated.application_type is ApplicationType.WEB
+    assert (await world.apps.get("acme", native.client_id)).application_type is ApplicationType.WEB
+    with pytest.raises(InvalidArgument) as error:
+        await world.apps.update(ACME, web.client_id, {"redirect_uris": ["com.example.shop:/cb"]})
+    assert error.value.reason == "INVALID_REDIRECT_URI"
+    assert (await world.apps.get("acme", web.client_id)).redirect_uris == web.redirect_uris
+
+    async with world.pool.acquire() as conn:
+        with pytest.raises(asyncpg.CheckViolationError):
+            await conn.execute('UPDATE "token_t_acme".applications SET application_type = $1', "desktop")
+
+
+async def test_migration_types_existing_applications(postgres: PostgresServer, tmp_path: Path) -> None:
+    """Rows registered before 0008 become native exactly when a redirect URI (or post-logout
+    redirect URI) uses a private-use scheme, and web otherwise."""
+    pool = await create_pool(postgres.create_database(f"apps_{secrets.token_hex(3)}"))
+    try:
+        before = tmp_path / "before"
+        shutil.copytree(MIGRATIONS / "shared", before / "shared")
+        (before / "tenant").mkdir()
+        for path in sorted((MIGRATIONS / "tenant").glob("*.sql")):
+            if int(path.name[:4]) < 8:
+                shutil.copy(path, before / "tenant" / path.name)
+        old = MigrationRunner(pool, "token", before)
+        await old.migrate_shared()
+        await old.migrate_tenant("acme")
+        rows = {"app_" + "1" * 24: (["https://shop.example.com/cb", "http://127.0.0.1/cb"], []),
+                "app_" + "2" * 24: (["com.example.shop:/cb", "http://127.0.0.1/cb"], []),
+                "app_" + "3" * 24: (["http://[::1]/cb"], ["com.example.shop:/bye"]),
+                "app_" + "4" * 24: (["https://com.example.shop/cb"], ["https://shop.example.com/bye"])}
+        async with pool.acquire() as conn:
+            for client_id, (redirects, logouts) in rows.items():
+                await conn.execute(
+                    'INSERT INTO "token_t_acme".applications (client_id, display_name, client_type, redirect_uris, '
+                    "post_logout_redirect_uris, grant_types, allowed_scopes, token_endpoint_auth_method) "
+                    "VALUES ($1, 'Old', 'public', $2, $3, '{authorization_code}', '{openid}', 'none')",
+                    client_id, redirects, logouts)
+
+        upto_0008 = tmp_path / "0008"
+        shutil.copytree(before, upto_0008)
+        shutil.copy(MIGRATIONS / "tenant" / "0008_application_type.sql", upto_0008 / "tenant")
+        await MigrationRunner(pool, "token", upto_0008).migrate_tenant("acme")
+        async with pool.acquire() as conn:
+            types = dict(await conn.fetch('SELECT client_id, application_type FROM "token_t_acme".applications'))
+        assert types == {"app_" + "1" * 24: "web", "app_" + "2" * 24: "native", "app_" + "3" * 24: "native",
+                         "app_" + "4" * 24: "web"}
+        store = PgApplicationStore(pool)
+        old_web = await store.get("acme", "app_" + "1" * 24)
+        old_native = await store.get("acme", "app_" + "2" * 24)
+        assert old_web is not None and old_native is not None
+        assert old_web.accepts_redirect_uri("http://127.0.0.1/cb")
+        assert not old_web.accepts_redirect_uri("http://127.0.0.1:5000/cb")
+        assert old_native.accepts_redirect_uri("http://127.0.0.1:5000/cb")
+    finally:
+        await pool.close()

@@ -352,14 +352,28 @@ def test_client_supplied_internal_headers_never_reach_the_service(http: httpx.Cl
                 "X-Binoauth-User": "root",
                 "X-BINOAUTH-Gateway": "0",
                 "X-Binoauth-Client-Ip": "203.0.113.9",
+                "X-Binoauth-Content-Type": "application/json",
+                "X-Binoauth-Authority": "evil.example",
                 "X-Tenant-ID": "chosen",
             },
         )
     )
     binoauth = {k: v for k, v in seen.items() if k.startswith("x-binoauth-")}
-    assert binoauth == {"x-binoauth-gateway": "1", "x-binoauth-client-ip": "127.0.0.1"}
+    assert binoauth == {"x-binoauth-gateway": "1", "x-binoauth-client-ip": "127.0.0.1",
+                        "x-binoauth-authority": http.base_url.netloc.decode()}
     assert seen["x-tenant-id"] == "chosen"
     assert seen["x-envoy-external-address"] == "127.0.0.1"
+
+
+def test_the_clients_content_type_and_authority_reach_the_service(http: httpx.Client) -> None:
+    """What services/common/cross_site.py checks; the transcoder replaces Content-Type itself."""
+    seen = _echo(http.get("/api/v1/tenant", headers={"Host": "Login.Example.COM:8443",
+                                                     "Content-Type": "text/plain;charset=UTF-8"}))
+    assert seen["x-binoauth-content-type"] == "text/plain;charset=UTF-8"
+    assert seen["x-binoauth-authority"] == "login.example.com:8443"
+    # A body without a Content-Type is application/octet-stream (RFC 9110 8.3).
+    seen = _echo(http.request("GET", "/api/v1/tenant", content=b"{}"))
+    assert seen["x-binoauth-content-type"] == "application/octet-stream"
 
 
 def test_malformed_tenant_prefix_is_not_stripped(http: httpx.Client) -> None:

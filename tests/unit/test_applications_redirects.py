@@ -1,4 +1,5 @@
-"""Redirect URI rules of applications: registration (security.md) and matching at use (RFC 8252 §7.3)."""
+"""Redirect URI rules of applications: registration (security.md) and matching at use; the
+loopback port varies only when asked (native apps, RFC 8252 §7.3)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from services.common.errors import InvalidArgument
 from services.token.applications.redirects import (
     MAX_URI_LENGTH,
     MAX_URIS,
+    is_private_use,
     redirect_uri_matches,
     redirect_uri_problem,
     validate_redirect_uris,
@@ -101,6 +103,29 @@ def test_validate_list_names_the_bad_uri_and_removes_duplicates() -> None:
         validate_redirect_uris([f"https://a.example/{i}" for i in range(MAX_URIS + 1)], "redirect_uris")
 
 
+@pytest.mark.parametrize(("uri", "private"), [
+    ("com.example.app:/cb", True), ("dev.binoauth.mobile-app:/cb", True), ("com.example.app:///cb", True),
+    ("https://app.example.com/cb", False), ("http://127.0.0.1/cb", False), ("myapp:/cb", False),
+    ("", False), ("/cb", False),
+])
+def test_private_use_schemes(uri: str, private: bool) -> None:
+    assert is_private_use(uri) is private
+
+
+def test_private_use_schemes_only_when_allowed() -> None:
+    """Web apps (private_use=False) register https and loopback http but no private-use scheme;
+    the refusal names the field and the index, as every other redirect URI problem does."""
+    web = ["https://a.example/cb", "http://127.0.0.1:8080/cb", "http://localhost/cb", "http://[::1]/cb"]
+    assert validate_redirect_uris(web, "redirect_uris", private_use=False) == web
+    with pytest.raises(InvalidArgument) as error:
+        validate_redirect_uris(["https://a.example/cb", "com.example.app:/cb"], "post_logout_redirect_uris",
+                               private_use=False)
+    assert error.value.reason == "INVALID_REDIRECT_URI"
+    assert error.value.details == {"field": "post_logout_redirect_uris", "index": "1"}
+    assert "post_logout_redirect_uris[1]" in str(error.value) and "native" in str(error.value)
+    assert validate_redirect_uris(["com.example.app:/cb"], "redirect_uris") == ["com.example.app:/cb"]
+
+
 # --- matching at use --------------------------------------------------------------------
 
 REGISTERED = ["https://app.example.com/callback", "https://app.example.com/cb?client=web",
@@ -108,20 +133,35 @@ REGISTERED = ["https://app.example.com/callback", "https://app.example.com/cb?cl
               "com.example.app:/oauth2redirect"]
 
 
-@pytest.mark.parametrize("presented", [
-    "https://app.example.com/callback",
-    "https://app.example.com/cb?client=web",
-    "com.example.app:/oauth2redirect",
-    "http://127.0.0.1:8080/native/cb",
+EXACT = ["https://app.example.com/callback", "https://app.example.com/cb?client=web",
+         "com.example.app:/oauth2redirect", "http://127.0.0.1:8080/native/cb", "http://localhost/cb",
+         "http://[::1]:1234/cb"]
+OTHER_LOOPBACK_PORT = [
     "http://127.0.0.1:51413/native/cb",   # loopback: any port
     "http://127.0.0.1/native/cb",         # ... or none
     "http://localhost:3000/cb",
-    "http://localhost/cb",
     "http://[::1]:65535/cb",
     "http://[::1]/cb",
-])
-def test_matching_redirect_uris(presented: str) -> None:
+]
+
+
+@pytest.mark.parametrize("presented", EXACT + OTHER_LOOPBACK_PORT)
+def test_matching_redirect_uris_with_loopback_port_variation(presented: str) -> None:
+    assert redirect_uri_matches(REGISTERED, presented, vary_loopback_port=True)
+
+
+@pytest.mark.parametrize("presented", EXACT)
+def test_exact_matching_by_default(presented: str) -> None:
     assert redirect_uri_matches(REGISTERED, presented)
+    assert redirect_uri_matches(tuple(REGISTERED), presented)
+
+
+@pytest.mark.parametrize("presented", OTHER_LOOPBACK_PORT)
+def test_no_loopback_port_variation_by_default(presented: str) -> None:
+    """A web app's loopback URI is a development server on a fixed port: another port is
+    another program, which must not receive the code (RFC 8252 §7.3 is for native apps)."""
+    assert not redirect_uri_matches(REGISTERED, presented)
+    assert not redirect_uri_matches(REGISTERED, presented, vary_loopback_port=False)
 
 
 @pytest.mark.parametrize("presented", [
@@ -165,21 +205,27 @@ def test_matching_redirect_uris(presented: str) -> None:
     "",
     "https://app.example.com/callback" + "x" * 3000,
 ])
-def test_non_matching_redirect_uris(presented: str) -> None:
-    assert not redirect_uri_matches(REGISTERED, presented)
+@pytest.mark.parametrize("vary", [False, True])
+def test_non_matching_redirect_uris(presented: str, vary: bool) -> None:
+    assert not redirect_uri_matches(REGISTERED, presented, vary_loopback_port=vary)
 
 
 def test_port_variation_only_for_registered_loopback_uris() -> None:
-    assert not redirect_uri_matches(["https://localhost/cb"], "https://localhost:9999/cb")
-    assert not redirect_uri_matches(["https://app.example.com/cb"], "https://app.example.com:9999/cb")
-    assert not redirect_uri_matches([], "http://127.0.0.1:9/cb")
-    assert redirect_uri_matches(["http://127.0.0.1/cb"], "http://127.0.0.1:50000/cb")
+    for vary in (False, True):
+        assert not redirect_uri_matches(["https://localhost/cb"], "https://localhost:9999/cb", vary_loopback_port=vary)
+        assert not redirect_uri_matches(["https://app.example.com/cb"], "https://app.example.com:9999/cb",
+                                        vary_loopback_port=vary)
+        assert not redirect_uri_matches([], "http://127.0.0.1:9/cb", vary_loopback_port=vary)
+        assert not redirect_uri_matches(["http://127.0.0.1"], "http://127.0.0.1:5000/", vary_loopback_port=vary)
+        assert not redirect_uri_matches(["http://127.0.0.1/"], "http://127.0.0.1:5000", vary_loopback_port=vary)
+    assert redirect_uri_matches(["http://127.0.0.1/cb"], "http://127.0.0.1:50000/cb", vary_loopback_port=True)
+    assert not redirect_uri_matches(["http://127.0.0.1/cb"], "http://127.0.0.1:50000/cb")
+    assert not redirect_uri_matches(["http://127.0.0.1:3000/cb"], "http://127.0.0.1/cb")
     # Root path: "/" and "" are different strings and do not match each other.
-    assert redirect_uri_matches(["http://127.0.0.1"], "http://127.0.0.1:5000")
-    assert not redirect_uri_matches(["http://127.0.0.1"], "http://127.0.0.1:5000/")
-    assert not redirect_uri_matches(["http://127.0.0.1/"], "http://127.0.0.1:5000")
+    assert redirect_uri_matches(["http://127.0.0.1"], "http://127.0.0.1:5000", vary_loopback_port=True)
 
 
-def test_matching_never_raises_on_junk() -> None:
+@pytest.mark.parametrize("vary", [False, True])
+def test_matching_never_raises_on_junk(vary: bool) -> None:
     for junk in ["\x00", "http://127.0.0.1:99999999999999999999/cb", "http://[::1", "://", "\u2028", "%"]:
-        assert redirect_uri_matches(REGISTERED, junk) is False
+        assert redirect_uri_matches(REGISTERED, junk, vary_loopback_port=vary) is False

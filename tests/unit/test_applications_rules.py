@@ -1,4 +1,5 @@
-"""Application registration rules: grants, auth methods, client types, scopes, lifetimes, secrets."""
+"""Application registration rules: grants, auth methods, client and application types, redirect
+URIs by application type, scopes, lifetimes, secrets."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from services.token.applications.model import (
     DEVICE_CODE,
     REFRESH_TOKEN,
     Application,
+    ApplicationType,
     ClientType,
     SecretState,
     TokenLifetimes,
@@ -257,3 +259,136 @@ def test_apply_changes_then_validate() -> None:
         validated(apply_changes(base, {"redirect_uris": ["javascript:alert(1)"]}))
     with pytest.raises(InvalidArgument):
         validated(apply_changes(base, {"grant_types": ["password"]}))
+
+
+# --- application types: web or native (RFC 8252, OpenID Connect Dynamic Client Registration) ------
+
+WEB_TYPE, NATIVE_TYPE = ApplicationType.WEB, ApplicationType.NATIVE
+
+
+def invalid(draft: Application) -> InvalidArgument:
+    with pytest.raises(InvalidArgument) as error:
+        validated(draft)
+    return error.value
+
+
+def test_application_type_defaults_to_web() -> None:
+    assert validated(app()).application_type is WEB_TYPE
+    assert validated(app(ClientType.PUBLIC, redirect_uris=("https://spa.example.com/cb", "http://localhost:5173/cb"))
+                     ).application_type is WEB_TYPE
+    machine = validated(app(grant_types=(CLIENT_CREDENTIALS,), redirect_uris=()))
+    assert machine.application_type is WEB_TYPE
+
+
+def test_application_type_left_out_with_a_private_use_scheme_is_native() -> None:
+    """Only a native app can receive a private-use scheme redirect, so a registration that
+    lists one and leaves the type out is native (as migration 0008 typed the existing ones)."""
+    assert validated(app(ClientType.PUBLIC, redirect_uris=("com.example.app:/cb", "http://127.0.0.1/cb"))
+                     ).application_type is NATIVE_TYPE
+    assert validated(app(ClientType.PUBLIC, post_logout_redirect_uris=("com.example.app:/bye",))
+                     ).application_type is NATIVE_TYPE
+
+
+@pytest.mark.parametrize("client_type", [ClientType.CONFIDENTIAL, ClientType.PUBLIC])
+def test_web_apps_refuse_private_use_schemes(client_type: ClientType) -> None:
+    error = invalid(app(client_type, application_type=WEB_TYPE,
+                        redirect_uris=("https://app.example.com/cb", "com.example.app:/cb")))
+    assert error.reason == "INVALID_REDIRECT_URI"
+    assert error.details == {"field": "redirect_uris", "index": "1"}
+    assert "redirect_uris[1]" in str(error) and "native" in str(error)
+    error = invalid(app(client_type, application_type=WEB_TYPE, post_logout_redirect_uris=("com.example.app:/bye",)))
+    assert error.reason == "INVALID_REDIRECT_URI" and error.details == {"field": "post_logout_redirect_uris",
+                                                                         "index": "0"}
+
+
+def test_web_apps_register_https_and_loopback_http() -> None:
+    uris = ("https://app.example.com/cb", "http://localhost:3000/cb", "http://127.0.0.1/cb", "http://[::1]:8080/cb")
+    assert validated(app(application_type=WEB_TYPE, redirect_uris=uris)).redirect_uris == uris
+    assert invalid(app(application_type=WEB_TYPE, redirect_uris=("http://app.example.com/cb",))).reason == \
+        "INVALID_REDIRECT_URI"
+
+
+@pytest.mark.parametrize("client_type", [ClientType.CONFIDENTIAL, ClientType.PUBLIC])
+def test_native_apps_register_private_use_loopback_and_claimed_https(client_type: ClientType) -> None:
+    uris = ("com.example.app:/cb", "http://127.0.0.1/cb", "http://[::1]/cb", "https://app.example.com/native/cb")
+    native = validated(app(client_type, application_type=NATIVE_TYPE, redirect_uris=uris,
+                           post_logout_redirect_uris=("com.example.app:/bye",)))
+    assert native.application_type is NATIVE_TYPE and native.redirect_uris == uris
+    # Native apps get no laxer rules otherwise.
+    for bad in ("http://app.example.com/cb", "myapp:/cb", "javascript:alert(1)", "com.example.app:/cb#x"):
+        assert reason(app(client_type, application_type=NATIVE_TYPE, redirect_uris=(bad,))) == "INVALID_REDIRECT_URI"
+
+
+def test_web_app_accepts_only_exact_redirect_uris() -> None:
+    web = validated(app(redirect_uris=("https://app.example.com/cb", "http://127.0.0.1:8080/cb",
+                                       "http://localhost/cb")))
+    assert web.application_type is WEB_TYPE
+    for uri in ("https://app.example.com/cb", "http://127.0.0.1:8080/cb", "http://localhost/cb"):
+        assert web.accepts_redirect_uri(uri)
+    for uri in ("http://127.0.0.1:9999/cb", "http://127.0.0.1/cb", "http://localhost:3000/cb",
+                "https://app.example.com:8443/cb", "https://app.example.com/cb/", ""):
+        assert not web.accepts_redirect_uri(uri), uri
+
+
+def test_native_app_accepts_another_loopback_port() -> None:
+    native = validated(app(ClientType.PUBLIC, application_type=NATIVE_TYPE,
+                           redirect_uris=("com.example.app:/cb", "http://127.0.0.1/cb", "http://[::1]:8080/cb",
+                                          "https://app.example.com/native/cb")))
+    for uri in ("com.example.app:/cb", "http://127.0.0.1/cb", "http://127.0.0.1:51004/cb", "http://[::1]/cb",
+                "http://[::1]:65535/cb", "https://app.example.com/native/cb"):
+        assert native.accepts_redirect_uri(uri), uri
+    for uri in ("com.example.app:/cb/", "http://localhost:51004/cb", "http://127.0.0.1:51004/other",
+                "https://app.example.com:8443/native/cb", "https://127.0.0.1:51004/cb", "http://127.0.0.1:0/cb"):
+        assert not native.accepts_redirect_uri(uri), uri
+
+
+def test_unvalidated_application_matches_exactly() -> None:
+    draft = app(redirect_uris=("http://127.0.0.1/cb",))
+    assert draft.application_type is None
+    assert draft.accepts_redirect_uri("http://127.0.0.1/cb")
+    assert not draft.accepts_redirect_uri("http://127.0.0.1:5000/cb")
+
+
+def test_application_type_mapping() -> None:
+    message = application_pb2.Application(display_name="Mobile", client_type=application_pb2.CLIENT_TYPE_PUBLIC,
+                                          redirect_uris=["http://127.0.0.1/cb"],
+                                          application_type=application_pb2.APPLICATION_TYPE_NATIVE)
+    draft = application_from_proto(message)
+    assert draft.application_type is NATIVE_TYPE
+    assert application_to_proto(validated(draft)).application_type == application_pb2.APPLICATION_TYPE_NATIVE
+    message.application_type = application_pb2.APPLICATION_TYPE_UNSPECIFIED
+    assert application_from_proto(message).application_type is None
+    assert application_to_proto(validated(application_from_proto(message))).application_type == \
+        application_pb2.APPLICATION_TYPE_WEB
+    message.application_type = 7  # type: ignore[assignment]  # an unknown value over gRPC
+    with pytest.raises(InvalidArgument) as error:
+        application_from_proto(message)
+    assert error.value.reason == "INVALID_APPLICATION_TYPE" and error.value.details == {"field": "application_type"}
+
+
+def test_application_type_update_mask() -> None:
+    assert "application_type" in UPDATABLE
+    native = application_pb2.Application(application_type=application_pb2.APPLICATION_TYPE_NATIVE)
+    assert application_changes(native, FieldMask(paths=["application_type"]), True, UPDATABLE) == \
+        {"application_type": NATIVE_TYPE}
+    assert application_changes(native, FieldMask(), False, UPDATABLE) == {"application_type": NATIVE_TYPE}
+    # Named in the mask but left unspecified: there is no "unset" type to go back to.
+    with pytest.raises(InvalidArgument) as error:
+        application_changes(application_pb2.Application(), FieldMask(paths=["application_type"]), True, UPDATABLE)
+    assert error.value.reason == "INVALID_APPLICATION_TYPE"
+
+
+def test_changing_the_application_type_revalidates_redirect_uris() -> None:
+    native = validated(app(ClientType.PUBLIC, redirect_uris=("com.example.app:/cb", "http://127.0.0.1/cb")))
+    assert native.application_type is NATIVE_TYPE
+    error = invalid(apply_changes(native, {"application_type": WEB_TYPE}))
+    assert error.reason == "INVALID_REDIRECT_URI" and error.details == {"field": "redirect_uris", "index": "0"}
+    web = validated(apply_changes(native, {"application_type": "web", "redirect_uris": ["http://127.0.0.1/cb"]}))
+    assert web.application_type is WEB_TYPE and not web.accepts_redirect_uri("http://127.0.0.1:5000/cb")
+    # A web app that adds a private-use scheme stays web and is refused.
+    assert reason(apply_changes(web, {"redirect_uris": ["com.example.app:/cb"]})) == "INVALID_REDIRECT_URI"
+    assert validated(apply_changes(web, {"application_type": NATIVE_TYPE})).accepts_redirect_uri(
+        "http://127.0.0.1:5000/cb")
+    with pytest.raises(InvalidArgument) as bad:
+        apply_changes(web, {"application_type": "desktop"})
+    assert bad.value.reason == "INVALID_APPLICATION_TYPE"

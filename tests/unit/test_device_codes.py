@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.token.oauth.device import (
+from services.token.oauth.device_codes import (
     INTERVAL,
     SLOW_DOWN_STEP,
     USER_CODE_ALPHABET,

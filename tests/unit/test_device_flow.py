@@ -8,17 +8,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import jwt
 import pytest
 
 from services.common.csrf import CSRF_COOKIE, CsrfTokens, derive_key
 from services.common.directory import TenantInfo
 from services.common.settings import Secret
 from services.token.applications.model import Application, ClientType
-from services.token.oauth.device import (
-    DEVICE_CODE_GRANT,
-    SESSION_FAILURE_BUDGET,
+from services.token.oauth.access_tokens import AccessTokenIssuer
+from services.token.oauth.device import DEVICE_CODE_GRANT, SESSION_FAILURE_BUDGET, DeviceFlow
+from services.token.oauth.device_codes import (
     Approval,
-    DeviceFlow,
     DeviceGrant,
     PendingDevice,
     PollResult,
@@ -27,7 +27,10 @@ from services.token.oauth.device import (
 )
 from services.token.oauth.errors import OAuthError
 from services.token.oauth.forms import ClientCredentials
+from services.token.oauth.grants.device_code import DeviceCodeGrant
+from services.token.oauth.issuer import TokenIssuer
 from services.token.oauth.platform import SignedIn
+from tests.unit.oauth_fakes import FakeGrantStore, FakeSigner, issuer_for
 
 pytestmark = pytest.mark.unit
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -76,11 +79,8 @@ class Store:
         return result, grant
 
 
-class Endpoints:
-    def issuer(self, tenant: TenantInfo) -> str:
-        return f"https://id.example.com/tenant/{tenant.tenant_id}"
-
-    async def _client(self, tenant: TenantInfo, credentials: ClientCredentials) -> Application:
+class Clients:
+    async def authenticate(self, tenant: TenantInfo, credentials: ClientCredentials) -> Application:
         if credentials.client_id != APP.client_id:
             raise OAuthError("invalid_client", "client authentication failed", 401)
         return APP
@@ -120,17 +120,15 @@ class World:
         self.store = Store()
         self.platform = Platform()
         self.failures = Failures()
+        self.grants = FakeGrantStore()
         self.issued: list[tuple[str, list[str]]] = []
         self.csrf = CsrfTokens(derive_key(Secret("k" * 40)))
         self.cookie = CsrfTokens.new_cookie()
-        self.flow = DeviceFlow(Endpoints(), Applications(), self.store, self.issue, self.platform,  # type: ignore[arg-type]
-                               self.failures, self.csrf, True, clock=lambda: self.now)
-
-    async def issue(self, tenant: TenantInfo, client: Application, user_id: str, scopes: list[str],
-                    claims: dict[str, Any], auth_time: datetime, amr: tuple[str, ...], nonce: str, *,
-                    family_id: str | None, now: datetime) -> tuple[dict[str, Any], str | None, str, datetime]:
-        self.issued.append((user_id, scopes))
-        return {"access_token": "at", "token_type": "Bearer"}, None, "jti", now
+        self.flow = DeviceFlow(Clients(), Applications(), self.store, issuer_for,  # type: ignore[arg-type]
+                               self.platform, self.failures, self.csrf, True, clock=lambda: self.now)
+        signer = FakeSigner()
+        self.grant = DeviceCodeGrant(self.store, self.grants,
+                                     TokenIssuer(signer, AccessTokenIssuer(signer), issuer_for), lambda: self.now)
 
     @property
     def cookies(self) -> str:
@@ -143,9 +141,12 @@ class World:
 
     async def poll(self, device_code: str) -> str:
         try:
-            await self.flow.token(TENANT, APP, DEVICE_CODE_GRANT, {"device_code": device_code})
+            answer = await self.grant.handle(TENANT, APP, {"device_code": device_code})
         except OAuthError as error:
             return error.error
+        claims = jwt.decode(answer["access_token"], options={"verify_signature": False})
+        self.issued.append((claims["sub"], claims["scope"].split()))
+        assert answer["refresh_token"] and answer["id_token"]
         return "tokens"
 
     async def start(self, scope: str = "openid") -> dict[str, Any]:

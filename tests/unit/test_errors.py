@@ -22,6 +22,7 @@ from services.common.errors import (
     ResourceExhausted,
     Unauthenticated,
     Unavailable,
+    UnsupportedMediaType,
     internal_reply,
     reply_for,
 )
@@ -40,6 +41,9 @@ CASES = [
     (ResourceExhausted, grpc.StatusCode.RESOURCE_EXHAUSTED, 429, "RATE_LIMITED", code_pb2.RESOURCE_EXHAUSTED),
     (Unavailable, grpc.StatusCode.UNAVAILABLE, 503, "UNAVAILABLE", code_pb2.UNAVAILABLE),
     (Internal, grpc.StatusCode.INTERNAL, 500, "INTERNAL", code_pb2.INTERNAL),
+    # 415 through the gateway (x-http-status), INVALID_ARGUMENT for gRPC callers.
+    (UnsupportedMediaType, grpc.StatusCode.INVALID_ARGUMENT, 415, "UNSUPPORTED_MEDIA_TYPE",
+     code_pb2.INVALID_ARGUMENT),
 ]
 
 

@@ -122,6 +122,6 @@ def test_retention_setting() -> None:
 
 
 def test_every_event_the_token_service_reports_is_one_the_identity_service_records() -> None:
-    from services.token.oauth.endpoints import TokenEvent
+    from services.token.oauth.ports import TokenEvent
 
     assert {e.value for e in TokenEvent} <= {e.value for e in EventType}

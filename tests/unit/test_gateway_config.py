@@ -176,11 +176,13 @@ def test_only_get_methods_retry_after_the_request_may_have_arrived(
         if "path" in r["match"] and "reset" in r["route"]["retry_policy"]["retry_on"]
     }
     assert set(exact) == gets
-    # Other exact routes exist only for a rate-limit group of their own, and retry safely.
+    # Other exact routes exist only for a rate-limit group of their own or no-store response
+    # headers, and retry safely.
     others = [r for r in routes if "path" in r["match"] and r["match"]["path"] not in gets]
     grouped = {f"/{file.package}.{svc.name}/{m.name}" for file in descriptor.file for svc in file.service
-               for m in svc.method if m.options.HasExtension(options_pb2.rate_limit)
-               and m.options.Extensions[options_pb2.rate_limit].group != "management"}
+               for m in svc.method if (m.options.HasExtension(options_pb2.rate_limit)
+               and m.options.Extensions[options_pb2.rate_limit].group != "management")
+               or m.options.Extensions[options_pb2.no_store]}
     assert "/binoauth.tenant.v1.AdminUserService/AdminLogin" in grouped
     assert {r["match"]["path"] for r in others} == grouped - gets
     for route in others:

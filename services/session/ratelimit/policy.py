@@ -18,9 +18,10 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from services.common.context import RequestMeta
-from services.common.redis import redis_key
+from services.common.redis import KEY_PREFIX, redis_key
 from services.common.tenancy import TenantSelection, select_tenant
 from services.session.ratelimit.limiter import Budget
 
@@ -166,6 +167,18 @@ def credential_hash(credential: str) -> str:
     return hashlib.sha256(credential.strip().encode()).hexdigest()
 
 
+RATE_LIMIT_KIND = "rl"
+_SCOPES = ("ip", "cred", "tenant")
+
+
+def is_tenant_budget(key: str, tenant_id: str) -> bool:
+    """Whether `key` is one of the tenant's budgets (as `budgets` builds them): what
+    deprovisioning purges. Parts are percent-encoded, so the match is exact."""
+    parts = key.split(":")
+    return (len(parts) >= 5 and parts[:2] == [KEY_PREFIX, RATE_LIMIT_KIND] and parts[3] in _SCOPES
+            and parts[4] == quote(tenant_id, safe="") and tenant_id != "")
+
+
 def budgets(descriptor: Descriptor, tenant_id: str, settings: Mapping[str, Any] | None,
             defaults: Mapping[str, GroupLimits] = DEFAULTS) -> list[Budget]:
     """The budgets one request consumes from.
@@ -178,11 +191,11 @@ def budgets(descriptor: Descriptor, tenant_id: str, settings: Mapping[str, Any] 
     limits = limits_for(group, settings if tenant_id else None, defaults)
     out: list[Budget] = []
     if descriptor.remote_address:
-        out.append(Budget(redis_key("rl", group, "ip", tenant_id, descriptor.remote_address),
+        out.append(Budget(redis_key(RATE_LIMIT_KIND, group, "ip", tenant_id, descriptor.remote_address),
                           limits.per_ip, PERIOD_SECONDS))
     if descriptor.credential:
-        out.append(Budget(redis_key("rl", group, "cred", tenant_id, credential_hash(descriptor.credential)),
+        out.append(Budget(redis_key(RATE_LIMIT_KIND, group, "cred", tenant_id, credential_hash(descriptor.credential)),
                           limits.per_ip, PERIOD_SECONDS))
     if tenant_id and limits.per_tenant is not None:
-        out.append(Budget(redis_key("rl", group, "tenant", tenant_id), limits.per_tenant, PERIOD_SECONDS))
+        out.append(Budget(redis_key(RATE_LIMIT_KIND, group, "tenant", tenant_id), limits.per_tenant, PERIOD_SECONDS))
     return out

@@ -11,11 +11,14 @@ from google.protobuf.struct_pb2 import Struct
 from binoauth.token.v1 import application_pb2
 from services.common.errors import InvalidArgument
 from services.common.timestamps import to_timestamp
-from services.token.applications.model import Application, ClientType, TokenLifetimes
+from services.token.applications.model import Application, ApplicationType, ClientType, TokenLifetimes
 
 _TYPES = {ClientType.CONFIDENTIAL: application_pb2.CLIENT_TYPE_CONFIDENTIAL,
           ClientType.PUBLIC: application_pb2.CLIENT_TYPE_PUBLIC}
 _FROM_PROTO = {v: k for k, v in _TYPES.items()}
+_APP_TYPES = {ApplicationType.WEB: application_pb2.APPLICATION_TYPE_WEB,
+              ApplicationType.NATIVE: application_pb2.APPLICATION_TYPE_NATIVE}
+_APP_TYPES_FROM_PROTO = {v: k for k, v in _APP_TYPES.items()}
 _OUTPUT_ONLY = {"client_id", "create_time", "update_time", "secret_create_time", "previous_secret_expire_time"}
 _IMMUTABLE = {"client_type"}
 
@@ -40,6 +43,8 @@ def application_to_proto(app: Application) -> application_pb2.Application:
         previous_secret_expire_time=(
             to_timestamp(secret.previous_expires_at) if secret and secret.previous_hash else None),
         jwks=_jwks_to_struct(app.jwks), jwks_uri=app.jwks_uri, allowed_origins=list(app.allowed_origins),
+        application_type=(_APP_TYPES[app.application_type] if app.application_type
+                          else application_pb2.APPLICATION_TYPE_UNSPECIFIED),
     )
 
 
@@ -71,6 +76,16 @@ def _lifetimes(message: application_pb2.TokenLifetimes) -> TokenLifetimes:
                           message.refresh_token_absolute_ttl_seconds or None)
 
 
+def _application_type(value: application_pb2.ApplicationType, required: bool) -> ApplicationType | None:
+    """Unspecified: None at creation (the registration rules choose), refused in an update."""
+    if value == application_pb2.APPLICATION_TYPE_UNSPECIFIED and not required:
+        return None
+    if value not in _APP_TYPES_FROM_PROTO:
+        raise InvalidArgument("application_type must be APPLICATION_TYPE_WEB or APPLICATION_TYPE_NATIVE",
+                              reason="INVALID_APPLICATION_TYPE", details={"field": "application_type"})
+    return _APP_TYPES_FROM_PROTO[value]
+
+
 def application_from_proto(message: application_pb2.Application) -> Application:
     """A draft application for CreateApplication (output-only fields are ignored, AIP-203)."""
     if message.client_type not in _FROM_PROTO:
@@ -83,6 +98,7 @@ def application_from_proto(message: application_pb2.Application) -> Application:
         token_lifetimes=_lifetimes(message.token_lifetimes), first_party=message.first_party,
         token_endpoint_auth_method=message.token_endpoint_auth_method, jwks=_jwks_from_struct(message),
         jwks_uri=message.jwks_uri, allowed_origins=tuple(message.allowed_origins),
+        application_type=_application_type(message.application_type, required=False),
     )
 
 
@@ -106,6 +122,8 @@ def application_changes(message: application_pb2.Application, mask: FieldMask, h
             changes[path] = _lifetimes(message.token_lifetimes)
         elif path == "jwks":
             changes[path] = _jwks_from_struct(message)
+        elif path == "application_type":
+            changes[path] = _application_type(message.application_type, required=True)
         elif path.startswith("token_lifetimes."):
             changes[path] = getattr(message.token_lifetimes, path.split(".", 1)[1])
         else:

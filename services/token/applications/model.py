@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
@@ -14,12 +15,20 @@ from services.common.auth import credential_hash
 from services.common.errors import InvalidArgument
 from services.token.applications.client_keys import clean_jwks, clean_jwks_uri
 from services.token.applications.origins import clean_origins
-from services.token.applications.redirects import validate_redirect_uris
+from services.token.applications.redirects import is_private_use, redirect_uri_matches, validate_redirect_uris
 
 
 class ClientType(Enum):
     CONFIDENTIAL = "confidential"
     PUBLIC = "public"
+
+
+class ApplicationType(Enum):
+    """Where the application runs (OpenID Connect Dynamic Client Registration
+    `application_type`): decides which redirect URIs it may register and how they match."""
+
+    WEB = "web"
+    NATIVE = "native"
 
 
 AUTHORIZATION_CODE: Final = "authorization_code"
@@ -123,10 +132,16 @@ class Application:
     jwks_uri: str = ""
     # Web origins whose browser code may read the token endpoint's answers (CORS).
     allowed_origins: tuple[str, ...] = ()
+    # None only on a draft that left it out: validated() chooses (default_application_type).
+    application_type: ApplicationType | None = None
 
     @property
     def confidential(self) -> bool:
         return self.client_type is ClientType.CONFIDENTIAL
+
+    @property
+    def native(self) -> bool:
+        return self.application_type is ApplicationType.NATIVE
 
     @property
     def public(self) -> bool:
@@ -134,6 +149,13 @@ class Application:
 
     def allows_grant(self, grant_type: str) -> bool:
         return grant_type in self.grant_types
+
+    def accepts_redirect_uri(self, uri: str) -> bool:
+        """Whether the authorization endpoint may send its answer to `uri`: one of the
+        registered redirect URIs, character for character; for a native app also a registered
+        loopback http URI on another port, since it listens on an ephemeral one (RFC 8252
+        §7.3). A web app's server has a fixed port, so for it the port must match too."""
+        return redirect_uri_matches(self.redirect_uris, uri, vary_loopback_port=self.native)
 
 
 def new_client_id() -> str:
@@ -256,6 +278,24 @@ def clean_lifetimes(lifetimes: TokenLifetimes, tenant_tokens: dict[str, Any] | N
     return clean
 
 
+def default_application_type(uris: Iterable[str]) -> ApplicationType:
+    """The type of an application registered without one: web, as in OpenID Connect Dynamic
+    Client Registration, unless a redirect URI uses a private-use scheme, which only a native
+    app can receive (migration 0008 typed the applications registered before by the same rule)."""
+    return ApplicationType.NATIVE if any(is_private_use(uri) for uri in uris) else ApplicationType.WEB
+
+
+def parse_application_type(value: object) -> ApplicationType:
+    """An update's application_type ("web"/"native" or the enum), or InvalidArgument."""
+    if isinstance(value, ApplicationType):
+        return value
+    try:
+        return ApplicationType(value)
+    except ValueError:
+        raise _invalid("application_type must be APPLICATION_TYPE_WEB or APPLICATION_TYPE_NATIVE",
+                       "INVALID_APPLICATION_TYPE", "application_type") from None
+
+
 def default_auth_method(client_type: ClientType) -> str:
     return CLIENT_SECRET_BASIC if client_type is ClientType.CONFIDENTIAL else NONE
 
@@ -265,12 +305,16 @@ def validated(app: Application, tenant_tokens: dict[str, Any] | None = None, *,
     """The application as it may be stored, or InvalidArgument: every field on its own,
     then the rules between fields (client type, grants, auth method, redirect URIs)."""
     auth_method = app.token_endpoint_auth_method or default_auth_method(app.client_type)
+    app_type = app.application_type or default_application_type((*app.redirect_uris,
+                                                                  *app.post_logout_redirect_uris))
+    native = app_type is ApplicationType.NATIVE
     app = replace(
         app,
+        application_type=app_type,
         display_name=clean_display_name(app.display_name),
-        redirect_uris=tuple(validate_redirect_uris(list(app.redirect_uris), "redirect_uris")),
+        redirect_uris=tuple(validate_redirect_uris(list(app.redirect_uris), "redirect_uris", private_use=native)),
         post_logout_redirect_uris=tuple(validate_redirect_uris(list(app.post_logout_redirect_uris),
-                                                               "post_logout_redirect_uris")),
+                                                               "post_logout_redirect_uris", private_use=native)),
         grant_types=clean_grant_types(app.grant_types),
         allowed_scopes=clean_scopes(app.allowed_scopes),
         token_lifetimes=clean_lifetimes(app.token_lifetimes, tenant_tokens),

@@ -5,13 +5,18 @@ and private-use reverse-domain schemes of native apps ("com.example.app:/callbac
 refuses relative URIs, every other scheme (javascript:, data:, file:, ...), fragments,
 wildcards, userinfo, whitespace and backslashes.
 
+Which of these an application may register depends on its type (model.py): private-use
+schemes are for native apps only.
+
 At use, a presented redirect URI must equal a registered one character for character; the
-only exception is the port of a loopback http URI (RFC 8252 §7.3), because native apps
-listen on an ephemeral port."""
+only exception, for native apps only, is the port of a loopback http URI (RFC 8252 §7.3),
+because they listen on an ephemeral port. A web server has a fixed port: letting it vary
+would let any local process on another port receive a confidential client's codes."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Final
 
 from services.common.errors import InvalidArgument
@@ -116,14 +121,24 @@ def _native_problem(rest: str) -> str | None:
     return None
 
 
-def validate_redirect_uris(uris: list[str], field: str) -> list[str]:
-    """The list to store (duplicates removed, order kept), or InvalidArgument naming the URI."""
+def is_private_use(uri: str) -> bool:
+    """Whether `uri` uses a private-use (reverse-domain) scheme, which only native apps have."""
+    match = _SCHEME.match(uri) if isinstance(uri, str) else None
+    return match is not None and bool(_NATIVE_SCHEME.fullmatch(match.group(1)))
+
+
+def validate_redirect_uris(uris: list[str], field: str, *, private_use: bool = True) -> list[str]:
+    """The list to store (duplicates removed, order kept), or InvalidArgument naming the URI.
+    Without `private_use` (web apps), private-use schemes are refused too."""
     if len(uris) > MAX_URIS:
         raise InvalidArgument(f"{field} may list at most {MAX_URIS} URIs", reason="INVALID_REDIRECT_URI",
                               details={"field": field})
     clean: list[str] = []
     for index, uri in enumerate(uris):
         problem = redirect_uri_problem(uri)
+        if problem is None and not private_use and is_private_use(uri):
+            problem = ("uses a private-use scheme, which only native applications may register "
+                       "(application_type APPLICATION_TYPE_NATIVE)")
         if problem:
             raise InvalidArgument(f"{field}[{index}] {problem}", reason="INVALID_REDIRECT_URI",
                                   details={"field": field, "index": str(index)})
@@ -132,14 +147,17 @@ def validate_redirect_uris(uris: list[str], field: str) -> list[str]:
     return clean
 
 
-def redirect_uri_matches(registered: list[str], presented: str) -> bool:
+def redirect_uri_matches(registered: Collection[str], presented: str, *, vary_loopback_port: bool = False) -> bool:
     """Whether `presented` may be used as the redirect URI of a client that registered
-    `registered`: exact string equality, except that a registered loopback http URI matches
-    the same URI with any port (or none)."""
+    `registered`: exact string equality; with `vary_loopback_port` (native apps only,
+    RFC 8252 §7.3), a registered loopback http URI also matches the same URI with any port
+    (or none)."""
     if not isinstance(presented, str) or not presented or len(presented) > MAX_URI_LENGTH:
         return False
     if presented in registered:
         return True
+    if not vary_loopback_port:
+        return False
     given = _LOOPBACK.fullmatch(presented)
     if given is None or "#" in presented or "@" in presented or not _valid_port(given.group("port")):
         return False

@@ -9,13 +9,15 @@ from typing import Any
 import asyncpg
 
 from services.common.db import in_tenant
-from services.token.applications.model import Application, ClientType, SecretState, TokenLifetimes
+from services.token.applications.model import Application, ApplicationType, ClientType, SecretState, TokenLifetimes
 
 SERVICE = "token"
 _COLUMNS = """client_id, display_name, client_type, redirect_uris, post_logout_redirect_uris, grant_types,
     allowed_scopes, token_endpoint_auth_method, first_party, access_token_ttl_seconds, id_token_ttl_seconds,
     refresh_token_idle_ttl_seconds, refresh_token_absolute_ttl_seconds, secret_hash, secret_created_at,
-    previous_secret_hash, previous_secret_expires_at, jwks, jwks_uri, allowed_origins, created_at, updated_at"""
+    previous_secret_hash, previous_secret_expires_at, jwks, jwks_uri, allowed_origins, application_type, created_at,
+    updated_at"""
+_COLUMN_COUNT = len(_COLUMNS.split(","))
 
 
 def _row_to_app(row: Any) -> Application:
@@ -34,6 +36,7 @@ def _row_to_app(row: Any) -> Application:
         first_party=row["first_party"], token_endpoint_auth_method=row["token_endpoint_auth_method"],
         create_time=row["created_at"], update_time=row["updated_at"], secret=secret, jwks=tuple(row["jwks"]),
         jwks_uri=row["jwks_uri"], allowed_origins=tuple(row["allowed_origins"]),
+        application_type=ApplicationType(row["application_type"]),
     )
 
 
@@ -47,8 +50,15 @@ def _values(app: Application) -> list[Any]:
         lt.refresh_token_idle_ttl_seconds, lt.refresh_token_absolute_ttl_seconds,
         s.secret_hash if s else None, s.created_at if s else None, s.previous_hash if s else None,
         s.previous_expires_at if s else None, list(app.jwks), app.jwks_uri, list(app.allowed_origins),
-        app.create_time, app.update_time,
+        _stored_type(app).value, app.create_time, app.update_time,
     ]
+
+
+def _stored_type(app: Application) -> ApplicationType:
+    # validated() always sets it; a draft that skipped validation must not reach the table.
+    if app.application_type is None:
+        raise ValueError("an application is stored only after validation")
+    return app.application_type
 
 
 class PgApplicationStore:
@@ -58,7 +68,7 @@ class PgApplicationStore:
     async def insert(self, tenant_id: str, app: Application) -> bool:
         """False when the client_id is taken (a 96-bit collision: the caller retries)."""
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
-            placeholders = ", ".join(f"${i}" for i in range(1, 23))
+            placeholders = ", ".join(f"${i}" for i in range(1, _COLUMN_COUNT + 1))
             row = await conn.fetchrow(
                 f"INSERT INTO applications ({_COLUMNS}) VALUES ({placeholders}) "
                 "ON CONFLICT (client_id) DO NOTHING RETURNING client_id", *_values(app))

@@ -24,6 +24,7 @@ from services.token.applications.model import (
     new_client_id,
     new_client_secret,
     overlap_seconds,
+    parse_application_type,
     secret_matches,
     validated,
 )
@@ -32,7 +33,11 @@ from services.token.applications.store import PgApplicationStore
 _log = structlog.get_logger("token")
 UPDATABLE = ("display_name", "redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes",
              "token_lifetimes", *(f"token_lifetimes.{name}" for name in LIFETIME_RANGES), "first_party",
-             "token_endpoint_auth_method", "jwks", "jwks_uri", "allowed_origins")
+             "token_endpoint_auth_method", "jwks", "jwks_uri", "allowed_origins",
+             # Safe to change, unlike client_type: it only decides which redirect URIs are
+             # allowed and how they match, and whoever may update an application may already
+             # register any redirect URI; the new set is validated against the new type.
+             "application_type")
 
 
 class Tenants(Protocol):
@@ -69,11 +74,21 @@ class ApplicationUseCases:
         self._notify = notify
         self._monotonic = monotonic
         self._cache: dict[tuple[str, str], tuple[float, Application | None]] = {}
+        # Counts invalidations: a client read while one ran may predate it, so it is not cached.
+        self._forgotten = 0
 
     def forget(self, key: str) -> None:
         """Invalidation message: "<tenant id> <client id>"."""
         tenant_id, _, client_id = key.partition(" ")
+        self._forgotten += 1
         self._cache.pop((tenant_id, client_id), None)
+
+    def forget_tenant(self, tenant_id: str) -> None:
+        """Invalidation message (TENANT_TOPIC): the tenant changed, or was deleted and maybe
+        created again under the same id; none of its cached clients may be served."""
+        self._forgotten += 1
+        for key in [k for k in self._cache if k[0] == tenant_id]:
+            self._cache.pop(key, None)
 
     async def _changed(self, tenant_id: str, client_id: str) -> None:
         self._cache.pop((tenant_id, client_id), None)
@@ -90,10 +105,12 @@ class ApplicationUseCases:
         hit = self._cache.get(key)
         if hit is not None and not fresh and hit[0] > self._monotonic():
             return hit[1]
+        forgotten = self._forgotten
         app = await self._store.get(tenant_id, client_id)
         if len(self._cache) > 50_000:
             self._cache.clear()
-        self._cache[key] = (self._monotonic() + CLIENT_CACHE_SECONDS, app)
+        if forgotten == self._forgotten:
+            self._cache[key] = (self._monotonic() + CLIENT_CACHE_SECONDS, app)
         return app
 
     async def get(self, tenant_id: str, client_id: str) -> Application:
@@ -124,7 +141,8 @@ class ApplicationUseCases:
         for _attempt in range(3):
             app = replace(app, client_id=new_client_id())
             if await self._store.insert(tenant.tenant_id, app):
-                _log.info("application created", client_id=app.client_id, client_type=app.client_type.value)
+                _log.info("application created", client_id=app.client_id, client_type=app.client_type.value,
+                          application_type=app.application_type.value if app.application_type else "")
                 return app, secret
         raise RuntimeError("could not allocate a client_id")  # pragma: no cover - 2^96 space
 
@@ -205,6 +223,8 @@ def apply_changes(app: Application, changes: dict[str, Any]) -> Application:
             fields[name] = bool(value)
         elif name == "jwks":
             fields[name] = tuple(value or ())
+        elif name == "application_type":
+            fields[name] = parse_application_type(value)
         else:
             fields[name] = str(value or "")
     return replace(app, **fields, token_lifetimes=lifetimes)

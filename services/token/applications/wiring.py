@@ -9,7 +9,7 @@ from grpc import aio
 
 from binoauth.token.v1 import application_service_pb2_grpc as pb_grpc
 from services.common.auth import CachedCredentialVerifier
-from services.common.directory import TenantDirectory, grpc_credential_verifier, tenant_directory
+from services.common.directory import TENANT_TOPIC, TenantDirectory, grpc_credential_verifier, tenant_directory
 from services.common.server import Runtime
 from services.token.applications.servicer import ApplicationServicer
 from services.token.applications.store import PgApplicationStore
@@ -37,6 +37,8 @@ def build_applications(runtime: Runtime, directory: TenantDirectory | None = Non
     use_cases = ApplicationUseCases(PgApplicationStore(runtime.pool), notify=runtime.invalidation.publish,
                                     allow_http_jwks_uri=runtime.settings.outbound_allow_private)
     runtime.invalidation.subscribe(APPLICATIONS_TOPIC, use_cases.forget)
+    # A tenant deleted (and perhaps created again with the same id) keeps no client here.
+    runtime.invalidation.subscribe(TENANT_TOPIC, use_cases.forget_tenant)
     servicer = ApplicationServicer(use_cases, credentials, directory, runtime.settings.base_domain)
     return ApplicationsParts(
         registration=lambda server: pb_grpc.add_ApplicationServiceServicer_to_server(servicer, server),

@@ -51,6 +51,9 @@ class SigningKeys:
         self._monotonic = monotonic
         self._lists: dict[str, tuple[float, list[SigningKey]]] = {}
         self._private: dict[tuple[str, str], PrivateKey] = {}
+        # Counts forget() calls: a key list read while one ran may predate the change it
+        # announced, so it is used but not cached.
+        self._forgotten = 0
 
     async def ensure(self, tenant_id: str) -> None:
         """Creates the tenant's first key of each algorithm (idempotent: provisioning)."""
@@ -59,7 +62,17 @@ class SigningKeys:
         for algorithm in ALGORITHMS:
             if algorithm not in existing:
                 await self._add(tenant_id, algorithm, retire_others=False)
-        self._lists.pop(tenant_id, None)
+        # Every replica drops what it cached under this id: a tenant deleted and created
+        # again with the same id must be signed for with the new keys only, at once.
+        self.forget(tenant_id)
+        if self._notify is not None:
+            await self._notify(KEYS_TOPIC, tenant_id)
+
+    async def discard(self, tenant_id: str) -> None:
+        """The tenant is deleted (deprovisioning): every replica drops its keys from memory."""
+        self.forget(tenant_id)
+        if self._notify is not None:
+            await self._notify(KEYS_TOPIC, tenant_id)
 
     async def rotate(self, tenant_id: str, algorithm: str = "") -> list[SigningKey]:
         algorithms = [require_algorithm(algorithm)] if algorithm else list(ALGORITHMS)
@@ -81,7 +94,11 @@ class SigningKeys:
             self._private[(tenant_id, record.kid)] = key
 
     def forget(self, tenant_id: str) -> None:
+        """Drops the tenant's cached key list and parsed private keys (KEYS_TOPIC)."""
+        self._forgotten += 1
         self._lists.pop(tenant_id, None)
+        for cached in [k for k in self._private if k[0] == tenant_id]:
+            self._private.pop(cached, None)
 
     async def keys(self, tenant_id: str, fresh: bool = False) -> list[SigningKey]:
         """Every key still published (active, or retired with tokens possibly outstanding)."""
@@ -90,10 +107,12 @@ class SigningKeys:
         if cached and not fresh and cached[0] > self._monotonic():
             return cached[1]
         now = self._clock()
+        forgotten = self._forgotten
         published = [k for k in await self._store.all(tenant_id) if k.published(now)]
         if len(self._lists) > 10_000:
             self._lists.clear()
-        self._lists[tenant_id] = (self._monotonic() + KEY_LIST_TTL_SECONDS, published)
+        if forgotten == self._forgotten:
+            self._lists[tenant_id] = (self._monotonic() + KEY_LIST_TTL_SECONDS, published)
         return published
 
     async def jwks(self, tenant_id: str) -> dict[str, Any]:

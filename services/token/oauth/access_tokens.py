@@ -5,13 +5,22 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 
-from services.token.keys.usecases import SigningKeys
+
+class Signer(Protocol):
+    """The tenant's active private key of an algorithm (SigningKeys in the service)."""
+
+    async def signer(self, tenant_id: str, algorithm: str) -> tuple[str, Any]: ...
+
 
 ACCESS_TOKEN_ALGORITHM = "ES256"
+
+
+def new_jti() -> str:
+    return secrets.token_urlsafe(18)
 
 
 @dataclass(frozen=True)
@@ -23,13 +32,15 @@ class IssuedToken:
 
 
 class AccessTokenIssuer:
-    def __init__(self, keys: SigningKeys) -> None:
+    def __init__(self, keys: Signer) -> None:
         self._keys = keys
 
     async def issue(self, tenant_id: str, issuer: str, *, subject: str, client_id: str, scopes: list[str],
-                    audience: str, ttl_seconds: int, now: datetime, extra: dict[str, Any] | None = None) -> IssuedToken:
+                    audience: str, ttl_seconds: int, now: datetime, extra: dict[str, Any] | None = None,
+                    jti: str = "") -> IssuedToken:
+        """`jti`: one chosen (and recorded) before signing, or a new one."""
         kid, key = await self._keys.signer(tenant_id, ACCESS_TOKEN_ALGORITHM)
-        jti = secrets.token_urlsafe(18)
+        jti = jti or new_jti()
         issued = int(now.timestamp())
         claims = {
             "iss": issuer, "sub": subject, "aud": audience, "client_id": client_id, "scope": " ".join(scopes),

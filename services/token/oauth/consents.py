@@ -1,5 +1,5 @@
 """The signed-in user's remembered consents: list them, withdraw one (the client asks again
-next time and the user's refresh tokens of that client end)."""
+next time, and the tokens the user granted that client end)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import structlog
 
 from services.common.cookies import session_cookie_value
 from services.common.errors import InvalidArgument, NotFound, Unauthenticated
-from services.token.oauth.endpoints import Applications, SecurityEvents, TokenEvent
-from services.token.oauth.grants_store import PgGrantStore
+from services.token.oauth.grants.family_revocation import FamilyRevoker
 from services.token.oauth.platform import PlatformGateway
+from services.token.oauth.ports import Applications, ConsentStore, SecurityEvents, TokenEvent
 
 _log = structlog.get_logger("oauth.consents")
 MAX_CLIENT_ID = 128
@@ -27,9 +27,11 @@ class RememberedConsent:
 
 
 class ConsentUseCases:
-    def __init__(self, grants: PgGrantStore, applications: Applications, platform: PlatformGateway,
-                 events: SecurityEvents, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, grants: ConsentStore, applications: Applications, platform: PlatformGateway,
+                 events: SecurityEvents, revoker: FamilyRevoker,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._events = events
+        self._revoker = revoker
         self._grants = grants
         self._applications = applications
         self._platform = platform
@@ -53,7 +55,10 @@ class ConsentUseCases:
         user_id = await self._user(tenant_id, cookie_header)
         if not client_id or len(client_id) > MAX_CLIENT_ID:
             raise InvalidArgument("client_id is required", reason="INVALID_CLIENT_ID", details={"field": "client_id"})
-        if not await self._grants.forget_consent(tenant_id, user_id, client_id, self._clock()):
+        now = self._clock()
+        had_consent, issued = await self._grants.forget_consent(tenant_id, user_id, client_id, now)
+        await self._revoker.deny(tenant_id, issued, now)
+        if not had_consent:
             raise NotFound("no consent for this client", reason="CONSENT_NOT_FOUND")
         _log.info("consent withdrawn", tenant_id=tenant_id, client_id=client_id)
         self._events.report(tenant_id, TokenEvent.CONSENT_REVOKED, user_id=user_id, client_id=client_id)

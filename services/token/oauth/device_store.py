@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from services.common.db import in_tenant
-from services.token.oauth.device import Approval, DeviceGrant, PendingDevice, PollResult, decide_poll
+from services.token.oauth.device_codes import Approval, DeviceGrant, PendingDevice, PollResult, decide_poll
 
 SERVICE = "token"
 # Expired requests stay a day so that a late poll still gets expired_token, then go.

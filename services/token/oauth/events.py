@@ -16,7 +16,7 @@ from binoauth.identity.v1 import identity_internal_service_pb2 as identity_pb
 from binoauth.identity.v1 import identity_internal_service_pb2_grpc as identity_grpc
 from services.common.clients import ServiceChannels, outgoing_metadata
 from services.common.context import current_request_or_none
-from services.token.oauth.endpoints import TokenEvent
+from services.token.oauth.ports import TokenEvent
 
 _log = structlog.get_logger("oauth")
 _TIMEOUT = 5.0

@@ -1,123 +1,158 @@
-"""Authorization codes, refresh-token families and consents in the tenant's token schema."""
+"""Authorization codes, grant families, refresh tokens and consents in the tenant's token
+schema (PostgreSQL).
+
+Concurrency: every operation that changes what a family may still use takes the family's
+row lock first (rotation and revocation FOR UPDATE, storing a refresh token FOR SHARE), so a
+revocation either sees a concurrent rotation's new token or makes it be stored revoked. A
+redemption records the family and the access token it is about to sign in the same
+transaction that uses the code up, so a concurrent replay always finds what to revoke."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
 from services.common.db import in_tenant
+from services.token.oauth.grant_records import (
+    CodeGrant,
+    IssuedAccess,
+    PlannedFamily,
+    RefreshGrant,
+    Rotation,
+    RotationOutcome,
+    StoredRefresh,
+)
 
 SERVICE = "token"
+_REFRESH_COLUMNS = ("r.family_id, r.client_id, r.user_id, r.scope, r.auth_time, r.amr, r.claims, r.create_time, "
+                    "r.expire_time, r.family_expire_time, r.used_time, "
+                    "coalesce(r.revoke_time, f.revoke_time) AS revoke_time")
 
 
-@dataclass(frozen=True)
-class CodeGrant:
-    client_id: str
-    user_id: str
-    redirect_uri: str
-    scope: str
-    nonce: str
-    code_challenge: str
-    auth_time: datetime
-    amr: tuple[str, ...]
-    session_id: str
-    claims: dict[str, Any]
+def _stored_refresh(row: Any) -> StoredRefresh:
+    grant = RefreshGrant(row["family_id"], row["client_id"], row["user_id"], row["scope"], row["auth_time"],
+                         tuple(row["amr"]), row["claims"], row["expire_time"], row["family_expire_time"])
+    return StoredRefresh(grant, row["create_time"], row["used_time"] is not None, row["revoke_time"] is not None)
 
 
-@dataclass(frozen=True)
-class RefreshGrant:
-    family_id: str
-    client_id: str
-    user_id: str
-    scope: str
-    auth_time: datetime
-    amr: tuple[str, ...]
-    claims: dict[str, Any]
-    expire_time: datetime
-    family_expire_time: datetime
-    used: bool
-    revoked: bool
+async def _record_access(conn: asyncpg.Connection, family_id: str, access: IssuedAccess | None) -> None:
+    if access is not None:
+        await conn.execute("INSERT INTO family_access_tokens (family_id, jti, expire_time) VALUES ($1, $2, $3)",
+                           family_id, access.jti, access.expire_time)
 
 
-def _refresh(row: Any) -> RefreshGrant:
-    return RefreshGrant(row["family_id"], row["client_id"], row["user_id"], row["scope"], row["auth_time"],
-                        tuple(row["amr"]), row["claims"], row["expire_time"], row["family_expire_time"],
-                        row["used_time"] is not None, row["revoke_time"] is not None)
+async def _insert_refresh(conn: asyncpg.Connection, token_hash: bytes, grant: RefreshGrant, now: datetime,
+                          revoke_time: datetime | None) -> None:
+    await conn.execute(
+        "INSERT INTO refresh_tokens (token_hash, family_id, client_id, user_id, scope, auth_time, amr, claims, "
+        "create_time, expire_time, family_expire_time, revoke_time) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        token_hash, grant.family_id, grant.client_id, grant.user_id, grant.scope, grant.auth_time,
+        list(grant.amr), grant.claims, now, grant.expire_time, grant.family_expire_time, revoke_time)
+
+
+async def _revoke_families(conn: asyncpg.Connection, family_ids: list[str], now: datetime) -> list[IssuedAccess]:
+    """Within a transaction that already holds (or now takes) the families' row locks."""
+    if not family_ids:
+        return []
+    await conn.execute("UPDATE grant_families SET revoke_time = coalesce(revoke_time, $2) "
+                       "WHERE family_id = ANY($1::text[])", family_ids, now)
+    await conn.execute("UPDATE refresh_tokens SET revoke_time = coalesce(revoke_time, $2) "
+                       "WHERE family_id = ANY($1::text[])", family_ids, now)
+    rows = await conn.fetch("SELECT jti, expire_time FROM family_access_tokens "
+                            "WHERE family_id = ANY($1::text[]) AND expire_time > $2", family_ids, now)
+    return [IssuedAccess(row["jti"], row["expire_time"]) for row in rows]
 
 
 class PgGrantStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
+    # --- authorization codes -----------------------------------------------------------------
     async def save_code(self, tenant_id: str, code_hash: bytes, grant: CodeGrant, now: datetime,
                         expire: datetime) -> None:
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             await conn.execute("DELETE FROM authorization_codes WHERE expire_time < $1 AND used_time IS NULL", now)
             await conn.execute(
                 "INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, scope, nonce, "
-                "code_challenge, auth_time, amr, session_id, claims, create_time, expire_time) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                "code_challenge, auth_time, amr, session_id, claims, create_time, expire_time, redirect_uri_sent) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 code_hash, grant.client_id, grant.user_id, grant.redirect_uri, grant.scope, grant.nonce,
-                grant.code_challenge, grant.auth_time, list(grant.amr), grant.session_id, grant.claims, now, expire)
+                grant.code_challenge, grant.auth_time, list(grant.amr), grant.session_id, grant.claims, now, expire,
+                grant.redirect_uri_sent)
 
-    async def redeem_code(self, tenant_id: str, code_hash: bytes,
-                          now: datetime) -> tuple[CodeGrant | None, dict[str, Any] | None]:
-        """(the grant, if this call is the one that used it up; the earlier redemption's record
-        if the code was used before). Exactly one concurrent caller wins the UPDATE."""
+    async def redeem_code(self, tenant_id: str, code_hash: bytes, now: datetime,
+                          planned: PlannedFamily) -> tuple[CodeGrant | None, PlannedFamily | None]:
+        access = planned.access
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             row = await conn.fetchrow(
-                "UPDATE authorization_codes SET used_time = $2 WHERE code_hash = $1 AND used_time IS NULL "
-                "AND expire_time > $2 RETURNING *", code_hash, now)
+                "UPDATE authorization_codes SET used_time = $2, family_id = $3, access_jti = $4, "
+                "access_expire_time = $5 WHERE code_hash = $1 AND used_time IS NULL AND expire_time > $2 "
+                "RETURNING *", code_hash, now, planned.family_id, access.jti if access else None,
+                access.expire_time if access else None)
             if row is not None:
+                await conn.execute("INSERT INTO grant_families (family_id, client_id, user_id, create_time) "
+                                   "VALUES ($1, $2, $3, $4)", planned.family_id, row["client_id"], row["user_id"], now)
+                await _record_access(conn, planned.family_id, access)
                 return CodeGrant(row["client_id"], row["user_id"], row["redirect_uri"], row["scope"], row["nonce"],
                                  row["code_challenge"], row["auth_time"], tuple(row["amr"]), row["session_id"],
-                                 row["claims"]), None
+                                 row["claims"], row["redirect_uri_sent"]), None
             used = await conn.fetchrow(
                 "SELECT client_id, user_id, family_id, access_jti, access_expire_time FROM authorization_codes "
                 "WHERE code_hash = $1 AND used_time IS NOT NULL", code_hash)
-        return None, (dict(used.items()) if used else None)
+        if used is None:
+            return None, None
+        earlier = (IssuedAccess(used["access_jti"], used["access_expire_time"])
+                   if used["access_jti"] and used["access_expire_time"] else None)
+        return None, PlannedFamily(used["family_id"] or "", used["client_id"], used["user_id"], earlier)
 
-    async def record_issued(self, tenant_id: str, code_hash: bytes, family_id: str, access_jti: str,
-                            access_expire: datetime) -> None:
+    # --- families and refresh tokens ---------------------------------------------------------------
+    async def start_family(self, tenant_id: str, planned: PlannedFamily, now: datetime) -> None:
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
-            await conn.execute(
-                "UPDATE authorization_codes SET family_id = $2, access_jti = $3, access_expire_time = $4 "
-                "WHERE code_hash = $1", code_hash, family_id, access_jti, access_expire)
+            await conn.execute("INSERT INTO grant_families (family_id, client_id, user_id, create_time) "
+                               "VALUES ($1, $2, $3, $4)", planned.family_id, planned.client_id, planned.user_id, now)
+            await _record_access(conn, planned.family_id, planned.access)
 
-    async def save_refresh(self, tenant_id: str, token_hash: bytes, grant: RefreshGrant, now: datetime) -> None:
+    async def add_refresh(self, tenant_id: str, token_hash: bytes, grant: RefreshGrant, now: datetime) -> None:
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
-            await conn.execute(
-                "INSERT INTO refresh_tokens (token_hash, family_id, client_id, user_id, scope, auth_time, amr, claims, "
-                "create_time, expire_time, family_expire_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                token_hash, grant.family_id, grant.client_id, grant.user_id, grant.scope, grant.auth_time,
-                list(grant.amr), grant.claims, now, grant.expire_time, grant.family_expire_time)
+            family = await conn.fetchrow("SELECT revoke_time FROM grant_families WHERE family_id = $1 FOR SHARE",
+                                         grant.family_id)
+            # A family that is gone or revoked still gets the row, revoked: the client's answer
+            # may already be on its way, and the token must not work.
+            revoked = now if family is None else family["revoke_time"]
+            await _insert_refresh(conn, token_hash, grant, now, revoked)
 
-    async def use_refresh(self, tenant_id: str, token_hash: bytes, now: datetime) -> tuple[RefreshGrant | None, bool]:
-        """(the token's grant, True if this call used it up). A token seen before (already used
-        or revoked) comes back with False: the caller revokes the family."""
+    async def revoke_family(self, tenant_id: str, family_id: str, now: datetime) -> list[IssuedAccess]:
+        async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
+            return await _revoke_families(conn, [family_id], now)
+
+    async def refresh_by_hash(self, tenant_id: str, token_hash: bytes) -> StoredRefresh | None:
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             row = await conn.fetchrow(
-                "UPDATE refresh_tokens SET used_time = $2 WHERE token_hash = $1 AND used_time IS NULL "
-                "AND revoke_time IS NULL RETURNING *", token_hash, now)
-            if row is not None:
-                return _refresh(row), True
-            row = await conn.fetchrow("SELECT * FROM refresh_tokens WHERE token_hash = $1", token_hash)
-        return (_refresh(row) if row else None), False
+                f"SELECT {_REFRESH_COLUMNS} FROM refresh_tokens r LEFT JOIN grant_families f "
+                "ON f.family_id = r.family_id WHERE r.token_hash = $1", token_hash)
+        return _stored_refresh(row) if row else None
 
-    async def revoke_family(self, tenant_id: str, family_id: str, now: datetime) -> None:
+    async def rotate_refresh(self, tenant_id: str, token_hash: bytes, family_id: str, now: datetime,
+                             new_hash: bytes, new_grant: RefreshGrant, access: IssuedAccess) -> Rotation:
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
-            await conn.execute(
-                "UPDATE refresh_tokens SET revoke_time = coalesce(revoke_time, $2) WHERE family_id = $1",
-                family_id, now)
+            family = await conn.fetchrow(
+                "SELECT revoke_time FROM grant_families WHERE family_id = $1 FOR UPDATE", family_id)
+            if family is None or family["revoke_time"] is not None:
+                return Rotation(RotationOutcome.REVOKED)
+            used = await conn.fetchval(
+                "UPDATE refresh_tokens SET used_time = $2 WHERE token_hash = $1 AND family_id = $3 "
+                "AND used_time IS NULL AND revoke_time IS NULL RETURNING family_id", token_hash, now, family_id)
+            if used is None:
+                # Presented again after rotation: the family is compromised (RFC 9700 4.14.2).
+                return Rotation(RotationOutcome.REUSED, tuple(await _revoke_families(conn, [family_id], now)))
+            await _insert_refresh(conn, new_hash, new_grant, now, None)
+            await _record_access(conn, family_id, access)
+        return Rotation(RotationOutcome.ROTATED)
 
-    async def refresh_by_hash(self, tenant_id: str, token_hash: bytes) -> RefreshGrant | None:
-        async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
-            row = await conn.fetchrow("SELECT * FROM refresh_tokens WHERE token_hash = $1", token_hash)
-        return _refresh(row) if row else None
-
+    # --- consents ----------------------------------------------------------------------------------
     async def consent(self, tenant_id: str, user_id: str, client_id: str) -> frozenset[str]:
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             scopes = await conn.fetchval("SELECT scopes FROM consents WHERE user_id = $1 AND client_id = $2",
@@ -134,20 +169,21 @@ class PgGrantStore:
                 user_id, client_id, scopes, now)
 
     async def consents_of(self, tenant_id: str, user_id: str) -> list[tuple[str, list[str]]]:
-        """(client_id, scopes) of every consent the user remembered, oldest client first."""
+        """(client_id, scopes) of every consent the user remembered, by client id."""
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             rows = await conn.fetch("SELECT client_id, scopes FROM consents WHERE user_id = $1 ORDER BY client_id",
                                     user_id)
         return [(row["client_id"], sorted(row["scopes"])) for row in rows]
 
-    async def forget_consent(self, tenant_id: str, user_id: str, client_id: str, now: datetime) -> bool:
-        """Drops the consent and revokes the user's refresh-token families of that client (one
-        transaction). True when there was a consent."""
+    async def forget_consent(self, tenant_id: str, user_id: str, client_id: str,
+                             now: datetime) -> tuple[bool, list[IssuedAccess]]:
+        """Drops the consent and revokes the user's families of that client (one transaction):
+        (whether there was a consent, the access tokens to deny-list)."""
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             deleted = await conn.fetchval(
                 "DELETE FROM consents WHERE user_id = $1 AND client_id = $2 RETURNING client_id", user_id, client_id)
-            await conn.execute(
-                "UPDATE refresh_tokens SET revoke_time = coalesce(revoke_time, $3) WHERE family_id IN "
-                "(SELECT family_id FROM refresh_tokens WHERE user_id = $1 AND client_id = $2)",
-                user_id, client_id, now)
-        return deleted is not None
+            families = await conn.fetch(
+                "SELECT family_id FROM grant_families WHERE user_id = $1 AND client_id = $2 ORDER BY family_id "
+                "FOR UPDATE", user_id, client_id)
+            revoked = await _revoke_families(conn, [row["family_id"] for row in families], now)
+        return deleted is not None, revoked

@@ -1,19 +1,23 @@
 """RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): ends the user's session and
 sends the browser back to a post-logout redirect URI the client registered, or shows a
-"signed out" page.
+"signed out" page. GET and form POST (section 2).
 
 - `id_token_hint` must be an ID token this tenant's issuer signed (RS256, a key of the
   tenant's own set); an expired one is fine (logout usually comes after expiry). It names
   the client and the user.
+- The session ends at once only when a valid hint names the signed-in user. Without one (or
+  with one for another user) the user is asked first, on a page whose form carries a CSRF
+  token: otherwise any site could sign anyone out with a cross-site GET (section 2: the OP
+  SHOULD ask the user).
 - `post_logout_redirect_uri` is honoured only when it exactly matches one the client
   registered and the client is known from a valid hint or from `client_id` (agreeing with
-  the hint when both are sent). A hint that does not verify means no redirect at all.
-- The session of the cookie ends unless the hint names another user."""
+  the hint when both are sent). A hint that does not verify means no redirect at all."""
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -21,11 +25,13 @@ import jwt
 import structlog
 
 from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value
+from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header
 from services.common.directory import TenantInfo
+from services.common.tenancy import tenant_prefix
 from services.token.keys.usecases import SigningKeys
-from services.token.oauth.endpoints import Applications, OAuthEndpoints
-from services.token.oauth.pages import HttpAnswer, page, redirect
+from services.token.oauth.pages import HttpAnswer, error_page, page, redirect
 from services.token.oauth.platform import PlatformGateway
+from services.token.oauth.ports import Applications
 
 _log = structlog.get_logger("oauth.logout")
 ID_TOKEN_ALGORITHM = "RS256"
@@ -40,6 +46,15 @@ class LogoutRequest:
     client_id: str = ""
 
 
+LOGOUT_FIELDS = ("id_token_hint", "post_logout_redirect_uri", "state", "client_id")
+MAX_FIELD_LENGTH = 8192
+
+
+def logout_request(params: dict[str, str]) -> LogoutRequest:
+    """A logout request from query or form parameters (others are ignored)."""
+    return LogoutRequest(**{k: params.get(k, "")[:MAX_FIELD_LENGTH] for k in LOGOUT_FIELDS})
+
+
 @dataclass(frozen=True)
 class Hint:
     user_id: str
@@ -47,32 +62,73 @@ class Hint:
 
 
 class EndSessionFlow:
-    def __init__(self, endpoints: OAuthEndpoints, applications: Applications, keys: SigningKeys,
-                 platform: PlatformGateway, secure_cookies: bool) -> None:
-        self._endpoints = endpoints
+    def __init__(self, applications: Applications, keys: SigningKeys, platform: PlatformGateway, csrf: CsrfTokens,
+                 secure_cookies: bool, issuer_for: Callable[[str], str]) -> None:
         self._applications = applications
         self._keys = keys
         self._platform = platform
+        self._csrf = csrf
         self._secure = secure_cookies
+        self._issuer_for = issuer_for
 
     async def end_session(self, tenant: TenantInfo, request: LogoutRequest, cookie_header: str,
                           path_tenant: str) -> HttpAnswer:
         hint = await self.verify_hint(tenant, request.id_token_hint) if request.id_token_hint else None
-        target = await self._target(tenant, request, hint)
+        signed_in = await self._platform.session(tenant.tenant_id, session_cookie_value(cookie_header))
+        if signed_in is not None and (hint is None or hint.user_id != signed_in.user_id):
+            return self._confirmation(tenant, request, cookie_header, path_tenant)
+        if signed_in is not None:
+            await self._platform.end_session(tenant.tenant_id, signed_in.session_id)
+            _log.info("session ended by RP-initiated logout", tenant_id=tenant.tenant_id)
+        return await self._signed_out(tenant, request, hint, path_tenant)
+
+    async def confirm(self, tenant: TenantInfo, form: dict[str, str], cookie_header: str,
+                      path_tenant: str) -> HttpAnswer:
+        """The confirmation page's form: sign out, or stay signed in."""
+        name = tenant.display_name or tenant.tenant_id
+        if not self._csrf.verify(tenant.tenant_id, cookie_from_header(cookie_header), form.get(CSRF_FIELD, "")):
+            return error_page(name, "the form expired; start again", 403)
+        request = logout_request(form)
+        if form.get("decision") != "logout":
+            return page("Still signed in", f"<h1>{html.escape(name)}</h1><p>You are still signed in.</p>", 200)
         signed_in = await self._platform.session(tenant.tenant_id, session_cookie_value(cookie_header))
         if signed_in is not None:
-            if hint is None or hint.user_id == signed_in.user_id:
-                await self._platform.end_session(tenant.tenant_id, signed_in.session_id)
-                _log.info("session ended by RP-initiated logout", tenant_id=tenant.tenant_id)
-            else:
-                _log.info("logout hint names another user; session kept", tenant_id=tenant.tenant_id)
+            await self._platform.end_session(tenant.tenant_id, signed_in.session_id)
+            _log.info("session ended by RP-initiated logout (confirmed)", tenant_id=tenant.tenant_id)
+        hint = await self.verify_hint(tenant, request.id_token_hint) if request.id_token_hint else None
+        return await self._signed_out(tenant, request, hint, path_tenant)
+
+    async def _signed_out(self, tenant: TenantInfo, request: LogoutRequest, hint: Hint | None,
+                          path_tenant: str) -> HttpAnswer:
         clear = ("set-cookie", clear_session_cookie(self._secure, cookie_path(path_tenant)))
+        target = await self._target(tenant, request, hint)
         if target is not None:
             query = {"state": request.state} if request.state else {}
             location = target + (("&" if urlsplit(target).query else "?") + urlencode(query) if query else "")
             answer = redirect(location)
             return HttpAnswer(answer.status, answer.body, answer.content_type, (*answer.headers, clear))
         return signed_out_page(tenant.display_name or tenant.tenant_id, clear)
+
+    def _confirmation(self, tenant: TenantInfo, request: LogoutRequest, cookie_header: str,
+                      path_tenant: str) -> HttpAnswer:
+        token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
+                                                cookie_path(path_tenant))
+        fields = {**{k: v for k, v in asdict(request).items() if v}, CSRF_FIELD: token}
+        hidden = "".join(f"<input type=\"hidden\" name=\"{html.escape(k)}\" value=\"{html.escape(v)}\">"
+                         for k, v in fields.items())
+        action = f"{tenant_prefix(path_tenant)}/oauth2/logout"
+        body = (f"<h1>{html.escape(tenant.display_name or tenant.tenant_id)}</h1>"
+                "<p>Do you want to sign out?</p>"
+                f"<form method=\"post\" action=\"{html.escape(action)}\">{hidden}"
+                "<button type=\"submit\" name=\"decision\" value=\"logout\">Sign out</button>"
+                "<button type=\"submit\" name=\"decision\" value=\"stay\">Stay signed in</button></form>")
+        extra = (("set-cookie", set_cookie),) if set_cookie else ()
+        return page("Sign out?", body, 200, extra, self._form_target(request))
+
+    @staticmethod
+    def _form_target(request: LogoutRequest) -> str:
+        # The form's answer may redirect to the post-logout URI: CSP form-action must allow it.
+        return request.post_logout_redirect_uri
 
     async def _target(self, tenant: TenantInfo, request: LogoutRequest, hint: Hint | None) -> str | None:
         uri = request.post_logout_redirect_uri
@@ -111,7 +167,7 @@ class EndSessionFlow:
         try:
             claims: dict[str, Any] = jwt.decode(
                 token, jwt.PyJWK(jwk, algorithm=ID_TOKEN_ALGORITHM).key, algorithms=[ID_TOKEN_ALGORITHM],
-                issuer=self._endpoints.issuer(tenant),
+                issuer=self._issuer_for(tenant.tenant_id),
                 options={"verify_exp": False, "verify_aud": False, "require": ["iss", "sub", "aud", "iat"]})
         except jwt.PyJWTError:
             return None

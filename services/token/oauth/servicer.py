@@ -5,39 +5,62 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from google.api import httpbody_pb2
 
 from binoauth.token.v1 import oauth_service_pb2 as oauth_pb
 from binoauth.token.v1 import oauth_service_pb2_grpc as oauth_grpc
 from services.common.context import current_request
+from services.common.cookies import session_cookie_value
+from services.common.csrf import CSRF_FIELD
 from services.common.directory import TenantDirectory, TenantInfo
-from services.common.tenancy import select_tenant
+from services.common.tenancy import TenantSelection, select_tenant, tenant_prefix
+from services.token.oauth.authorize import (
+    AUTHORIZE_FIELDS,
+    UNSUPPORTED_FIELDS,
+    AuthorizationEndpoint,
+    authorization_params,
+)
 from services.token.oauth.consents import ConsentUseCases
 from services.token.oauth.cors import PUBLIC, CorsPolicy, bearer_client, form_client
-from services.token.oauth.device import DeviceFlow, unavailable
-from services.token.oauth.endpoints import OAuthEndpoints
+from services.token.oauth.device import DeviceFlow
+from services.token.oauth.discovery import Discovery
 from services.token.oauth.errors import OAuthError
-from services.token.oauth.flows import AUTHORIZE_FIELDS, UNSUPPORTED_FIELDS, AuthorizationFlows
-from services.token.oauth.logout import EndSessionFlow, LogoutRequest
-from services.token.oauth.pages import HttpAnswer, error_page
+from services.token.oauth.forms import parse_form
+from services.token.oauth.introspection import IntrospectionEndpoint
+from services.token.oauth.logout import LOGOUT_FIELDS, EndSessionFlow, logout_request
+from services.token.oauth.pages import HttpAnswer, error_page, redirect
+from services.token.oauth.revocation import RevocationEndpoint
+from services.token.oauth.token_endpoint import TokenEndpoint
+from services.token.oauth.userinfo import UserInfoEndpoint
 
 # grpc ships no type information; the context is a grpc.aio.ServicerContext.
 Context = Any
 NO_STORE = (("cache-control", "no-store"), ("pragma", "no-cache"))
 
 
+@dataclass(frozen=True)
+class OAuthParts:
+    """The endpoints the servicer maps requests to (each built in bootstrap.py)."""
+
+    discovery: Discovery
+    authorization: AuthorizationEndpoint
+    token: TokenEndpoint
+    userinfo: UserInfoEndpoint
+    introspection: IntrospectionEndpoint
+    revocation: RevocationEndpoint
+    logout: EndSessionFlow
+    consents: ConsentUseCases
+    device: DeviceFlow
+
+
 class OAuthServicer(oauth_grpc.OAuthServiceServicer):
-    def __init__(self, endpoints: OAuthEndpoints, flows: AuthorizationFlows, directory: TenantDirectory,
-                 base_domain: str, cors: CorsPolicy, logout: EndSessionFlow | None = None,
-                 consents: ConsentUseCases | None = None, device: DeviceFlow | None = None) -> None:
-        self._endpoints = endpoints
+    def __init__(self, parts: OAuthParts, directory: TenantDirectory, base_domain: str, cors: CorsPolicy) -> None:
+        self._parts = parts
         self._cors = cors
-        self._device = device
-        self._logout = logout
-        self._consents = consents
-        self._flows = flows
         self._directory = directory
         self._base_domain = base_domain
 
@@ -74,43 +97,51 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
             return ()
 
     async def GetAuthorizationServerMetadata(self, request: Any, context: Context) -> Any:
-        return await self._discovery(context)
+        # RFC 8414 section 3.1: the issuer's path after the well-known segment.
+        selection = [TenantSelection("path", tenant_id=request.tenant_id)] if request.tenant_id else None
+        return await self._discovery(context, selection)
 
     async def GetOpenIdConfiguration(self, request: Any, context: Context) -> Any:
         return await self._discovery(context)
 
-    async def _discovery(self, context: Context) -> Any:
+    async def _discovery(self, context: Context, selection: list[TenantSelection] | None = None) -> Any:
         meta = current_request(context)
-        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        tenant = await self._directory.select(selection or select_tenant(meta, self._base_domain))
         await context.send_initial_metadata((("cache-control", "public, max-age=300"), *PUBLIC))
-        return _json(self._flows.discovery(tenant))
+        return _json(self._parts.discovery.metadata(tenant.tenant_id))
 
     async def Authorize(self, request: Any, context: Context) -> Any:
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
-        params = {f: getattr(request, f) for f in (*AUTHORIZE_FIELDS, *UNSUPPORTED_FIELDS) if getattr(request, f)}
-        return await _send(context, await self._flows.authorize(tenant, params, meta.cookie, meta.path_tenant))
+        if request.body.data:  # a form POST (a GET has an empty body)
+            params = authorization_params(request.body.content_type, request.body.data)
+            if params is None:
+                return await _send(context, error_page(tenant.display_name or tenant.tenant_id,
+                                                       "the request body must be a form"))
+        else:
+            params = {f: getattr(request, f) for f in (*AUTHORIZE_FIELDS, *UNSUPPORTED_FIELDS) if getattr(request, f)}
+        return await _send(context, await self._parts.authorization.authorize(tenant, params, meta.cookie,
+                                                                              meta.path_tenant))
 
     async def SubmitConsent(self, request: Any, context: Context) -> Any:
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
-        answer = await self._flows.consent(tenant, request.body.content_type, request.body.data, meta.cookie,
-                                           meta.path_tenant)
+        answer = await self._parts.authorization.consent(tenant, request.body.content_type, request.body.data,
+                                                         meta.cookie, meta.path_tenant)
         return await _send(context, answer)
 
     async def UserInfo(self, request: Any, context: Context) -> Any:
         async def run() -> Any:
             tenant, authorization = await self._tenant(context)
-            return await self._flows.userinfo(tenant, authorization, request.body.content_type, request.body.data)
+            return await self._parts.userinfo.userinfo(tenant, authorization, request.body.content_type,
+                                                       request.body.data)
 
         return await self._answer(context, run, client=lambda: bearer_client(current_request(context).authorization))
 
     async def DeviceAuthorization(self, request: Any, context: Context) -> Any:
         async def run() -> Any:
             tenant, authorization = await self._tenant(context)
-            if self._device is None:
-                raise unavailable()
-            return await self._device.authorize(tenant, request.body.content_type, request.body.data,
+            return await self._parts.device.authorize(tenant, request.body.content_type, request.body.data,
                                                 authorization)
 
         return await self._answer(context, run)
@@ -118,30 +149,26 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
     async def GetDevicePage(self, request: Any, context: Context) -> Any:
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
-        if self._device is None:
-            return await _send(context, error_page(tenant.display_name or tenant.tenant_id, "not available", 503))
-        return await _send(context, await self._device.page(tenant, request.user_code, meta.cookie,
+        return await _send(context, await self._parts.device.page(tenant, request.user_code, meta.cookie,
                                                             meta.path_tenant))
 
     async def SubmitDevicePage(self, request: Any, context: Context) -> Any:
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
-        if self._device is None:
-            return await _send(context, error_page(tenant.display_name or tenant.tenant_id, "not available", 503))
-        return await _send(context, await self._device.submit(
+        return await _send(context, await self._parts.device.submit(
             tenant, request.body.content_type, request.body.data, meta.cookie, meta.path_tenant, meta.ip_address))
 
     async def Token(self, request: Any, context: Context) -> Any:
         async def run() -> Any:
             tenant, authorization = await self._tenant(context)
-            return await self._endpoints.token(tenant, request.body.content_type, request.body.data, authorization)
+            return await self._parts.token.token(tenant, request.body.content_type, request.body.data, authorization)
 
         return await self._answer(context, run, client=lambda: self._form_client(request, context))
 
     async def Introspect(self, request: Any, context: Context) -> Any:
         async def run() -> Any:
             tenant, authorization = await self._tenant(context)
-            return await self._endpoints.introspect(tenant, request.body.content_type, request.body.data,
+            return await self._parts.introspection.introspect(tenant, request.body.content_type, request.body.data,
                                                     authorization)
 
         return await self._answer(context, run)
@@ -149,7 +176,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
     async def Revoke(self, request: Any, context: Context) -> Any:
         async def run() -> Any:
             tenant, authorization = await self._tenant(context)
-            await self._endpoints.revoke(tenant, request.body.content_type, request.body.data, authorization)
+            await self._parts.revocation.revoke(tenant, request.body.content_type, request.body.data, authorization)
             return {}
 
         return await self._answer(context, run, client=lambda: self._form_client(request, context))
@@ -159,26 +186,39 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         return form_client(request.body.content_type, request.body.data, current_request(context).authorization)
 
     async def EndSession(self, request: Any, context: Context) -> Any:
-        assert self._logout is not None
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
-        logout = LogoutRequest(request.id_token_hint, request.post_logout_redirect_uri, request.state,
-                               request.client_id)
-        return await _send(context, await self._logout.end_session(tenant, logout, meta.cookie, meta.path_tenant))
+        logout = self._parts.logout
+        if not request.body.data:
+            params = {f: getattr(request, f) for f in LOGOUT_FIELDS}
+            return await _send(context, await logout.end_session(tenant, logout_request(params), meta.cookie,
+                                                                 meta.path_tenant))
+        try:
+            form = parse_form(request.body.content_type, request.body.data)
+        except OAuthError:
+            return await _send(context, error_page(tenant.display_name or tenant.tenant_id,
+                                                   "the request body must be a form"))
+        if CSRF_FIELD in form:
+            return await _send(context, await logout.confirm(tenant, form, meta.cookie, meta.path_tenant))
+        if not session_cookie_value(meta.cookie):
+            # A cross-site form POST carries no SameSite=Lax cookie; the same request as a
+            # top-level GET does, so the session it means can be found.
+            query = urlencode({k: v for k, v in form.items() if k in LOGOUT_FIELDS and v})
+            return await _send(context, redirect(f"{tenant_prefix(meta.path_tenant)}/oauth2/logout?{query}", 303))
+        return await _send(context, await logout.end_session(tenant, logout_request(form), meta.cookie,
+                                                             meta.path_tenant))
 
     async def ListMyConsents(self, request: Any, context: Context) -> Any:
-        assert self._consents is not None
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
-        consents = await self._consents.list(tenant.tenant_id, meta.cookie)
+        consents = await self._parts.consents.list(tenant.tenant_id, meta.cookie)
         return oauth_pb.ListMyConsentsResponse(consents=[
             oauth_pb.Consent(client_id=c.client_id, client_name=c.client_name, scopes=c.scopes) for c in consents])
 
     async def RevokeMyConsent(self, request: Any, context: Context) -> Any:
-        assert self._consents is not None
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
-        await self._consents.revoke(tenant.tenant_id, meta.cookie, request.client_id)
+        await self._parts.consents.revoke(tenant.tenant_id, meta.cookie, request.client_id)
         return oauth_pb.RevokeMyConsentResponse()
 
 

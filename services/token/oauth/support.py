@@ -13,12 +13,15 @@ from prometheus_client import CollectorRegistry, Counter
 from binoauth.session.v1 import session_internal_service_pb2 as session_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
 from services.common.clients import ServiceChannels, outgoing_metadata
-from services.common.redis import tenant_key
+from services.common.redis import purge_keys, purge_tenant, redis_key, tenant_key
 from services.common.revocation import is_revoked, read_revocation
 from services.common.tokens import tenant_from_issuer
 from services.token.keys.usecases import SigningKeys
 
 _TIMEOUT = 5.0
+ASSERTION_JTI = "assertion-jti"
+# RedisFailureCounter namespace of wrong user codes on the device page; keys "<tenant>:...".
+DEVICE_CODE_FAILURES = "device-code"
 
 
 class LocalJwks:
@@ -87,5 +90,13 @@ class RedisReplayGuard:
         self._redis = redis
 
     async def first_use(self, tenant_id: str, client_id: str, jti_hash: str, ttl_seconds: int) -> bool:
-        key = tenant_key("assertion-jti", tenant_id, client_id, jti_hash)
+        key = tenant_key(ASSERTION_JTI, tenant_id, client_id, jti_hash)
         return bool(await self._redis.set(key, b"1", nx=True, ex=max(ttl_seconds, 1)))
+
+
+async def purge_tenant_keys(redis: aioredis.Redis, tenant_id: str) -> int:
+    """What the token service keeps in Redis about a deleted tenant: used client-assertion
+    jtis and wrong device-code counters. A new tenant with the same id starts clean."""
+    replays = await purge_tenant(redis, tenant_id, [ASSERTION_JTI])
+    prefix = redis_key("failures", DEVICE_CODE_FAILURES, f"{tenant_id}:")
+    return replays + await purge_keys(redis, prefix + "*", lambda key: key.startswith(prefix))

@@ -1,0 +1,78 @@
+"""RFC 6749 section 6: the refresh_token grant. Refresh tokens rotate on every use; one
+presented again revokes its whole family, access tokens included (RFC 9700 section 4.14.2);
+no scope escalation; idle and absolute expiry; revoked with the user's sign-ins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Final
+
+import structlog
+
+from services.common.directory import TenantInfo
+from services.token.applications.model import REFRESH_TOKEN, Application
+from services.token.oauth.errors import OAuthError, invalid_request
+from services.token.oauth.grant_records import RotationOutcome
+from services.token.oauth.grants.family_revocation import FamilyRevoker
+from services.token.oauth.issuer import TokenIssuer, UserAuthorization, token_hash
+from services.token.oauth.ports import RefreshStore, RevocationCheck, SecurityEvents, TokenEvent
+
+_log = structlog.get_logger("oauth")
+MAX_TOKEN_LENGTH: Final = 128
+
+
+class RefreshTokenGrant:
+    grant_type = REFRESH_TOKEN
+
+    def __init__(self, store: RefreshStore, tokens: TokenIssuer, revoker: FamilyRevoker,
+                 revocation: RevocationCheck, events: SecurityEvents, clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._tokens = tokens
+        self._revoker = revoker
+        self._revocation = revocation
+        self._events = events
+        self._clock = clock
+
+    async def handle(self, tenant: TenantInfo, client: Application, form: dict[str, str]) -> dict[str, Any]:
+        token = form.get("refresh_token", "")
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            raise invalid_request("refresh_token is required")
+        now = self._clock()
+        hashed = token_hash(token)
+        stored = await self._store.refresh_by_hash(tenant.tenant_id, hashed)
+        if stored is None or stored.grant.client_id != client.client_id:
+            raise OAuthError("invalid_grant", "the refresh token is invalid")
+        grant = stored.grant
+        # Checks that do not use the token up come first: a bad scope must not burn it.
+        requested = form.get("scope", "").split() or grant.scope.split()
+        if not set(requested) <= set(grant.scope.split()):
+            raise OAuthError("invalid_scope", "a refresh cannot add scopes")
+        if stored.revoked:
+            raise OAuthError("invalid_grant", "the refresh token was revoked")
+        if now >= grant.expire_time or now >= grant.family_expire_time:
+            raise OAuthError("invalid_grant", "the refresh token has expired")
+        if await self._revocation.is_revoked(tenant.tenant_id, "", grant.user_id, grant.auth_time):
+            # Password reset, disable or "sign out everywhere" since this sign-in.
+            await self._revoker.revoke(tenant.tenant_id, grant.family_id, now)
+            raise OAuthError("invalid_grant", "the refresh token was revoked")
+        who = UserAuthorization(grant.user_id, list(dict.fromkeys(requested)), grant.claims, grant.auth_time,
+                                grant.amr)
+        access = self._tokens.plan_access(tenant, client, now)
+        # RFC 6749 section 6: a narrower scope is for this access token only; the new refresh
+        # token keeps the scope of the one it replaces.
+        successor = self._tokens.plan_refresh(tenant, client, grant.family_id,
+                                              replace(who, scopes=grant.scope.split()), now,
+                                              grant.family_expire_time)
+        assert successor is not None  # the client holds the refresh grant, or it would not be here
+        rotation = await self._store.rotate_refresh(tenant.tenant_id, hashed, grant.family_id, now,
+                                                    successor.token_hash, successor.grant, access)
+        if rotation.outcome is RotationOutcome.REUSED:
+            await self._revoker.deny(tenant.tenant_id, rotation.revoked_access, now)
+            _log.warning("refresh token reused; family revoked", client_id=client.client_id)
+            self._events.report(tenant.tenant_id, TokenEvent.REFRESH_TOKEN_REUSED, user_id=grant.user_id,
+                                client_id=client.client_id)
+        if rotation.outcome is not RotationOutcome.ROTATED:
+            raise OAuthError("invalid_grant", "the refresh token is invalid")
+        return await self._tokens.sign(tenant, client, who, access, now, successor)

@@ -1,0 +1,182 @@
+"""The PostgreSQL grant store: single-use codes that record what they issue, rotation under the
+family lock, revocation that reaches refresh and access tokens, races run in many rounds."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from services.common.db import create_pool, in_tenant
+from services.common.migrations import MigrationRunner
+from services.token.oauth.grant_records import (
+    CodeGrant,
+    IssuedAccess,
+    PlannedFamily,
+    RefreshGrant,
+    RotationOutcome,
+)
+from services.token.oauth.grants_store import PgGrantStore
+from tools.devstack import PostgresServer
+
+pytestmark = pytest.mark.integration
+MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "token" / "migrations"
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+ROUNDS = 25
+
+
+@pytest.fixture
+async def store(postgres: PostgresServer) -> AsyncIterator[PgGrantStore]:
+    pool = await create_pool(postgres.create_database(f"grants_{secrets.token_hex(3)}"), max_size=8)
+    runner = MigrationRunner(pool, "token", MIGRATIONS)
+    await runner.migrate_shared()
+    await runner.migrate_tenant("acme")
+    yield PgGrantStore(pool)
+    await pool.close()
+
+
+def code_grant(sent: bool = True) -> CodeGrant:
+    return CodeGrant("app_1", "u1", "https://app/cb", "openid", "", "", NOW, ("pwd",), "s1", {"sub": "u1"}, sent)
+
+
+def planned(family_id: str | None = None) -> PlannedFamily:
+    return PlannedFamily(family_id or secrets.token_hex(8), "app_1", "u1",
+                         IssuedAccess(secrets.token_hex(8), NOW + timedelta(minutes=15)))
+
+
+def refresh_grant(family_id: str) -> RefreshGrant:
+    return RefreshGrant(family_id, "app_1", "u1", "openid", NOW, ("pwd",), {"sub": "u1"},
+                        NOW + timedelta(days=1), NOW + timedelta(days=30))
+
+
+async def new_code(store: PgGrantStore, sent: bool = True) -> bytes:
+    code_hash = secrets.token_bytes(32)
+    await store.save_code("acme", code_hash, code_grant(sent), NOW, NOW + timedelta(minutes=1))
+    return code_hash
+
+
+async def test_a_code_is_used_once_and_a_replay_finds_what_the_first_redemption_recorded(
+    store: PgGrantStore
+) -> None:
+    code_hash = await new_code(store, sent=False)
+    first = planned()
+    grant, earlier = await store.redeem_code("acme", code_hash, NOW, first)
+    assert grant is not None and earlier is None and grant.redirect_uri_sent is False
+    grant, earlier = await store.redeem_code("acme", code_hash, NOW, planned())
+    assert grant is None and earlier == first
+    assert await store.redeem_code("acme", secrets.token_bytes(32), NOW, planned()) == (None, None)
+    expired = await new_code(store)
+    assert await store.redeem_code("acme", expired, NOW + timedelta(minutes=2), planned()) == (None, None)
+
+
+async def test_concurrent_redemptions_one_winner_and_the_loser_revokes_everything_it_issued(
+    store: PgGrantStore
+) -> None:
+    for _ in range(ROUNDS):
+        code_hash = await new_code(store)
+        plans = [planned(), planned()]
+        results = await asyncio.gather(*(store.redeem_code("acme", code_hash, NOW, p) for p in plans))
+        winners = [(p, g) for p, (g, _e) in zip(plans, results, strict=True) if g is not None]
+        (losing,) = [e for g, e in results if g is None]
+        assert len(winners) == 1 and losing is not None
+        won = winners[0][0]
+        assert losing.family_id == won.family_id
+        # The winner stores its refresh token while the loser revokes the family.
+        token_hash = secrets.token_bytes(32)
+        revoked, _ = await asyncio.gather(store.revoke_family("acme", losing.family_id, NOW),
+                                          store.add_refresh("acme", token_hash, refresh_grant(won.family_id), NOW))
+        assert won.access is not None and [a.jti for a in revoked] == [won.access.jti]
+        stored = await store.refresh_by_hash("acme", token_hash)
+        assert stored is not None and stored.revoked
+
+
+async def test_rotation_and_reuse_detection(store: PgGrantStore) -> None:
+    family = planned()
+    await store.start_family("acme", family, NOW)
+    first = secrets.token_bytes(32)
+    await store.add_refresh("acme", first, refresh_grant(family.family_id), NOW)
+    second, access = secrets.token_bytes(32), IssuedAccess("jti-2", NOW + timedelta(minutes=15))
+    rotation = await store.rotate_refresh("acme", first, family.family_id, NOW, second,
+                                          refresh_grant(family.family_id), access)
+    assert rotation.outcome is RotationOutcome.ROTATED
+    used = await store.refresh_by_hash("acme", first)
+    assert used is not None and used.used and not used.revoked
+    reuse = await store.rotate_refresh("acme", first, family.family_id, NOW, secrets.token_bytes(32),
+                                       refresh_grant(family.family_id), IssuedAccess("jti-3", NOW))
+    assert reuse.outcome is RotationOutcome.REUSED
+    assert family.access is not None
+    assert {a.jti for a in reuse.revoked_access} == {family.access.jti, "jti-2"}
+    successor = await store.refresh_by_hash("acme", second)
+    assert successor is not None and successor.revoked
+    again = await store.rotate_refresh("acme", second, family.family_id, NOW, secrets.token_bytes(32),
+                                       refresh_grant(family.family_id), IssuedAccess("jti-4", NOW))
+    assert again.outcome is RotationOutcome.REVOKED
+
+
+async def test_concurrent_rotation_and_revocation_never_leave_a_live_successor(store: PgGrantStore) -> None:
+    for _ in range(ROUNDS):
+        family = planned()
+        await store.start_family("acme", family, NOW)
+        first, second = secrets.token_bytes(32), secrets.token_bytes(32)
+        await store.add_refresh("acme", first, refresh_grant(family.family_id), NOW)
+        access = IssuedAccess(secrets.token_hex(8), NOW + timedelta(minutes=15))
+        rotation, revoked = await asyncio.gather(
+            store.rotate_refresh("acme", first, family.family_id, NOW, second, refresh_grant(family.family_id),
+                                 access),
+            store.revoke_family("acme", family.family_id, NOW))
+        successor = await store.refresh_by_hash("acme", second)
+        if rotation.outcome is RotationOutcome.ROTATED:
+            assert successor is not None and successor.revoked
+            assert access.jti in {a.jti for a in revoked}
+        else:
+            assert rotation.outcome is RotationOutcome.REVOKED and successor is None
+
+
+async def test_forgetting_a_consent_revokes_the_users_families_of_that_client(store: PgGrantStore) -> None:
+    await store.remember_consent("acme", "u1", "app_1", ["openid"], NOW)
+    family = planned()
+    await store.start_family("acme", family, NOW)
+    token_hash = secrets.token_bytes(32)
+    await store.add_refresh("acme", token_hash, refresh_grant(family.family_id), NOW)
+    had, revoked = await store.forget_consent("acme", "u1", "app_1", NOW)
+    assert had and family.access is not None and [a.jti for a in revoked] == [family.access.jti]
+    stored = await store.refresh_by_hash("acme", token_hash)
+    assert stored is not None and stored.revoked
+    assert (await store.forget_consent("acme", "u1", "app_1", NOW))[0] is False
+
+
+async def test_migration_gives_existing_refresh_tokens_their_families(postgres: PostgresServer, tmp_path: Path) -> None:
+    old = tmp_path / "migrations"
+    (old / "tenant").mkdir(parents=True)
+    (old / "shared").mkdir()
+    for sql in sorted((MIGRATIONS / "tenant").glob("*.sql")):
+        if sql.name < "0009":
+            (old / "tenant" / sql.name).write_text(sql.read_text())
+    for sql in (MIGRATIONS / "shared").glob("*.sql"):
+        (old / "shared" / sql.name).write_text(sql.read_text())
+    pool: asyncpg.Pool = await create_pool(postgres.create_database(f"grants_{secrets.token_hex(3)}"))
+    try:
+        before = MigrationRunner(pool, "token", old)
+        await before.migrate_shared()
+        await before.migrate_tenant("acme")
+        async with in_tenant(pool, "token", "acme") as conn:
+            for name, family, revoked in (("a", "live", None), ("b", "dead", NOW)):
+                await conn.execute(
+                    "INSERT INTO refresh_tokens (token_hash, family_id, client_id, user_id, scope, auth_time, claims, "
+                    "create_time, expire_time, family_expire_time, revoke_time) "
+                    "VALUES ($1, $2, 'app_1', 'u1', 'openid', $3, '{}', $3, $4, $4, $5)",
+                    name.encode(), family, NOW, NOW + timedelta(days=1), revoked)
+        await MigrationRunner(pool, "token", MIGRATIONS).migrate_tenant("acme")
+        store = PgGrantStore(pool)
+        live, dead = await store.refresh_by_hash("acme", b"a"), await store.refresh_by_hash("acme", b"b")
+        assert live is not None and not live.revoked and dead is not None and dead.revoked
+        rotation = await store.rotate_refresh("acme", b"a", "live", NOW, b"c", refresh_grant("live"),
+                                              IssuedAccess("j", NOW))
+        assert rotation.outcome is RotationOutcome.ROTATED
+    finally:
+        await pool.close()
