@@ -6,6 +6,7 @@ at COMMIT or ROLLBACK."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,12 +47,55 @@ async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     return pool
 
 
+def connection_broken(error: BaseException) -> bool:
+    """Whether `error` may have left a connection mid-protocol: lost, terminated by the server
+    (a restart ends every session with 57P01), cancelled or timed out half-way. Such a
+    connection must never serve another operation: asyncpg would try to run the next one while
+    the protocol still consumes the failed one ("cannot switch to state 15; another operation
+    (2) is in progress"). An ordinary SQL error (a constraint, a bad value) leaves it usable."""
+    if isinstance(error, asyncpg.PostgresError):
+        return isinstance(error, (asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError))
+    return isinstance(error, (asyncpg.InterfaceError, asyncpg.InternalClientError, OSError, TimeoutError,
+                              asyncio.CancelledError))
+
+
 @asynccontextmanager
 async def in_schema(pool: asyncpg.Pool, schema: str) -> AsyncIterator[asyncpg.Connection]:
-    """A transaction whose unqualified table names resolve in `schema` only."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(f"SET LOCAL search_path TO {quote_ident(schema)}")
-        yield conn
+    """A transaction whose unqualified table names resolve in `schema` only. One connection
+    per transaction, released only when the transaction is over; a connection the failure
+    may have broken is closed instead of going back to the pool."""
+    async with pool.acquire() as conn:
+        transaction = conn.transaction()
+        try:
+            await transaction.start()
+            await conn.execute(f"SET LOCAL search_path TO {quote_ident(schema)}")
+        except BaseException as error:
+            _discard_if_broken(conn, error)
+            raise
+        try:
+            yield conn
+        except BaseException as error:
+            if connection_broken(error) or conn.is_closed():
+                # No ROLLBACK on a connection in this state (that is what raised
+                # InternalClientError); the server rolls back the transaction of a session
+                # that ends.
+                conn.terminate()
+            else:
+                try:
+                    await transaction.rollback()
+                except BaseException as rollback_error:  # noqa: BLE001 - the first error is the one to report
+                    _discard_if_broken(conn, rollback_error)
+            raise
+        try:
+            await transaction.commit()
+        except BaseException as error:
+            _discard_if_broken(conn, error)
+            raise
+
+
+def _discard_if_broken(conn: asyncpg.Connection, error: BaseException) -> None:
+    if connection_broken(error) or conn.is_closed():
+        conn.terminate()
 
 
 @asynccontextmanager
@@ -63,4 +107,8 @@ async def in_tenant(pool: asyncpg.Pool, service: str, tenant_id: str) -> AsyncIt
 
 async def ping(pool: asyncpg.Pool) -> None:
     async with pool.acquire(timeout=2) as conn:
-        await conn.fetchval("SELECT 1")
+        try:
+            await conn.fetchval("SELECT 1")
+        except BaseException as error:
+            _discard_if_broken(conn, error)
+            raise

@@ -5,12 +5,14 @@ a service hop for them more than once per TTL."""
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import grpc
 from grpc import aio
+from prometheus_client import CollectorRegistry, Counter
 
 from binoauth.tenant.v1 import tenant_internal_service_pb2 as internal_pb
 from binoauth.tenant.v1 import tenant_internal_service_pb2_grpc as internal_grpc
@@ -46,14 +48,51 @@ class TenantInfo:
 Resolve = Callable[[str, str], Awaitable[TenantInfo]]
 
 
+# Stale-if-error: how long past its TTL a known tenant is still served while the tenant
+# service (or its database) cannot answer. Its settings (rate limits, policies) stay what they
+# were instead of falling back to platform defaults; an invalidation still drops it at once.
+STALE_IF_ERROR_SECONDS = 300.0
+
+
+class StaleServes:
+    """binoauth_stale_cache_serves_total{cache}: answers served from an expired cache entry
+    because the source could not be read. One counter per registry (several caches of one
+    process share it)."""
+
+    _by_registry: ClassVar[weakref.WeakKeyDictionary[CollectorRegistry, Counter]] = weakref.WeakKeyDictionary()
+
+    def __init__(self, registry: CollectorRegistry | None, cache: str) -> None:
+        self._cache = cache
+        self._counter: Counter | None = None
+        if registry is not None:
+            counter = self._by_registry.get(registry)
+            if counter is None:
+                counter = Counter("binoauth_stale_cache_serves", "Answers served from an expired cache entry "
+                                  "because the source could not be read (stale-if-error), by cache",
+                                  ["cache"], registry=registry)
+                self._by_registry[registry] = counter
+            self._counter = counter
+
+    def inc(self) -> None:
+        if self._counter is not None:
+            self._counter.labels(self._cache).inc()
+
+
 class TenantDirectory:
     """Resolves tenant selections (see tenancy.select_tenant) with a TTL cache; misses are
-    cached too, briefly, so a flood of requests for an unknown tenant costs one lookup."""
+    cached too, briefly, so a flood of requests for an unknown tenant costs one lookup.
 
-    def __init__(self, resolve: Resolve, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    Stale-if-error: when the tenant service cannot answer, a tenant resolved before is served
+    as it was for up to `stale_seconds` past its TTL (counted in StaleServes); an unknown or
+    older one raises Unavailable. Never a default in place of what could not be read."""
+
+    def __init__(self, resolve: Resolve, ttl_seconds: float, clock: Callable[[], float] = time.monotonic,
+                 stale_seconds: float = STALE_IF_ERROR_SECONDS, stale_serves: StaleServes | None = None) -> None:
         self._resolve = resolve
         self._ttl = ttl_seconds
         self._clock = clock
+        self._stale = stale_seconds
+        self._stale_serves = stale_serves or StaleServes(None, "tenant")
         self._cache: dict[tuple[str, str], tuple[float, TenantInfo | None]] = {}
 
     async def lookup(self, tenant_id: str = "", host: str = "") -> TenantInfo | None:
@@ -66,6 +105,13 @@ class TenantDirectory:
             info: TenantInfo | None = await self._resolve(tenant_id, host)
         except NotFound:
             info = None
+        except Unavailable:
+            # Looked up again: an invalidation (forget) while we waited removed the entry.
+            hit = self._cache.get(key)
+            if hit and hit[1] is not None and now <= hit[0] + self._stale:
+                self._stale_serves.inc()
+                return hit[1]
+            raise
         if len(self._cache) > 10_000:
             self._cache.clear()
         self._cache[key] = (now + (self._ttl if info else min(self._ttl, 1.0)), info)
@@ -130,9 +176,11 @@ CREDENTIALS_TOPIC = "credentials"
 
 
 def tenant_directory(channels: ServiceChannels, ttl_seconds: float,
-                     bus: InvalidationBus | None = None) -> TenantDirectory:
-    """A TenantDirectory over the tenant service that forgets a tenant as soon as it changes."""
-    directory = TenantDirectory(grpc_tenant_resolver(channels), ttl_seconds)
+                     bus: InvalidationBus | None = None, registry: CollectorRegistry | None = None) -> TenantDirectory:
+    """A TenantDirectory over the tenant service that forgets a tenant as soon as it changes;
+    with `registry`, its stale serves are counted there."""
+    directory = TenantDirectory(grpc_tenant_resolver(channels), ttl_seconds,
+                                stale_serves=StaleServes(registry, "tenant"))
     if bus is not None:
         bus.subscribe(TENANT_TOPIC, directory.forget)
     return directory

@@ -130,12 +130,34 @@ def dependency_failure(error: BaseException) -> DomainError | None:
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
+    # OperatorInterventionError: the server ended the session (57P01 on restart, 57P03 while
+    # starting). InternalClientError: the protocol was still consuming a failed operation when
+    # the next began, which only a lost connection leaves behind (services/common/db.py closes
+    # such connections; this keeps any other path an honest 503, not a 500).
     lost = (RedisConnectionError, RedisTimeoutError, asyncpg.PostgresConnectionError,
-            asyncpg.InterfaceError, asyncpg.CannotConnectNowError, ConnectionError, TimeoutError)
-    if isinstance(error, lost):
+            asyncpg.InterfaceError, asyncpg.InternalClientError, asyncpg.exceptions.OperatorInterventionError,
+            asyncpg.exceptions.InsufficientResourcesError, ConnectionError, TimeoutError)
+    # Another service of ours could not answer (its own database down, or no replica up): its
+    # UNAVAILABLE or a call past its deadline is this caller's 503 too, not a bug here.
+    passed_on = isinstance(error, grpc.aio.AioRpcError) and error.code() in _PASSED_ON
+    if passed_on or isinstance(error, lost):
         return Unavailable("a backing service is unavailable; try again shortly", reason="DEPENDENCY_UNAVAILABLE",
-                           details={"retry_after_seconds": "1"})
+                           details={"retry_after_seconds": str(RETRY_AFTER_SECONDS)})
     return None
+
+
+_PASSED_ON = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+
+
+# What a 503 tells a client to wait (Retry-After) when the error names no other delay: a
+# datastore restart or a replica replaced takes about this long.
+RETRY_AFTER_SECONDS = 1
+
+
+def retry_after(details: Mapping[str, str]) -> str:
+    """The Retry-After of an UNAVAILABLE answer (details["retry_after_seconds"] if set)."""
+    value = details.get("retry_after_seconds", "")
+    return value if value.isdigit() and int(value) > 0 else str(RETRY_AFTER_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ def build(runtime: Runtime) -> ServiceParts:
     runner = MigrationRunner(runtime.pool, "session", MIGRATIONS)
     metrics = PromSessionMetrics(runtime.registry)
     live = RedisLiveState(runtime.redis)
-    directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
+    directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation,
+                                 runtime.registry)
     session_store = PgSessionStore(runtime.pool)
     revocation = Revocation(live, PgRevocationStore(runtime.pool), runner, metrics)
     sessions = Sessions(live, session_store, revocation, directory, metrics)

@@ -8,8 +8,11 @@ One ShouldRateLimit call = one Redis round trip for every budget of every descri
   Retry-After.
 * fail-open groups (management, public): OK, counted as ``failed_open``.
 
-Tenant resolution (directory lookups, cached by TenantDirectory) failing is never fatal: the
-request is then limited with platform defaults and no tenant budget.
+Tenant resolution (directory lookups, cached by TenantDirectory, which serves a known tenant
+stale while the tenant service cannot answer) failing never means platform defaults: a tenant
+may have raised its limits, and throttling its users because a read failed is a wrong answer.
+A fail-closed group then fails closed (503 + Retry-After), a fail-open group passes without
+a budget (``failed_open``).
 """
 
 from __future__ import annotations
@@ -76,7 +79,11 @@ class Decision:
 
 
 class RateLimitUnavailable(Exception):
-    """Redis could not answer for a fail-closed group."""
+    """Redis (or the tenant's limits) could not be read for a fail-closed group."""
+
+
+class TenantUnresolved(Exception):
+    """The request names a tenant whose limits could not be read (not: no such tenant)."""
 
 
 class RateLimitMetrics:
@@ -111,9 +118,9 @@ class RateLimitDecider:
             return await self._directory.select(candidates)
         except NotFound:
             return None
-        except Exception as error:  # noqa: BLE001 - tenant service down: platform defaults
-            _log.warning("tenant lookup failed; platform defaults", error=type(error).__name__)
-            return None
+        except Exception as error:  # noqa: BLE001 - tenant service down: never platform defaults
+            _log.warning("tenant lookup failed", error=type(error).__name__)
+            raise TenantUnresolved(type(error).__name__) from None
 
     async def decide(self, descriptors: Sequence[Descriptor], cost: int = 1) -> Decision:
         """Raises RateLimitUnavailable when Redis fails and any group fails closed."""
@@ -121,8 +128,18 @@ class RateLimitDecider:
         plan: list[tuple[int, int]] = []  # (start, end) into all_budgets per descriptor
         all_budgets: list[Budget] = []
         seen: set[str] = set()
+        unresolved = False
         for d in descriptors:
-            info = await self.tenant_for(d)
+            try:
+                info = await self.tenant_for(d)
+            except TenantUnresolved as error:
+                if fails_closed(d.group):
+                    for g in groups:
+                        self._metrics.count(g, "failed_closed")
+                    raise RateLimitUnavailable(f"tenant limits unavailable: {error}") from None
+                unresolved = True
+                plan.append((len(all_budgets), len(all_budgets)))
+                continue
             start = len(all_budgets)
             for b in budgets_for(d, info.tenant_id if info else "", info.settings if info else None,
                                  self._defaults):
@@ -131,9 +148,10 @@ class RateLimitDecider:
                     all_budgets.append(b)
             plan.append((start, len(all_budgets)))
         if not all_budgets:
+            result = "failed_open" if unresolved else "allowed"
             for g in groups:
-                self._metrics.count(g, "allowed")
-            return Decision(True, tuple(None for _ in descriptors), "allowed")
+                self._metrics.count(g, result)
+            return Decision(True, tuple(None for _ in descriptors), result)
         try:
             verdicts = await asyncio.wait_for(self._limiter.check(all_budgets, cost), self._redis_timeout)
         except (RedisError, OSError, TimeoutError) as error:
