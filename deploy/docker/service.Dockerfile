@@ -21,6 +21,15 @@ RUN GOOGLEAPIS="$(python -c 'import google.api, os; print(os.path.dirname(os.pat
       --python_out=/out/gen --grpc_python_out=/out/gen $(find protos -name '*.proto' | sort) \
  && python tools/make_packages.py /out/gen
 
+# --- the hosted pages' stylesheet: Tailwind 4 CLI from package.json (as `make pages-css`) --
+FROM node:20-bookworm-slim AS pages
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY web/pages.css web/pages.css
+COPY services/common/pages/ services/common/pages/
+RUN npm run build:pages
+
 # --- runtime: slim base, no compilers, non-root ---------------------------------------
 FROM python:3.11.11-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH \
@@ -32,6 +41,8 @@ RUN groupadd --system --gid 10001 binoauth \
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /out/gen /app/gen
 COPY services/ /app/services/
+# services/common/pages/assets.py serves it from here (/assets/pages.css).
+COPY --from=pages /src/build/web/pages.css /app/build/web/pages.css
 WORKDIR /app
 USER 10001:10001
 EXPOSE 50051 9101

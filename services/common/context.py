@@ -73,6 +73,8 @@ class RequestMeta:
     # Set by the interceptor to the RPC's method when its proto does not declare
     # (binoauth.options.v1.cookies): reading .cookie or setting a cookie then raises.
     undeclared_cookie_method: str = ""
+    # The browser's Accept-Language: the hosted pages' language (services/common/pages/i18n.py).
+    accept_language: str = ""
 
     def require_cookie_use(self) -> None:
         if self.undeclared_cookie_method:
@@ -126,6 +128,7 @@ def request_meta(metadata: Iterable[tuple[str, str | bytes]] | None, peer: str =
         fetch_site=md.get("sec-fetch-site", "")[:32],
         authority=md.get(GATEWAY_AUTHORITY, "")[:300] if via_gateway else "",
         undeclared_cookie_method=undeclared_cookie_method,
+        accept_language=md.get("accept-language", "")[:512],
     )
 
 

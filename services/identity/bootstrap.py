@@ -15,6 +15,8 @@ from services.common.crypto import SecretBox
 from services.common.csrf import CsrfTokens, derive_key
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
+from services.common.outbound import OutboundPolicy
+from services.common.pages.logos import LogoSource
 from services.common.passwords import PasswordHashing
 from services.common.provisioning import ProvisioningHandler, in_order
 from services.common.server import Runtime, ServiceParts
@@ -66,7 +68,8 @@ def build(runtime: Runtime) -> ServiceParts:
     outbox_store = PgOutboxStore(runtime.pool)
     outbox = DurableOutbox(outbox_store, SmtpMailer(MailSettings.from_env(env)), sms_sender_from_env(env),
                            SecretBox(settings.key_encryption_key, "outbox"), metrics)
-    directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
+    directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation,
+                                 runtime.registry)
     factor = TotpFactor(users, SecretBox(settings.key_encryption_key, "totp"))
     events = EventLog(PgEventStore(runtime.pool), retention_from_env(env))
     auth = AuthUseCases(users, sessions, passwords, lockout, outbox, directory, factor, metrics, settings.issuer_for,
@@ -93,7 +96,8 @@ def build(runtime: Runtime) -> ServiceParts:
     admin_servicer = UserAdminServicer(auth, admin, credentials, directory, settings.base_domain)
     event_servicer = EventServicer(events, credentials, directory, settings.base_domain)
     pages_servicer = HostedPagesServicer(auth, account, CsrfTokens(derive_key(settings.key_encryption_key)),
-                                         settings.base_domain, secure)
+                                         settings.base_domain, secure,
+                                         LogoSource(OutboundPolicy(allow_private=settings.outbound_allow_private)))
     provisioning = ProvisioningHandler(runner, on_deprovisioned=in_order(outbox_store.purge_tenant,
                                                                          account_lockout.purge_tenant))
     internal = IdentityInternalServicer(admin, auth, provisioning, events)

@@ -100,10 +100,14 @@ def _lookup(data: dict[str, Any], path: str) -> Any:
     return value
 
 
+# Map settings: replaced as a whole, never merged key by key.
+MAP_SETTINGS = frozenset({"branding.scope_descriptions"})
+
+
 def _leaves(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and f"{prefix}{key}" not in MAP_SETTINGS:
             out.update(_leaves(value, f"{prefix}{key}."))
         else:
             out[f"{prefix}{key}"] = value

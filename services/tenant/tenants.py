@@ -10,6 +10,7 @@ from typing import Any
 
 from services.common.errors import InvalidArgument
 from services.common.tenancy import require_tenant_id
+from services.tenant.branding import Branding, validate_branding
 
 
 class TenantState(Enum):
@@ -82,6 +83,7 @@ class TenantSettings:
     login_methods: LoginMethods = field(default_factory=LoginMethods)
     sessions: SessionSettings = field(default_factory=SessionSettings)
     rate_limits: RateLimits = field(default_factory=RateLimits)
+    branding: Branding = field(default_factory=Branding)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,6 +137,16 @@ def _merge(current: Any, data: dict[str, Any], prefix: str) -> Any:
 
 
 def _coerce(old: Any, value: Any, path: str) -> Any:
+    if isinstance(old, str):
+        if not isinstance(value, str):
+            raise InvalidArgument(f"{path} must be a string", reason="INVALID_SETTING", details={"field": path})
+        return value.strip()
+    if isinstance(old, dict):
+        # A map setting (settings.branding.scope_descriptions) is replaced as a whole.
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise InvalidArgument(f"{path} must be an object of strings", reason="INVALID_SETTING",
+                                  details={"field": path})
+        return {str(k): v.strip() for k, v in value.items()}
     if isinstance(old, bool):
         if not isinstance(value, bool):
             raise InvalidArgument(f"{path} must be true or false", reason="INVALID_SETTING", details={"field": path})
@@ -165,6 +177,7 @@ def validate_settings(settings: TenantSettings) -> TenantSettings:
         raise InvalidArgument("sessions.absolute_lifetime_seconds is below idle_timeout_seconds",
                               reason="INVALID_SETTING",
                               details={"field": "settings.sessions.absolute_lifetime_seconds"})
+    validate_branding(settings.branding)
     return settings
 
 

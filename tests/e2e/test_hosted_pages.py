@@ -100,8 +100,10 @@ def assert_page_headers(response: httpx.Response) -> None:
     assert directives["default-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
     assert directives["form-action"] == "'self'" and directives["base-uri"] == "'none'"
     assert "unsafe-inline" not in csp and "script-src" not in csp
-    nonce = re.fullmatch(r"'nonce-([A-Za-z0-9_-]+)'", directives["style-src"])
-    assert nonce is not None and f'<style nonce="{nonce.group(1)}">' in response.text
+    # One same-origin stylesheet (services/common/pages): no inline style at all.
+    assert directives["style-src"] == "'self'" and "nonce" not in csp
+    assert "<style" not in response.text and " style=" not in response.text
+    assert '<link rel="stylesheet" href="/assets/pages.css?v=' in response.text
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["cache-control"] == "no-store"

@@ -115,8 +115,9 @@ def test_device_flow_approve_poll_and_single_use(
     review = submit(browser, page, "review")
     assert review.status_code == 200, review.text
     assert "Living-room TV wants access to your account" in review.text
-    assert f"<strong>{answer['user_code']}</strong>" in review.text
-    assert "<li>profile</li>" in review.text and "<li>email</li>" in review.text
+    assert re.search(f"<strong[^>]*>{answer['user_code']}</strong>", review.text)
+    # The scopes in words (services/common/pages/scopes.py), not their names.
+    assert "See your name and profile details" in review.text and "See your email address" in review.text
     assert error_of(poll(stack, tenant, client_id, answer["device_code"])) in ("authorization_pending", "slow_down")
     approved = submit(browser, review, "allow")
     assert approved.status_code == 200 and "Device connected" in approved.text, approved.text

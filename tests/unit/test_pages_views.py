@@ -1,35 +1,47 @@
-"""HTML of the hosted pages: escaping, the CSP nonce, forms with the CSRF field."""
+"""HTML of the hosted pages (services/common/pages/kit.py): escaping, the CSP (same-origin
+stylesheets only), forms with the CSRF field, and form parsing."""
 
 from __future__ import annotations
 
 import pytest
 from google.api import httpbody_pb2
 
+from services.common.pages.branding import Branding
+from services.common.pages.i18n import Translator
+from services.common.pages.kit import Field, Look, Page, content_security_policy, esc, form
 from services.identity.pages.servicer import FormError, parse_form
-from services.identity.pages.views import Field, Page, content_security_policy, esc, form, new_nonce
 
 pytestmark = pytest.mark.unit
 EVIL = '<script>alert("x")</script> & \'Co\''
+LOOK = Look(Translator(), Branding("x"), "/tenant/acme")
 
 
 def test_tenant_name_and_values_are_escaped() -> None:
     html = Page(EVIL, EVIL, message=EVIL, error=True, paragraphs=[EVIL],
-                forms=[form('/login"><x', "tok\"en", [Field("email", EVIL, "email", EVIL)], EVIL, {"return_to": EVIL})],
-                links=[('javascript:"x"', EVIL)]).render("n0nce")
+                forms=[form('/login"><x', ("csrf_token", "tok\"en"), [Field("email", EVIL, "email", EVIL)], EVIL,
+                            {"return_to": EVIL})],
+                links=[('javascript:"x"', EVIL)]).render(LOOK)
     assert "<script" not in html and "alert(\"x\")" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;Co&#x27;" in html
     assert 'action="/login&quot;&gt;&lt;x"' in html and 'value="tok&quot;en"' in html
-    assert html.startswith("<!DOCTYPE html>") and '<style nonce="n0nce">' in html
+    assert html.startswith("<!DOCTYPE html>") and "<style" not in html and " style=" not in html
+    assert '<link rel="stylesheet" href="/assets/pages.css?v=' in html
+    assert '<link rel="stylesheet" href="/tenant/acme/branding.css">' in html
     assert 'name="csrf_token"' in html
 
 
 def test_csp() -> None:
-    nonce = new_nonce()
-    assert nonce != new_nonce()
-    csp = content_security_policy(nonce)
-    assert csp == (f"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; "
-                   "base-uri 'none'")
+    assert content_security_policy() == ("default-src 'none'; style-src 'self'; img-src 'self'; "
+                                         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    assert "form-action 'self' https://app.example.com;" in content_security_policy("https://app.example.com/cb?x")
+    assert "form-action 'self';" in content_security_policy("https://bad host'/")
     assert esc("<>&\"'") == "&lt;&gt;&amp;&quot;&#x27;"
+
+
+def test_field_errors_are_tied_to_their_field() -> None:
+    html = form("/signup", ("csrf_token", "t"), [Field("email", "Email", "email", error="Taken")], "Go")
+    assert 'aria-invalid="true" aria-describedby="email-error"' in html
+    assert '<p id="email-error"' in html and ">Taken</p>" in html
 
 
 def test_parse_form() -> None:

@@ -128,7 +128,12 @@ def test_cookie_json_apis_are_exactly_the_hosted_json_cookie_endpoints(fds: desc
     assert json_apis == JSON_COOKIE_APIS
     forms = {name for name, (use, _) in uses.items() if use == "browser_form"}
     assert BROWSER_FORMS <= forms
-    assert {name for name in uses if ".HostedPagesService." in name} <= forms
+    # Every hosted page is a browser form; its stylesheets and logo (no cookies) are not.
+    stylesheets = {"binoauth.identity.v1.HostedPagesService.GetPageStylesheet",
+                   "binoauth.identity.v1.HostedPagesService.GetBrandingStylesheet",
+                   "binoauth.identity.v1.HostedPagesService.GetBrandingLogo"}
+    assert {name for name in uses if ".HostedPagesService." in name} - stylesheets <= forms
+    assert not stylesheets & (forms | json_apis)
     # A browser form speaks HTML or an OAuth wire format (google.api.HttpBody); a JSON API does not.
     assert all(uses[name][1] for name in forms), sorted(n for n in forms if not uses[n][1])
     assert not any(uses[name][1] for name in json_apis)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import structlog
 from google.api import httpbody_pb2
@@ -20,11 +20,17 @@ from services.common.context import RequestMeta, current_request
 from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value, set_session_cookie
 from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header, csrf_cookie_header
 from services.common.errors import HTTP_STATUS, DomainError, Unauthenticated, dependency_failure
+from services.common.outbound import OutboundPolicy
+from services.common.pages.assets import stylesheet
+from services.common.pages.branding import Branding
+from services.common.pages.i18n import Translator, negotiate
+from services.common.pages.kit import CONTENT_TYPE, Field, Look, Page, form, page_headers
+from services.common.pages.logos import LogoSource
+from services.common.pages.problems import problem_text
 from services.common.tenancy import select_tenant
 from services.identity.account import AccountUseCases
 from services.identity.auth import AuthUseCases, LoginResult, Tenant
 from services.identity.pages.paths import continue_to, page_url, tenant_relative
-from services.identity.pages.views import CONTENT_TYPE, Field, Page, content_security_policy, form, new_nonce
 
 Context = Any  # grpc.aio.ServicerContext
 _log = structlog.get_logger("identity.pages")
@@ -34,13 +40,11 @@ MAX_FORM_BYTES = 16 * 1024
 MAX_FORM_FIELDS = 16
 PLATFORM_NAME = "BinoAuth"
 LOGIN_FAILED = "The email or password is wrong."
-
-SECURITY_HEADERS = (
-    ("x-frame-options", "DENY"),
-    ("referrer-policy", "no-referrer"),
-    ("cache-control", "no-store"),
-    ("x-content-type-options", "nosniff"),
-)
+CSS_CONTENT_TYPE = "text/css; charset=utf-8"
+# The built stylesheet's URL carries its version (?v=): a year is safe. The tenant's colours
+# change when an admin changes them: a minute.
+STYLESHEET_CACHE = "public, max-age=31536000, immutable"
+BRANDING_CACHE = "public, max-age=60"
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Reply:
     page: Page | None = None
     location: str = ""
     cookies: list[str] = field(default_factory=list)
+    look: Look | None = None
 
 
 class FormError(Exception):
@@ -81,6 +86,11 @@ class Request:
     meta: RequestMeta
     csrf_token: str
     fields: dict[str, str] = field(default_factory=dict)
+    look: Look = field(default_factory=lambda: look_for(None, None))
+
+    @property
+    def t(self) -> Translator:
+        return self.look.t
 
     def url(self, path: str, **query: str) -> str:
         """A same-origin path of this tenant's pages (keeps the /tenant/<id> prefix)."""
@@ -98,7 +108,23 @@ class Request:
         return Page(self.tenant.name, title, **kwargs)
 
     def form(self, path: str, fields: list[Field], button: str, **hidden: str) -> str:
-        return form(self.url(path), self.csrf_token, fields, button, hidden)
+        return form(self.url(path), (CSRF_FIELD, self.csrf_token), fields, button, hidden)
+
+
+def ui_locales_of(return_to: str) -> str:
+    """The OIDC ui_locales of the authorization request a sign-in continues to, if any: the
+    sign-in page speaks the language the application asked for."""
+    values = parse_qs(urlsplit(return_to).query).get("ui_locales", [])
+    return values[0] if values else ""
+
+
+def look_for(tenant: Tenant | None, meta: RequestMeta | None, return_to: str = "") -> Look:
+    """The tenant's branding and the language of this request (i18n.negotiate)."""
+    if tenant is None or meta is None:
+        return Look(Translator(), Branding(PLATFORM_NAME))
+    branding = Branding.from_settings(tenant.name, tenant.settings)
+    language = negotiate(ui_locales_of(return_to), meta.accept_language, branding.default_language)
+    return Look(Translator(language), branding, page_url(meta.path_tenant, ""))
 
 
 Handler = Callable[[Request], Awaitable[Reply]]
@@ -110,7 +136,8 @@ def error_status(error: DomainError) -> int:
 
 class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
     def __init__(self, auth: AuthUseCases, account: AccountUseCases, csrf: CsrfTokens, base_domain: str,
-                 secure_cookies: bool) -> None:
+                 secure_cookies: bool, logos: LogoSource | None = None) -> None:
+        self._logos = logos or LogoSource(OutboundPolicy())
         self._auth = auth
         self._account = account
         self._csrf = csrf
@@ -118,7 +145,8 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
         self._secure = secure_cookies
 
     # --- plumbing ------------------------------------------------------------------------
-    async def _serve(self, context: Context, handler: Handler, body: httpbody_pb2.HttpBody | None = None) -> Any:
+    async def _serve(self, context: Context, handler: Handler, body: httpbody_pb2.HttpBody | None = None,
+                     return_to: str = "") -> Any:
         meta = current_request(context)
         path = cookie_path(meta.path_tenant)
         cookie = cookie_from_header(meta.cookie)
@@ -130,24 +158,28 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
             tenant = await self._auth.tenant(select_tenant(meta, self._base_domain))
         except DomainError as error:
             status = error_status(error)
-            page = Page(PLATFORM_NAME, "Not available", error.message if status != 500 else "", error=True)
+            t = Translator(negotiate("", meta.accept_language))
+            page = Page(PLATFORM_NAME, t("Not available"), problem_text(t, error) if status != 500 else "", error=True)
             # No cookie for a tenant that does not exist (or cannot be used): the path is
             # attacker-chosen and the cookie would be of no use.
-            return await self._send(context, Reply(status, page), [])
+            return await self._send(context, Reply(status, page, look=Look(t, Branding(PLATFORM_NAME))), [])
         token = self._csrf.token_for(tenant.tenant_id, fresh)
-        request = Request(tenant, meta, token)
+        request = Request(tenant, meta, token, look=look_for(tenant, meta, return_to))
         if body is not None:
             try:
                 request.fields = parse_form(body)
             except FormError as error:
-                return await self._send(context, Reply(400, request.page("Bad request", message=str(error),
-                                                                         error=True)), set_cookies)
+                return await self._send(context, Reply(400, request.page(request.t("Bad request"),
+                                                                         message=request.t(str(error)), error=True),
+                                                       look=request.look), set_cookies)
+            request.look = look_for(tenant, meta, request.get("return_to"))
             if not self._csrf.verify(tenant.tenant_id, cookie, request.get(CSRF_FIELD)):
                 _log.info("csrf check failed", cookie_present=bool(cookie))
-                page = request.page("Please try again", error=True, message=(
+                t = request.t
+                page = request.page(t("Please try again"), error=True, message=t(
                     "This form expired or did not come from this site. Go back, reload the page and try again."),
-                    links=[(request.url("/login"), "Sign in")])
-                return await self._send(context, Reply(403, page), set_cookies)
+                    links=[(request.url("/login"), t("Sign in"))])
+                return await self._send(context, Reply(403, page, look=request.look), set_cookies)
         try:
             reply = await handler(request)
         except DomainError as error:
@@ -158,30 +190,31 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                 raise
             _log.warning("dependency unavailable", error=type(error).__name__)
             reply = self._error_reply(request, unavailable)
+        reply.look = reply.look or request.look
         return await self._send(context, reply, set_cookies)
 
     @staticmethod
     def _error_reply(request: Request, error: DomainError) -> Reply:
         status = error_status(error)
-        message = error.message if status < 500 else "Something went wrong. Please try again in a moment."
-        return Reply(status, request.page("Something went wrong", message=message, error=True,
-                                          links=[(request.url("/login"), "Sign in")]))
+        t = request.t
+        message = problem_text(t, error) if status < 500 else t("Something went wrong. Please try again in a moment.")
+        return Reply(status, request.page(t("Something went wrong"), message=message, error=True,
+                                          links=[(request.url("/login"), t("Sign in"))]))
 
     @staticmethod
     async def _send(context: Context, reply: Reply, set_cookies: list[str]) -> Any:
-        nonce = new_nonce()
-        headers: list[tuple[str, str]] = [("content-security-policy", content_security_policy(nonce)),
-                                          *SECURITY_HEADERS]
+        look = reply.look or look_for(None, None)
+        headers: list[tuple[str, str]] = list(page_headers())
         if reply.location:
             headers += [("x-http-status", "303"), ("location", reply.location)]
-            page = Page(PLATFORM_NAME, "Redirecting", links=[(reply.location, "Continue")])
+            page = Page(PLATFORM_NAME, look.t("Redirecting"), links=[(reply.location, look.t("Continue"))])
         else:
             page = reply.page or Page(PLATFORM_NAME, "")
             if reply.status != 200:
                 headers.append(("x-http-status", str(reply.status)))
         headers += [("set-cookie", c) for c in [*set_cookies, *reply.cookies]]
         await context.send_initial_metadata(tuple(headers))
-        return httpbody_pb2.HttpBody(content_type=CONTENT_TYPE, data=page.render(nonce).encode())
+        return httpbody_pb2.HttpBody(content_type=CONTENT_TYPE, data=page.render(look).encode())
 
     def _signed_in(self, request: Request, result: LoginResult, return_to: str) -> Reply:
         if result.session is None:
@@ -193,31 +226,33 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
     # --- login ---------------------------------------------------------------------------
     def _login_page(self, request: Request, return_to: str, status: int = 200, message: str = "",
                     email: str = "") -> Reply:
+        t = request.t
         return_to = request.return_to(return_to)
-        links = [(request.url("/forgot-password"), "Forgot your password?")]
+        links = [(request.url("/forgot-password"), t("Forgot your password?"))]
         if request.tenant.allows("magic_link"):
-            links.append((request.url("/magic-link", return_to=return_to), "Email me a sign-in link"))
+            links.append((request.url("/magic-link", return_to=return_to), t("Email me a sign-in link")))
         if request.tenant.allows("signup"):
-            links.append((request.url("/signup", return_to=return_to), "Create an account"))
-        page = request.page("Sign in", message=message, error=bool(message), links=links, forms=[request.form(
-            "/login", [Field("email", "Email", "email", email, "username"),
-                       Field("password", "Password", "password", "", "current-password")],
-            "Sign in", return_to=return_to)])
+            links.append((request.url("/signup", return_to=return_to), t("Create an account")))
+        page = request.page(t("Sign in"), message=message, error=bool(message), links=links, forms=[request.form(
+            "/login", [Field("email", t("Email"), "email", email, "username"),
+                       Field("password", t("Password"), "password", "", "current-password")],
+            t("Sign in"), return_to=return_to)])
         return Reply(status, page)
 
     def _mfa_page(self, request: Request, mfa_token: str, return_to: str, status: int = 200,
                   message: str = "") -> Reply:
-        page = request.page("Two-step verification", message=message, error=bool(message),
-                            paragraphs=["Enter the 6-digit code from your authenticator app, or a recovery code."],
-                            forms=[request.form("/login/mfa", [Field("code", "Code", "text", "", "one-time-code")],
-                                                "Verify", mfa_token=mfa_token,
+        t = request.t
+        code = Field("code", t("Code"), "text", "", "one-time-code", error=message)
+        page = request.page(t("Two-step verification"), message=message, error=bool(message),
+                            paragraphs=[t("Enter the 6-digit code from your authenticator app, or a recovery code.")],
+                            forms=[request.form("/login/mfa", [code], t("Verify"), mfa_token=mfa_token,
                                                 return_to=request.return_to(return_to))])
         return Reply(status, page)
 
     async def GetLoginPage(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
             return self._login_page(r, request.return_to)
-        return await self._serve(context, handle)
+        return await self._serve(context, handle, return_to=request.return_to)
 
     async def SubmitLogin(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
@@ -226,9 +261,9 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                 result = await self._auth.login(r.tenant, email, r.get("password"), r.meta.ip_address,
                                                 r.meta.user_agent)
             except Unauthenticated:
-                return self._login_page(r, return_to, 401, LOGIN_FAILED, email)
+                return self._login_page(r, return_to, 401, r.t(LOGIN_FAILED), email)
             except DomainError as error:
-                return self._login_page(r, return_to, error_status(error), error.message, email)
+                return self._login_page(r, return_to, error_status(error), problem_text(r.t, error), email)
             return self._signed_in(r, result, return_to)
         return await self._serve(context, handle, request.body)
 
@@ -240,39 +275,44 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                                                        r.meta.user_agent)
             except Unauthenticated as error:
                 if error.reason == "INVALID_MFA_CODE":
-                    return self._mfa_page(r, token, return_to, 401, "The code is wrong.")
-                return self._login_page(r, return_to, 401, "The sign-in attempt expired. Please start again.")
+                    return self._mfa_page(r, token, return_to, 401, r.t("The code is wrong."))
+                return self._login_page(r, return_to, 401, r.t("The sign-in attempt expired. Please start again."))
             return self._signed_in(r, result, return_to)
         return await self._serve(context, handle, request.body)
 
     # --- sign-up and verification ----------------------------------------------------------
     def _signup_page(self, request: Request, return_to: str, status: int = 200, message: str = "",
-                     email: str = "", name: str = "") -> Reply:
+                     email: str = "", name: str = "", field_name: str = "") -> Reply:
+        t = request.t
         policy = request.tenant.password_policy
-        page = request.page("Create an account", message=message, error=bool(message), forms=[request.form(
-            "/signup", [Field("email", "Email", "email", email, "email"),
-                        Field("name", "Name", "text", name, "name", required=False),
-                        Field("password", f"Password (at least {policy.min_length} characters)", "password", "",
-                              "new-password")],
-            "Create account")], links=[(request.url("/login", return_to=request.return_to(return_to)),
-                                        "Already have an account? Sign in")])
+        # A domain error names its field (details.field): show it under that field too.
+        errors = {field_name: message} if field_name else {}
+        page = request.page(t("Create an account"), message=message, error=bool(message), forms=[request.form(
+            "/signup", [Field("email", t("Email"), "email", email, "email", error=errors.get("email", "")),
+                        Field("name", t("Name"), "text", name, "name", required=False),
+                        Field("password", t("Password (at least {count} characters)", count=policy.min_length),
+                              "password", "", "new-password", error=errors.get("password", ""))],
+            t("Create account"))], links=[(request.url("/login", return_to=request.return_to(return_to)),
+                                           t("Already have an account? Sign in"))])
         return Reply(status, page)
 
-    def _verify_form(self, request: Request, status: int = 200, message: str = "", title: str = "Verify your email",
-                     paragraphs: list[str] | None = None, notice: bool = False) -> Reply:
-        page = request.page(title, message=message, error=bool(message) and not notice, paragraphs=paragraphs or [],
-                            forms=[request.form("/verify-email", [Field("code", "Verification code", "text", "",
-                                                                        "one-time-code")], "Verify")],
-                            links=[(request.url("/login"), "Sign in")])
+    def _verify_form(self, request: Request, status: int = 200, message: str = "", title: str = "",
+                     paragraphs: list[str] | None = None) -> Reply:
+        t = request.t
+        page = request.page(title or t("Verify your email"), message=message, error=bool(message),
+                            paragraphs=paragraphs or [],
+                            forms=[request.form("/verify-email", [Field("code", t("Verification code"), "text", "",
+                                                                        "one-time-code")], t("Verify"))],
+                            links=[(request.url("/login"), t("Sign in"))])
         return Reply(status, page)
 
     async def GetSignupPage(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
             if not r.tenant.allows("signup"):
-                return Reply(403, r.page("Create an account", message="Sign-up is disabled for this tenant.",
-                                         error=True, links=[(r.url("/login"), "Sign in")]))
+                return Reply(403, r.page(r.t("Create an account"), message=r.t("Sign-up is disabled for this tenant."),
+                                         error=True, links=[(r.url("/login"), r.t("Sign in"))]))
             return self._signup_page(r, request.return_to)
-        return await self._serve(context, handle)
+        return await self._serve(context, handle, return_to=request.return_to)
 
     async def SubmitSignup(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
@@ -280,18 +320,21 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
             try:
                 await self._auth.signup(r.tenant, email, r.get("password"), {"name": name})
             except DomainError as error:
-                return self._signup_page(r, r.get("return_to"), error_status(error), error.message, email, name)
-            return self._verify_form(r, title="Check your inbox", paragraphs=[
-                "We sent a verification link to the address you entered. Open it, or paste the code here."])
+                field_name = str(error.details.get("field", ""))
+                return self._signup_page(r, r.get("return_to"), error_status(error), problem_text(r.t, error),
+                                         email, name, field_name)
+            return self._verify_form(r, title=r.t("Check your inbox"), paragraphs=[r.t(
+                "We sent a verification link to the address you entered. Open it, or paste the code here.")])
         return await self._serve(context, handle, request.body)
 
     async def _verify(self, r: Request, code: str) -> Reply:
         try:
             email = await self._auth.verify_email(r.tenant, code)
         except DomainError as error:
-            return self._verify_form(r, error_status(error), error.message)
-        return Reply(200, r.page("Email verified", message=f"{email} is verified. You can sign in now.",
-                                 links=[(r.url("/login"), "Sign in")]))
+            return self._verify_form(r, error_status(error), problem_text(r.t, error))
+        return Reply(200, r.page(r.t("Email verified"), message=r.t("{email} is verified. You can sign in now.",
+                                                                    email=email),
+                                 links=[(r.url("/login"), r.t("Sign in"))]))
 
     async def GetVerifyEmailPage(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
@@ -307,19 +350,21 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
 
     # --- password reset --------------------------------------------------------------------
     def _forgot_page(self, r: Request) -> Reply:
-        return Reply(200, r.page("Forgot your password?", paragraphs=[
-            "Enter your email address and we will send you a code to choose a new password."],
-            forms=[r.form("/forgot-password", [Field("email", "Email", "email", "", "email")], "Send code")],
-            links=[(r.url("/login"), "Back to sign in")]))
+        t = r.t
+        return Reply(200, r.page(t("Forgot your password?"), paragraphs=[
+            t("Enter your email address and we will send you a code to choose a new password.")],
+            forms=[r.form("/forgot-password", [Field("email", t("Email"), "email", "", "email")], t("Send code"))],
+            links=[(r.url("/login"), t("Back to sign in"))]))
 
     def _reset_page(self, r: Request, code: str, status: int = 200, message: str = "") -> Reply:
+        t = r.t
         policy = r.tenant.password_policy
-        fields = [] if code else [Field("code", "Code from the email", "text", "", "one-time-code")]
-        fields.append(Field("new_password", f"New password (at least {policy.min_length} characters)", "password",
-                            "", "new-password"))
-        return Reply(status, r.page("Choose a new password", message=message, error=bool(message),
-                                    forms=[r.form("/reset-password", fields, "Set password", code=code)],
-                                    links=[(r.url("/forgot-password"), "Send a new code")]))
+        fields = [] if code else [Field("code", t("Code from the email"), "text", "", "one-time-code")]
+        fields.append(Field("new_password", t("New password (at least {count} characters)", count=policy.min_length),
+                            "password", "", "new-password", error=message if code else ""))
+        return Reply(status, r.page(t("Choose a new password"), message=message, error=bool(message),
+                                    forms=[r.form("/reset-password", fields, t("Set password"), code=code)],
+                                    links=[(r.url("/forgot-password"), t("Send a new code"))]))
 
     async def GetForgotPasswordPage(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
@@ -328,13 +373,14 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
 
     async def SubmitForgotPassword(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
+            t = r.t
             await self._auth.request_reset(r.tenant, r.get("email"))
             return Reply(200, r.page(
-                "Check your inbox", message="If an account exists for that address, we sent it a code.",
+                t("Check your inbox"), message=t("If an account exists for that address, we sent it a code."),
                 forms=[r.form("/reset-password", [
-                    Field("code", "Code from the email", "text", "", "one-time-code"),
-                    Field("new_password", "New password", "password", "", "new-password")], "Set password")],
-                links=[(r.url("/login"), "Back to sign in")]))
+                    Field("code", t("Code from the email"), "text", "", "one-time-code"),
+                    Field("new_password", t("New password"), "password", "", "new-password")], t("Set password"))],
+                links=[(r.url("/login"), t("Back to sign in"))]))
         return await self._serve(context, handle, request.body)
 
     async def GetResetPasswordPage(self, request: Any, context: Context) -> Any:
@@ -350,50 +396,55 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                 # checked without the account first, so a too-short password keeps the code.
                 r.tenant.password_policy.check(password)
             except DomainError as error:
-                return self._reset_page(r, code, error_status(error), error.message)
+                return self._reset_page(r, code, error_status(error), problem_text(r.t, error))
             try:
                 await self._auth.confirm_reset(r.tenant, code, password)
             except DomainError as error:
                 keep = code if error.reason != "INVALID_CODE" else ""
-                return self._reset_page(r, keep, error_status(error), error.message)
-            return Reply(200, r.page("Password changed", message="Your password was changed. Sign in with it now.",
-                                     links=[(r.url("/login"), "Sign in")]))
+                return self._reset_page(r, keep, error_status(error), problem_text(r.t, error))
+            return Reply(200, r.page(r.t("Password changed"),
+                                     message=r.t("Your password was changed. Sign in with it now."),
+                                     links=[(r.url("/login"), r.t("Sign in"))]))
         return await self._serve(context, handle, request.body)
 
     # --- magic links -------------------------------------------------------------------------
     async def GetMagicLinkPage(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
+            t = r.t
             return_to = r.return_to(request.return_to)
             if request.code:
                 # Never sign in on a GET: mail scanners and link previews follow links.
-                return Reply(200, r.page("Sign in", paragraphs=["Continue to sign in with the link from your email."],
-                                         forms=[r.form("/magic-link/sign-in", [], "Sign in", code=request.code,
+                return Reply(200, r.page(t("Sign in"),
+                                         paragraphs=[t("Continue to sign in with the link from your email.")],
+                                         forms=[r.form("/magic-link/sign-in", [], t("Sign in"), code=request.code,
                                                        return_to=return_to)]))
-            request_form = r.form("/magic-link", [Field("email", "Email", "email", "", "email")], "Send link",
+            request_form = r.form("/magic-link", [Field("email", t("Email"), "email", "", "email")], t("Send link"),
                                   return_to=return_to)
-            return Reply(200, r.page("Email me a sign-in link", forms=[request_form],
-                                     links=[(r.url("/login", return_to=return_to), "Sign in with a password")]))
-        return await self._serve(context, handle)
+            return Reply(200, r.page(t("Email me a sign-in link"), forms=[request_form],
+                                     links=[(r.url("/login", return_to=return_to), t("Sign in with a password"))]))
+        return await self._serve(context, handle, return_to=request.return_to)
 
     async def SubmitMagicLinkRequest(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
             await self._auth.send_magic_link(r.tenant, r.get("email"), r.return_to(r.get("return_to")))
-            return Reply(200, r.page("Check your inbox", message=(
+            return Reply(200, r.page(r.t("Check your inbox"), message=r.t(
                 "If an account exists for that address, we sent it a sign-in link."),
-                links=[(r.url("/login"), "Back to sign in")]))
+                links=[(r.url("/login"), r.t("Back to sign in"))]))
         return await self._serve(context, handle, request.body)
 
     async def SubmitMagicLinkSignIn(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
+            t = r.t
             return_to = r.get("return_to")
             try:
                 result = await self._auth.consume_magic_link(r.tenant, r.get("code"), r.meta.ip_address,
                                                              r.meta.user_agent)
             except DomainError as error:
-                return Reply(error_status(error), r.page("Sign in", message=(
-                    "This sign-in link is invalid or expired." if error.reason == "INVALID_CODE" else error.message),
-                    error=True, links=[(r.url("/magic-link", return_to=r.return_to(return_to)), "Send a new link"),
-                                       (r.url("/login"), "Sign in with a password")]))
+                return Reply(error_status(error), r.page(t("Sign in"), message=(
+                    t("This sign-in link is invalid or expired.") if error.reason == "INVALID_CODE"
+                    else problem_text(t, error)),
+                    error=True, links=[(r.url("/magic-link", return_to=r.return_to(return_to)), t("Send a new link")),
+                                       (r.url("/login"), t("Sign in with a password"))]))
             return self._signed_in(r, result, return_to)
         return await self._serve(context, handle, request.body)
 
@@ -404,8 +455,9 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                 user, _ = await self._account.me(r.tenant, session_cookie_value(r.meta.cookie))
             except Unauthenticated:
                 return Reply(location=r.url("/login", return_to="/account"))
-            return Reply(200, r.page("You are signed in", paragraphs=[f"Signed in as {user.email}"],
-                                     forms=[r.form("/logout", [], "Sign out")]))
+            return Reply(200, r.page(r.t("You are signed in"), paragraphs=[r.t("Signed in as {email}",
+                                                                               email=user.email)],
+                                     forms=[r.form("/logout", [], r.t("Sign out"))]))
         return await self._serve(context, handle)
 
     async def SubmitLogout(self, request: Any, context: Context) -> Any:
@@ -414,3 +466,43 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
             path = cookie_path(r.meta.path_tenant)
             return Reply(location=r.url("/login"), cookies=[clear_session_cookie(self._secure, path)])
         return await self._serve(context, handle, request.body)
+
+    # --- the pages' stylesheets ------------------------------------------------------------
+    async def GetPageStylesheet(self, request: Any, context: Context) -> Any:
+        css = stylesheet()
+        if not css.body:
+            await context.send_initial_metadata((("x-http-status", "404"), ("cache-control", "no-store")))
+            return httpbody_pb2.HttpBody(content_type=CSS_CONTENT_TYPE, data=b"")
+        await context.send_initial_metadata((("cache-control", STYLESHEET_CACHE), ("x-content-type-options", "nosniff"),
+                                             ("etag", f'"{css.version}"')))
+        return httpbody_pb2.HttpBody(content_type=CSS_CONTENT_TYPE, data=css.body)
+
+    async def GetBrandingStylesheet(self, request: Any, context: Context) -> Any:
+        meta = current_request(context)
+        try:
+            tenant = await self._auth.tenant(select_tenant(meta, self._base_domain))
+        except DomainError as error:
+            # Unknown tenant: the platform's own colours (the page linking it shows the error).
+            await context.send_initial_metadata((("x-http-status", str(error_status(error))),
+                                                 ("cache-control", "no-store"), ("x-content-type-options", "nosniff")))
+            return httpbody_pb2.HttpBody(content_type=CSS_CONTENT_TYPE, data=b"")
+        css = Branding.from_settings(tenant.name, tenant.settings).stylesheet()
+        await context.send_initial_metadata((("cache-control", BRANDING_CACHE), ("x-content-type-options", "nosniff")))
+        return httpbody_pb2.HttpBody(content_type=CSS_CONTENT_TYPE, data=css.encode())
+
+    async def GetBrandingLogo(self, request: Any, context: Context) -> Any:
+        meta = current_request(context)
+        try:
+            tenant = await self._auth.tenant(select_tenant(meta, self._base_domain))
+        except DomainError:
+            tenant = None
+        branding = Branding.from_settings(tenant.name, tenant.settings) if tenant else None
+        logo = await self._logos.logo(branding.logo_url, branding.logo_image) if branding else None
+        # Only checked raster bytes go out, typed by what they are, never rendered as a page.
+        headers = [("x-content-type-options", "nosniff"), ("content-security-policy", "default-src 'none'"),
+                   ("cross-origin-resource-policy", "same-origin")]
+        if logo is None:
+            await context.send_initial_metadata((("x-http-status", "404"), ("cache-control", "no-store"), *headers))
+            return httpbody_pb2.HttpBody(content_type="text/plain; charset=utf-8", data=b"")
+        await context.send_initial_metadata((("cache-control", STYLESHEET_CACHE), *headers))
+        return httpbody_pb2.HttpBody(content_type=logo.media_type, data=logo.data)

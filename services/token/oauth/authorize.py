@@ -28,7 +28,16 @@ from services.token.oauth.errors import OAuthError
 from services.token.oauth.forms import parse_form
 from services.token.oauth.grant_records import CodeGrant
 from services.token.oauth.issuer import token_hash
-from services.token.oauth.pages import HttpAnswer, consent_page, error_page, login_redirect, redirect
+from services.token.oauth.pages import (
+    Consent,
+    HttpAnswer,
+    consent_page,
+    error_page,
+    login_redirect,
+    login_url,
+    look_for,
+    redirect,
+)
 from services.token.oauth.pkce import valid_challenge
 from services.token.oauth.platform import PlatformGateway, SignedIn
 from services.token.oauth.ports import Applications, CodeStore, ConsentStore, SecurityEvents, TokenEvent
@@ -137,10 +146,9 @@ class AuthorizationEndpoint:
 
     async def _authorize(self, tenant: TenantInfo, params: dict[str, str], cookie_header: str,
                          path_tenant: str, consent_given: bool) -> HttpAnswer:
-        name = tenant.display_name or tenant.tenant_id
         target = await self._redirect_target(tenant, params)
         if isinstance(target, str):
-            return error_page(name, target)
+            return error_page(look_for(tenant, path_tenant, params.get("ui_locales", "")), target)
         client, redirect_uri, sent = target
         back = self._back(tenant, redirect_uri, params.get("state", ""))
         try:
@@ -162,7 +170,8 @@ class AuthorizationEndpoint:
         if needs_consent and not consent_given:
             if "none" in request.prompt:
                 return back(error="consent_required", error_description="the user must consent")
-            return self._consent(tenant, client, request, params, cookie_header, path_tenant)
+            return self._consent(tenant, client, request, params, cookie_header, path_tenant,
+                                 str(claims.get("email") or ""), now)
         if consent_given:
             await self._consents.remember_consent(tenant.tenant_id, signed_in.user_id, client.client_id,
                                                   request.scopes, now)
@@ -227,37 +236,45 @@ class AuthorizationEndpoint:
                                     params.get("nonce", ""), challenge, prompt, max_age, login_after)
 
     @staticmethod
-    def _to_login(params: dict[str, str], path_tenant: str, now: datetime) -> HttpAnswer:
+    def _again(params: dict[str, str], now: datetime, **more: str) -> str:
         # Back to this same request once signed in, saying when the user was sent: the sign-in
         # that follows is what prompt=login and max_age asked for (and coming back without
         # one is not).
         again = {k: v for k, v in params.items() if k in AUTHORIZE_FIELDS and v and k != "login_after"}
         again["login_after"] = str(int(now.timestamp()))
-        return login_redirect(path_tenant, "/oauth2/authorize?" + urlencode(again))
+        return "/oauth2/authorize?" + urlencode({**again, **more})
+
+    def _to_login(self, params: dict[str, str], path_tenant: str, now: datetime) -> HttpAnswer:
+        return login_redirect(path_tenant, self._again(params, now))
 
     def _consent(self, tenant: TenantInfo, client: Application, request: AuthorizationRequest,
-                 params: dict[str, str], cookie_header: str, path_tenant: str) -> HttpAnswer:
+                 params: dict[str, str], cookie_header: str, path_tenant: str, email: str,
+                 now: datetime) -> HttpAnswer:
         token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
                                                 cookie_path(path_tenant))
         fields = {k: v for k, v in params.items() if k in AUTHORIZE_FIELDS and v}
-        return consent_page(tenant.display_name or tenant.tenant_id, client.display_name, request.scopes,
-                            f"{tenant_prefix(path_tenant)}/oauth2/authorize/consent", fields, CSRF_FIELD,
-                            token, set_cookie, request.redirect_uri)
+        # "Not you?": the sign-in page, then this request again with prompt=login, so the
+        # account that comes back is the one just signed in.
+        switch = login_url(path_tenant, self._again(params, now, prompt="login"))
+        return consent_page(look_for(tenant, path_tenant, params.get("ui_locales", "")), Consent(
+            client.display_name, request.scopes, email, f"{tenant_prefix(path_tenant)}/oauth2/authorize/consent",
+            fields, (CSRF_FIELD, token), switch, set_cookie, request.redirect_uri))
 
     async def consent(self, tenant: TenantInfo, content_type: str, body: bytes, cookie_header: str,
                       path_tenant: str) -> HttpAnswer:
-        name = tenant.display_name or tenant.tenant_id
+        look = look_for(tenant, path_tenant)
         try:
             form = parse_form(content_type, body)
         except OAuthError:
-            return error_page(name, "the form could not be read")
+            return error_page(look, "the form could not be read")
         if not self._csrf.verify(tenant.tenant_id, cookie_from_header(cookie_header), form.get(CSRF_FIELD, "")):
-            return error_page(name, "the form expired; start again", 403)
+            return error_page(look, "the form expired; start again", 403)
         params = {k: v for k, v in form.items() if k in AUTHORIZE_FIELDS}
         if form.get("decision") != "allow":
             target = await self._redirect_target(tenant, params)
             if isinstance(target, str):
-                return error_page(name, "the request is not valid")
+                return error_page(look_for(tenant, path_tenant, params.get("ui_locales", "")),
+                                  "the request is not valid")
             _client, uri, _sent = target
             return self._back(tenant, uri, params.get("state", ""))(
                 error="access_denied", error_description="the user denied access")

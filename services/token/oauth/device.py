@@ -4,7 +4,6 @@ token endpoint is grants/device_code.py; the code format and state machine devic
 
 from __future__ import annotations
 
-import html
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,8 @@ import structlog
 from services.common.cookies import cookie_path, session_cookie_value
 from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header
 from services.common.directory import TenantInfo
+from services.common.pages.kit import Button, Field, Page, form, paragraph, scope_list, strong_paragraph
+from services.common.pages.scopes import describe
 from services.common.tenancy import tenant_prefix
 from services.token.applications.model import DEVICE_CODE
 from services.token.oauth.client_auth import ClientAuthenticator
@@ -32,7 +33,7 @@ from services.token.oauth.device_codes import (
 )
 from services.token.oauth.errors import OAuthError
 from services.token.oauth.forms import client_credentials, parse_form
-from services.token.oauth.pages import HttpAnswer, login_redirect, page
+from services.token.oauth.pages import HttpAnswer, login_redirect, look_for, message_page, render
 from services.token.oauth.platform import PlatformGateway
 from services.token.oauth.ports import Applications
 from services.token.oauth.scopes import requested_scopes
@@ -106,14 +107,15 @@ class DeviceFlow:
 
     async def submit(self, tenant: TenantInfo, content_type: str, body: bytes, cookie_header: str,
                      path_tenant: str, address: str) -> HttpAnswer:
-        name = tenant.display_name or tenant.tenant_id
+        look = look_for(tenant, path_tenant)
+        t = look.t
         try:
             form = parse_form(content_type, body)
         except OAuthError:
-            return _message(name, "Device sign-in", "The form could not be read.", 400)
+            return message_page(look, t("Device sign-in"), t("The form could not be read."), 400, error=True)
         typed = form.get("user_code", "")
         if not self._csrf.verify(tenant.tenant_id, cookie_from_header(cookie_header), form.get(CSRF_FIELD, "")):
-            return _message(name, "Device sign-in", "The form expired; start again.", 403)
+            return message_page(look, t("Device sign-in"), t("The form expired; start again."), 403, error=True)
         signed_in = await self._platform.session(tenant.tenant_id, session_cookie_value(cookie_header))
         if signed_in is None:
             return self._to_login(typed, path_tenant)
@@ -122,7 +124,7 @@ class DeviceFlow:
         for key, budget in zip(keys, budgets, strict=True):
             if await self._failures.failures(key) >= budget:
                 return self._form(tenant, "", cookie_header, path_tenant,
-                                  "Too many wrong codes. Wait a few minutes and try again.", 429)
+                                  t("Too many wrong codes. Wait a few minutes and try again."), 429)
         now = self._clock()
         code = normalise_user_code(typed)
         found = await self._store.find_pending(tenant.tenant_id, device_hash(code), now) if code else None
@@ -130,9 +132,9 @@ class DeviceFlow:
             # Wrong, expired and used codes answer alike; every miss is counted.
             for key in keys:
                 await self._failures.record_failure(key, FAILURE_WINDOW_SECONDS)
-            return self._form(tenant, "", cookie_header, path_tenant, _NOT_FOUND, 400)
+            return self._form(tenant, "", cookie_header, path_tenant, t(_NOT_FOUND), 400)
         client = await self._applications.find(tenant.tenant_id, found.client_id)
-        client_name = client.display_name if client else "The device"
+        client_name = client.display_name if client else t("The device")
         decision = form.get("decision")
         if decision not in ("allow", "deny"):
             # RFC 8628 section 5.4: say who is asking, and for what, before anyone approves.
@@ -141,65 +143,50 @@ class DeviceFlow:
         if decision != "allow":
             await self._store.decide(tenant.tenant_id, device_hash(code), None, now)
             _log.info("device authorization denied", client_id=found.client_id)
-            return _message(name, "Request denied", f"{client_name} was not given access. You can close this page.")
+            return message_page(look, t("Request denied"),
+                                t("{client} was not given access. You can close this page.", client=client_name))
         claims = await self._platform.claims(tenant.tenant_id, signed_in.user_id)
         if claims is None:
-            return _message(name, "Device sign-in", "This account cannot sign in.", 403)
+            return message_page(look, t("Device sign-in"), t("This account cannot sign in."), 403, error=True)
         approval = Approval(signed_in.user_id, signed_in.auth_time, signed_in.amr, signed_in.session_id, claims)
         if not await self._store.decide(tenant.tenant_id, device_hash(code), approval, now):
-            return self._form(tenant, "", cookie_header, path_tenant, _NOT_FOUND, 400)
+            return self._form(tenant, "", cookie_header, path_tenant, t(_NOT_FOUND), 400)
         _log.info("device authorization approved", client_id=found.client_id)
-        return _message(name, "Device connected",
-                        f"{client_name} now has access to your account. Return to your device.")
+        return message_page(look, t("Device connected"),
+                            t("{client} now has access to your account. Return to your device.", client=client_name))
 
     def _form(self, tenant: TenantInfo, user_code: str, cookie_header: str, path_tenant: str, error: str = "",
               status: int = 200) -> HttpAnswer:
         token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
                                                 cookie_path(path_tenant))
         extra = (("set-cookie", set_cookie),) if set_cookie else ()
-        action = f"{tenant_prefix(path_tenant)}/device"
-        body = (f"<h1>{html.escape(tenant.display_name or tenant.tenant_id)}</h1>"
-                + (f"<p class=\"error\" role=\"alert\">{html.escape(error)}</p>" if error else "")
-                + "<p>Enter the code shown on your device. Only continue if you started this sign-in "
-                "yourself.</p>"
-                f"<form method=\"post\" action=\"{html.escape(action)}\">"
-                f"<input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{html.escape(token)}\">"
-                "<label for=\"user_code\">Code</label> "
-                f"<input id=\"user_code\" name=\"user_code\" value=\"{html.escape(user_code)}\" "
-                "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"16\" required>"
-                "<p><button type=\"submit\" name=\"decision\" value=\"review\">Continue</button></p></form>")
-        return _page("Connect a device", body, status, extra)
+        look = look_for(tenant, path_tenant)
+        t = look.t
+        code = Field("user_code", t("Code"), "text", user_code, "off", error=error,
+                     extra='autocapitalize="characters" spellcheck="false" maxlength="16"')
+        page = Page(look.branding.display_name, t("Connect a device"), paragraphs=[
+            t("Enter the code shown on your device. Only continue if you started this sign-in yourself.")],
+            forms=[form(f"{tenant_prefix(path_tenant)}/device", (CSRF_FIELD, token), [code],
+                        [Button(t("Continue"), "decision", "review")])])
+        return render(look, page, status, extra)
 
     def _review(self, tenant: TenantInfo, user_code: str, client_name: str, scopes: list[str], cookie_header: str,
                 path_tenant: str) -> HttpAnswer:
         token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
                                                 cookie_path(path_tenant))
         extra = (("set-cookie", set_cookie),) if set_cookie else ()
-        action = f"{tenant_prefix(path_tenant)}/device"
-        asked = "".join(f"<li>{html.escape(scope)}</li>" for scope in scopes)
-        body = (f"<h1>{html.escape(tenant.display_name or tenant.tenant_id)}</h1>"
-                f"<h2>{html.escape(client_name)} wants access to your account</h2>"
-                f"<p>Only allow it if your device shows the code <strong>{html.escape(user_code)}</strong>.</p>"
-                + (f"<p>It asks for:</p><ul>{asked}</ul>" if asked else "")
-                + f"<form method=\"post\" action=\"{html.escape(action)}\">"
-                f"<input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{html.escape(token)}\">"
-                f"<input type=\"hidden\" name=\"user_code\" value=\"{html.escape(user_code)}\">"
-                "<p><button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>"
-                "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></p></form>")
-        return _page("Connect a device", body, 200, extra)
-
-
-# On top of the shared page style (pages.py): the code input and the error line.
-_STYLE = "input{font-size:1.2rem;letter-spacing:.1rem}.error{color:#a00}"
-
-
-def _page(title: str, body: str, status: int, extra: tuple[tuple[str, str], ...] = ()) -> HttpAnswer:
-    return page(title, body, status, extra, style=_STYLE)
-
-
-def _message(tenant_name: str, title: str, message: str, status: int = 200) -> HttpAnswer:
-    return _page(title, f"<h1>{html.escape(tenant_name)}</h1><h2>{html.escape(title)}</h2>"
-                        f"<p>{html.escape(message)}</p>", status)
+        look = look_for(tenant, path_tenant)
+        t = look.t
+        parts = [strong_paragraph(t("Only allow it if your device shows the code {value}."), user_code)]
+        if scopes:
+            parts += [paragraph(t("It will be able to:")),
+                      scope_list(describe(scopes, t, dict(look.branding.scope_descriptions)))]
+        page = Page(look.branding.display_name, t("{client} wants access to your account", client=client_name),
+                    parts=parts, forms=[form(f"{tenant_prefix(path_tenant)}/device", (CSRF_FIELD, token), [],
+                                             [Button(t("Allow"), "decision", "allow"),
+                                              Button(t("Deny"), "decision", "deny", primary=False)],
+                                             {"user_code": user_code})])
+        return render(look, page, 200, extra)
 
 
 def unavailable() -> OAuthError:

@@ -15,7 +15,6 @@ sends the browser back to a post-logout redirect URI the client registered, or s
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -27,9 +26,10 @@ import structlog
 from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value
 from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header
 from services.common.directory import TenantInfo
+from services.common.pages.kit import Button, Look, Page, form
 from services.common.tenancy import tenant_prefix
 from services.token.keys.usecases import SigningKeys
-from services.token.oauth.pages import HttpAnswer, error_page, page, redirect
+from services.token.oauth.pages import HttpAnswer, error_page, look_for, message_page, redirect, render
 from services.token.oauth.platform import PlatformGateway
 from services.token.oauth.ports import Applications
 
@@ -85,12 +85,12 @@ class EndSessionFlow:
     async def confirm(self, tenant: TenantInfo, form: dict[str, str], cookie_header: str,
                       path_tenant: str) -> HttpAnswer:
         """The confirmation page's form: sign out, or stay signed in."""
-        name = tenant.display_name or tenant.tenant_id
+        look = look_for(tenant, path_tenant)
         if not self._csrf.verify(tenant.tenant_id, cookie_from_header(cookie_header), form.get(CSRF_FIELD, "")):
-            return error_page(name, "the form expired; start again", 403)
+            return error_page(look, "the form expired; start again", 403)
         request = logout_request(form)
         if form.get("decision") != "logout":
-            return page("Still signed in", f"<h1>{html.escape(name)}</h1><p>You are still signed in.</p>", 200)
+            return message_page(look, look.t("Still signed in"), look.t("You are still signed in."))
         signed_in = await self._platform.session(tenant.tenant_id, session_cookie_value(cookie_header))
         if signed_in is not None:
             await self._platform.end_session(tenant.tenant_id, signed_in.session_id)
@@ -107,23 +107,22 @@ class EndSessionFlow:
             location = target + (("&" if urlsplit(target).query else "?") + urlencode(query) if query else "")
             answer = redirect(location)
             return HttpAnswer(answer.status, answer.body, answer.content_type, (*answer.headers, clear))
-        return signed_out_page(tenant.display_name or tenant.tenant_id, clear)
+        return signed_out_page(look_for(tenant, path_tenant), clear)
 
     def _confirmation(self, tenant: TenantInfo, request: LogoutRequest, cookie_header: str,
                       path_tenant: str) -> HttpAnswer:
         token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
                                                 cookie_path(path_tenant))
-        fields = {**{k: v for k, v in asdict(request).items() if v}, CSRF_FIELD: token}
-        hidden = "".join(f"<input type=\"hidden\" name=\"{html.escape(k)}\" value=\"{html.escape(v)}\">"
-                         for k, v in fields.items())
+        fields = {k: v for k, v in asdict(request).items() if v}
         action = f"{tenant_prefix(path_tenant)}/oauth2/logout"
-        body = (f"<h1>{html.escape(tenant.display_name or tenant.tenant_id)}</h1>"
-                "<p>Do you want to sign out?</p>"
-                f"<form method=\"post\" action=\"{html.escape(action)}\">{hidden}"
-                "<button type=\"submit\" name=\"decision\" value=\"logout\">Sign out</button>"
-                "<button type=\"submit\" name=\"decision\" value=\"stay\">Stay signed in</button></form>")
+        look = look_for(tenant, path_tenant)
+        t = look.t
+        page = Page(look.branding.display_name, t("Sign out?"), paragraphs=[t("Do you want to sign out?")],
+                    forms=[form(action, (CSRF_FIELD, token), [],
+                                [Button(t("Sign out"), "decision", "logout"),
+                                 Button(t("Stay signed in"), "decision", "stay", primary=False)], fields)])
         extra = (("set-cookie", set_cookie),) if set_cookie else ()
-        return page("Sign out?", body, 200, extra, self._form_target(request))
+        return render(look, page, 200, extra, self._form_target(request))
 
     @staticmethod
     def _form_target(request: LogoutRequest) -> str:
@@ -178,5 +177,5 @@ class EndSessionFlow:
         return Hint(str(claims["sub"]), client_ids)
 
 
-def signed_out_page(tenant_name: str, *extra: tuple[str, str]) -> HttpAnswer:
-    return page("Signed out", f"<h1>{html.escape(tenant_name)}</h1><p>You are signed out.</p>", 200, extra)
+def signed_out_page(look: Look, *extra: tuple[str, str]) -> HttpAnswer:
+    return message_page(look, look.t("Signed out"), look.t("You are signed out."), extra=extra)

@@ -1,13 +1,28 @@
-"""The token service's two HTML pages: an error page (never a redirect to an unverified URI)
-and the consent page. No script; the same security headers as the hosted login pages."""
+"""The token service's HTML pages (consent, errors, device code, logout) on the shared page
+kit (services/common/pages): the same layout, stylesheet, branding, language and security
+headers as the hosted login pages. Never a redirect to an unverified URI from here."""
 
 from __future__ import annotations
 
-import html
-import secrets
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
+from services.common.context import current_request_or_none
+from services.common.directory import TenantInfo
+from services.common.pages.branding import Branding
+from services.common.pages.i18n import Translator, negotiate
+from services.common.pages.kit import (
+    CONTENT_TYPE,
+    Button,
+    Look,
+    Page,
+    account_line,
+    form,
+    page_headers,
+    paragraph,
+    scope_list,
+)
+from services.common.pages.scopes import describe
 from services.common.tenancy import tenant_prefix
 
 
@@ -15,66 +30,74 @@ from services.common.tenancy import tenant_prefix
 class HttpAnswer:
     status: int
     body: bytes
-    content_type: str = "text/html; charset=utf-8"
+    content_type: str = CONTENT_TYPE
     headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
-def page_headers(nonce: str, form_target: str = "") -> tuple[tuple[str, str], ...]:
-    # Browsers apply form-action to the redirects after a submission too: the consent form's
-    # answer goes on to the client's (registered) redirect URI, so its origin is allowed.
-    return (
-        ("content-security-policy", f"default-src 'none'; style-src 'nonce-{nonce}'; "
-                                    f"form-action 'self'{_source(form_target)}; "
-                                    "frame-ancestors 'none'; base-uri 'none'"),
-        ("x-frame-options", "DENY"), ("referrer-policy", "no-referrer"), ("cache-control", "no-store"),
-        ("x-content-type-options", "nosniff"),
-    )
+def look_for(tenant: TenantInfo, path_tenant: str, ui_locales: str = "") -> Look:
+    """The tenant's look in the language of this request (ui_locales, Accept-Language, the
+    tenant's default)."""
+    branding = Branding.from_settings(tenant.display_name or tenant.tenant_id, tenant.settings)
+    meta = current_request_or_none()
+    language = negotiate(ui_locales, meta.accept_language if meta else "", branding.default_language)
+    return Look(Translator(language), branding, tenant_prefix(path_tenant))
 
 
-def _source(uri: str) -> str:
-    parts = urlsplit(uri)
-    source = f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:" if parts.scheme else ""
-    if not source or any(c in source for c in " ;,'\"\r\n"):
-        return ""
-    return " " + source
+def render(look: Look, page: Page, status: int, extra: tuple[tuple[str, str], ...] = (),
+           form_target: str = "") -> HttpAnswer:
+    return HttpAnswer(status, page.render(look).encode(), headers=(*page_headers(form_target), *extra))
 
 
-_STYLE = ("body{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
-          "button{margin-right:.5rem;padding:.5rem 1rem}")
+def message_page(look: Look, title: str, message: str, status: int = 200, *, error: bool = False,
+                 extra: tuple[tuple[str, str], ...] = ()) -> HttpAnswer:
+    """A page that only says something (already translated)."""
+    page = Page(look.branding.display_name, title, paragraphs=[] if error else [message],
+                message=message if error else "", error=error)
+    return render(look, page, status, extra)
 
 
-def page(title: str, body: str, status: int, extra: tuple[tuple[str, str], ...] = (),
-         form_target: str = "", style: str = "") -> HttpAnswer:
-    """An HTML page with the security headers; `body` is trusted markup (escape its values)."""
-    nonce = secrets.token_urlsafe(16)
-    document = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-                f"<style nonce=\"{nonce}\">{_STYLE}{style}</style></head><body>{body}</body></html>")
-    return HttpAnswer(status, document.encode(), headers=(*page_headers(nonce, form_target), *extra))
+def error_page(look: Look, reason: str, status: int = 400) -> HttpAnswer:
+    """`reason` is an English msgid of the catalogue (or a protocol detail shown as is)."""
+    t = look.t
+    return message_page(look, t("Sign-in error"),
+                        t("The sign-in request cannot be continued: {reason}", reason=t(reason)), status, error=True)
 
 
-def error_page(tenant_name: str, message: str, status: int = 400) -> HttpAnswer:
-    return page("Sign-in error", f"<h1>{html.escape(tenant_name)}</h1><p>The sign-in request cannot be "
-                 f"continued: {html.escape(message)}</p>", status)
+@dataclass(frozen=True)
+class Consent:
+    client_name: str
+    scopes: list[str]
+    email: str
+    action: str
+    fields: dict[str, str]
+    csrf: tuple[str, str]
+    switch_account: str  # "Not you?": sign in again with another account, then back here
+    csrf_cookie: str = ""
+    redirect_uri: str = ""
 
 
-def consent_page(tenant_name: str, client_name: str, scopes: list[str], action: str, fields: dict[str, str],
-                 csrf_field: str, csrf_token: str, csrf_cookie: str = "", redirect_uri: str = "") -> HttpAnswer:
-    hidden = "".join(f"<input type=\"hidden\" name=\"{html.escape(k)}\" value=\"{html.escape(v)}\">"
-                     for k, v in fields.items())
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in scopes)
-    body = (f"<h1>{html.escape(tenant_name)}</h1><p><strong>{html.escape(client_name)}</strong> asks for access "
-            f"to your account:</p><ul>{items}</ul><form method=\"post\" action=\"{html.escape(action)}\">{hidden}"
-            f"<input type=\"hidden\" name=\"{html.escape(csrf_field)}\" value=\"{html.escape(csrf_token)}\">"
-            "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>"
-            "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>")
-    extra = (("set-cookie", csrf_cookie),) if csrf_cookie else ()
-    return page("Allow access?", body, 200, extra, redirect_uri)
+def consent_page(look: Look, consent: Consent) -> HttpAnswer:
+    t, brand = look.t, look.branding
+    described = describe(consent.scopes, t, dict(brand.scope_descriptions))
+    page = Page(brand.display_name, t("Allow access?"), parts=[
+        account_line(t, consent.email, consent.switch_account) if consent.email else "",
+        paragraph(t("{client} asks for access to your account. It will be able to:", client=consent.client_name)),
+        scope_list(described),
+    ], forms=[form(consent.action, consent.csrf, [],
+                   [Button(t("Allow"), "decision", "allow"), Button(t("Deny"), "decision", "deny", primary=False)],
+                   consent.fields)])
+    extra = (("set-cookie", consent.csrf_cookie),) if consent.csrf_cookie else ()
+    return render(look, page, 200, extra, consent.redirect_uri)
 
 
 def login_redirect(path_tenant: str, return_to: str) -> HttpAnswer:
     """303 to the tenant's hosted sign-in page, which continues to `return_to` (a path on
     this tenant) once the user is signed in."""
-    return redirect(f"{tenant_prefix(path_tenant)}/login?" + urlencode({"return_to": return_to}), 303)
+    return redirect(login_url(path_tenant, return_to), 303)
+
+
+def login_url(path_tenant: str, return_to: str) -> str:
+    return f"{tenant_prefix(path_tenant)}/login?" + urlencode({"return_to": return_to})
 
 
 def redirect(location: str, status: int = 302) -> HttpAnswer:

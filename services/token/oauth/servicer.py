@@ -32,7 +32,7 @@ from services.token.oauth.errors import OAuthError
 from services.token.oauth.forms import parse_form
 from services.token.oauth.introspection import IntrospectionEndpoint
 from services.token.oauth.logout import LOGOUT_FIELDS, EndSessionFlow, logout_request
-from services.token.oauth.pages import HttpAnswer, error_page, redirect
+from services.token.oauth.pages import HttpAnswer, error_page, look_for, redirect
 from services.token.oauth.revocation import RevocationEndpoint
 from services.token.oauth.token_endpoint import TokenEndpoint
 from services.token.oauth.userinfo import UserInfoEndpoint
@@ -116,7 +116,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         if request.body.data:  # a form POST (a GET has an empty body)
             params = authorization_params(request.body.content_type, request.body.data)
             if params is None:
-                return await _send(context, error_page(tenant.display_name or tenant.tenant_id,
+                return await _send(context, error_page(look_for(tenant, meta.path_tenant),
                                                        "the request body must be a form"))
         else:
             params = {f: getattr(request, f) for f in (*AUTHORIZE_FIELDS, *UNSUPPORTED_FIELDS) if getattr(request, f)}
@@ -196,7 +196,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         try:
             form = parse_form(request.body.content_type, request.body.data)
         except OAuthError:
-            return await _send(context, error_page(tenant.display_name or tenant.tenant_id,
+            return await _send(context, error_page(look_for(tenant, meta.path_tenant),
                                                    "the request body must be a form"))
         if CSRF_FIELD in form:
             return await _send(context, await logout.confirm(tenant, form, meta.cookie, meta.path_tenant))
