@@ -174,9 +174,17 @@ def _validate_cached(doc_json: str, version: str) -> str | None:
     return None
 
 
+# Custom resources of prometheus-operator (the optional monitoring component): no schema in
+# kubernetes-validate, so check_monitoring checks them field by field instead.
+MONITORING_API = "monitoring.coreos.com/v1"
+CUSTOM_KINDS = frozenset({(MONITORING_API, "PodMonitor"), (MONITORING_API, "PrometheusRule")})
+
+
 def check_schema(docs: Sequence[Doc], version: str = K8S_VERSION) -> list[str]:
     problems = []
     for doc in docs:
+        if (doc.get("apiVersion"), doc.get("kind")) in CUSTOM_KINDS:
+            continue
         message = _validate_cached(json.dumps(doc, sort_keys=True), version)
         if message:
             problems.append(f"{_ref(doc)}: {message}")
@@ -493,8 +501,8 @@ def ensure_descriptor() -> None:
 
 
 def check_envoy(docs: Sequence[Doc]) -> list[str]:
-    """`envoy --mode validate` on the ConfigMap's config, with the in-image paths of api.pb
-    and the Lua files pointed at the repository's build/descriptors/api.pb and gateway/."""
+    """`envoy --mode validate` on the ConfigMap's config, with the in-image paths of api.pb,
+    the Lua files and the OpenAPI document pointed at the repository's copies."""
     found = gateway_config(docs)
     if found is None:
         return ["no ConfigMap with the gateway's envoy.yaml in the render"]
@@ -508,6 +516,7 @@ def check_envoy(docs: Sequence[Doc]) -> list[str]:
         return [f"make protos failed: {error.stderr.decode(errors='replace')[-500:]}"]
     local = text.replace(f"{CONTAINER_CONFIG_DIR}/api.pb", str(DESCRIPTOR))
     local = re.sub(re.escape(CONTAINER_CONFIG_DIR) + r"/([\w.-]+\.lua)", lambda m: str(GATEWAY_DIR / m.group(1)), local)
+    local = local.replace(f"{CONTAINER_CONFIG_DIR}/openapi.json", str(ROOT / "openapi" / "openapi.json"))
     with tempfile.TemporaryDirectory(prefix="k8s-check-envoy-") as tmp:
         path = Path(tmp) / ENVOY_CONFIG_KEY
         path.write_text(local)
@@ -523,7 +532,59 @@ def check_envoy(docs: Sequence[Doc]) -> list[str]:
 
 # --- entry points -------------------------------------------------------------------------
 
+_POD_MONITOR_SPEC = frozenset({"selector", "podMetricsEndpoints", "namespaceSelector", "jobLabel"})
+_POD_METRICS_ENDPOINT = frozenset({"port", "path", "interval", "scrapeTimeout", "relabelings", "metricRelabelings",
+                                   "scheme"})
+
+
+def check_monitoring(docs: Sequence[Doc]) -> list[str]:
+    """PodMonitors select pods of the render and scrape ports those pods name; PrometheusRule
+    groups have unique names and rules that each record or alert an expression."""
+    problems: list[str] = []
+    pods = list(_pods(docs))
+    for doc in docs:
+        if (doc.get("apiVersion"), doc.get("kind")) == (MONITORING_API, "PodMonitor"):
+            problems.extend(_pod_monitor_problems(doc, pods))
+        elif (doc.get("apiVersion"), doc.get("kind")) == (MONITORING_API, "PrometheusRule"):
+            problems.extend(_rule_problems(doc))
+    return problems
+
+
+def _pod_monitor_problems(doc: Doc, pods: Sequence[tuple[Doc, Doc]]) -> list[str]:
+    where, spec = _ref(doc), doc.get("spec") or {}
+    problems = [f"{where}: unknown spec field {k!r}" for k in sorted(set(spec) - _POD_MONITOR_SPEC)]
+    matched = [template for owner, template in pods
+               if _ns(owner) == _ns(doc) and selector_matches(spec.get("selector"), _labels(template))]
+    if not matched:
+        problems.append(f"{where}: selector matches no pod in the render")
+    for endpoint in spec.get("podMetricsEndpoints") or [{}]:
+        problems.extend(f"{where}: unknown podMetricsEndpoints field {k!r}"
+                        for k in sorted(set(endpoint) - _POD_METRICS_ENDPOINT))
+        port = endpoint.get("port")
+        for template in matched:
+            names = {p.get("name") for _kind, c in _containers(template) for p in c.get("ports") or []}
+            if port not in names:
+                problems.append(f"{where}: port {port!r} is not a named container port of the pods it selects")
+                break
+    return problems
+
+
+def _rule_problems(doc: Doc) -> list[str]:
+    where, groups = _ref(doc), (doc.get("spec") or {}).get("groups") or []
+    problems = [] if groups else [f"{where}: no rule groups"]
+    names = [g.get("name") for g in groups]
+    problems.extend(f"{where}: group {n!r} appears twice" for n in sorted({n for n in names if names.count(n) > 1}))
+    for group in groups:
+        for index, rule in enumerate(group.get("rules") or []):
+            kinds = [k for k in ("record", "alert") if rule.get(k)]
+            if len(kinds) != 1 or not str(rule.get("expr") or "").strip():
+                problems.append(f"{where}: group {group.get('name')!r} rule {index} needs an expr and one of "
+                                "record/alert")
+    return problems
+
+
 OWN_CHECKS = (
+    check_monitoring,
     check_names,
     check_selectors,
     check_services,

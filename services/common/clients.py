@@ -8,6 +8,8 @@ from collections.abc import Mapping
 import structlog
 from grpc import aio
 
+from services.common import tracing
+
 _HOSTPORT_LIST = re.compile(r"^[\w.\-]+:\d+(,[\w.\-]+:\d+)*$")
 
 
@@ -35,6 +37,8 @@ class ServiceChannels:
                 raise KeyError(f"no address configured for service {service!r}")
             self._channels[service] = aio.insecure_channel(
                 grpc_target(address),
+                # Carry the W3C trace context to the next service (none when tracing is off).
+                interceptors=tracing.client_interceptors() or None,
                 options=[
                     ("grpc.lb_policy_name", "round_robin"),
                     ("grpc.enable_retries", 1),

@@ -10,6 +10,8 @@ from typing import Any
 
 import structlog
 
+from services.common.tracing import add_trace_ids
+
 REDACTED = "[REDACTED]"
 
 # Keys whose values are secrets wherever they appear in an event.
@@ -63,6 +65,7 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     )
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
         structlog.processors.EventRenamer("message"),

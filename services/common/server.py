@@ -22,13 +22,13 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import CollectorRegistry
 
-from services.common import db
+from services.common import db, tracing
 from services.common import redis as bredis
 from services.common.clients import ServiceChannels
 from services.common.interceptor import ServerInterceptor
 from services.common.invalidation import InvalidationBus
 from services.common.logging import configure_logging
-from services.common.metrics import RpcMetrics, serve_metrics
+from services.common.metrics import DependencyProbe, RpcMetrics, serve_metrics
 from services.common.migrations import MigrationRunner
 from services.common.settings import Settings, SettingsError
 
@@ -73,6 +73,7 @@ class ServiceServer:
         self._runtime: Runtime | None = None
         self._ready = asyncio.Event()
         self._ready_task: asyncio.Task[None] | None = None
+        self._probe: DependencyProbe | None = None
         self.port = 0
 
     async def start(self) -> int:
@@ -84,7 +85,8 @@ class ServiceServer:
                                 InvalidationBus(redis_client))
         self._parts = self._build(self._runtime)
         server = aio.server(
-            interceptors=[ServerInterceptor(s.service, RpcMetrics.create(registry))],
+            # The trace span (from the caller's traceparent) wraps everything our interceptor does.
+            interceptors=[*tracing.server_interceptors(), ServerInterceptor(s.service, RpcMetrics.create(registry))],
             options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 4 * 1024 * 1024)],
         )
         for register in self._parts.registrations:
@@ -99,6 +101,9 @@ class ServiceServer:
         await server.start()
         self._server = server
         serve_metrics(registry, s.grpc_host, s.metrics_port)
+        self._probe = DependencyProbe(registry, {"postgres": lambda: db.ping(pool),
+                                                 "redis": lambda: bredis.ping(redis_client)})
+        self._probe.start()
         self._ready_task = asyncio.create_task(self._become_ready())
         _log.info("listening", port=self.port, metrics_port=s.metrics_port)
         return self.port
@@ -146,6 +151,8 @@ class ServiceServer:
         self._server = None
         if self._ready_task is not None:
             self._ready_task.cancel()
+        if self._probe is not None:
+            await self._probe.stop()
         assert self._runtime is not None and self._parts is not None
         for hook in self._parts.on_stop:
             await hook()
@@ -153,6 +160,7 @@ class ServiceServer:
         await self._runtime.channels.close()
         await self._runtime.redis.aclose()
         await self._runtime.pool.close()
+        tracing.shutdown()
         _log.info("stopped")
 
 
@@ -167,6 +175,8 @@ def run(settings: Settings, build: BuildFn, migrations: Path, argv: list[str] | 
     if command not in (["serve"], ["migrate"]):
         raise SystemExit(f"usage: python -m services.{settings.service} [serve|migrate]")
     configure_logging(settings.service, settings.log_level, settings.log_json)
+    if tracing.configure_tracing(settings.service):
+        _log.info("tracing on: spans exported over OTLP")
     try:
         import uvloop
 

@@ -126,6 +126,8 @@ class Settings:
     # Development and tests only: lets tenant-configured fetches (an application's jwks_uri)
     # reach http:// URLs and private or loopback addresses.
     outbound_allow_private: bool = False
+    # Signing keys older than this are overdue for rotation (a metric and an alert say so).
+    signing_key_max_age_days: int = 90
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -166,6 +168,8 @@ class Settings:
             tenant_cache_ttl_seconds=_float(env, "BINOAUTH_TENANT_CACHE_TTL_SECONDS", 5.0),
             rate_limit_scale=_positive(_float(env, "BINOAUTH_RATE_LIMIT_SCALE", 1.0), "BINOAUTH_RATE_LIMIT_SCALE"),
             outbound_allow_private=_bool(env, "BINOAUTH_OUTBOUND_ALLOW_PRIVATE", False),
+            signing_key_max_age_days=int(_positive(_int(env, "BINOAUTH_SIGNING_KEY_MAX_AGE_DAYS", 90),
+                                                   "BINOAUTH_SIGNING_KEY_MAX_AGE_DAYS")),
         )
 
     def issuer_for(self, tenant_id: str) -> str:

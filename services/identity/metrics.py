@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge
+
+
+def _tenant() -> str:
+    # The interceptor binds the request's tenant into the log context; the per-tenant
+    # counters feed the credential-stuffing alerts and the per-tenant dashboard.
+    return str(structlog.contextvars.get_contextvars().get("tenant_id") or "")
 
 
 class PromIdentityMetrics:
@@ -10,6 +17,10 @@ class PromIdentityMetrics:
         self._registrations = Counter("binoauth_registrations", "Users registered", registry=registry)
         self._logins = Counter("binoauth_logins", "Sign-in attempts by result", ["result"], registry=registry)
         self._lockouts = Counter("binoauth_lockouts", "Accounts temporarily locked", registry=registry)
+        self._tenant_logins = Counter("binoauth_tenant_logins", "Sign-in attempts by tenant and result",
+                                      ["tenant", "result"], registry=registry)
+        self._tenant_lockouts = Counter("binoauth_tenant_lockouts", "Accounts temporarily locked, by tenant",
+                                        ["tenant"], registry=registry)
         self._verifications = Counter("binoauth_verifications_sent", "Codes and links sent, by purpose", ["purpose"],
                                       registry=registry)
         self._deliveries = Counter("binoauth_messages", "Outbox deliveries of mail and SMS, by result "
@@ -25,9 +36,11 @@ class PromIdentityMetrics:
 
     def login(self, result: str) -> None:
         self._logins.labels(result).inc()
+        self._tenant_logins.labels(_tenant(), result).inc()
 
     def locked_out(self) -> None:
         self._lockouts.inc()
+        self._tenant_lockouts.labels(_tenant()).inc()
 
     def verification_sent(self, kind: str) -> None:
         self._verifications.labels(kind).inc()

@@ -21,6 +21,7 @@ from services.common.timestamps import utcnow
 from services.common.tokens import AccessTokenVerifier
 from services.token.applications.usecases import ApplicationUseCases
 from services.token.applications.wiring import build_applications
+from services.token.keys.ages import KeyAgeMetrics
 from services.token.keys.servicer import SigningKeyServicer
 from services.token.keys.store import PgSigningKeyStore
 from services.token.keys.usecases import KEYS_TOPIC, SigningKeys
@@ -67,13 +68,16 @@ def build(runtime: Runtime) -> ServiceParts:
     settings = runtime.settings
     runner = MigrationRunner(runtime.pool, "token", MIGRATIONS)
     # Signing keys are sealed with the key-encryption key: the service does not start without one.
-    keys = SigningKeys(PgSigningKeyStore(runtime.pool), SecretBox(settings.key_encryption_key, "signing-keys"),
+    key_store = PgSigningKeyStore(runtime.pool)
+    keys = SigningKeys(key_store, SecretBox(settings.key_encryption_key, "signing-keys"),
                        notify=runtime.invalidation.publish)
     runtime.invalidation.subscribe(KEYS_TOPIC, keys.forget)
-    directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation)
+    directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation,
+                                 runtime.registry)
     internal = provisioning_servicer(internal_grpc.TokenInternalServiceServicer, ProvisioningHandler(
         runner, on_provisioned=keys.ensure,
-        on_deprovisioned=in_order(keys.discard, partial(purge_tenant_keys, runtime.redis))),
+        on_deprovisioned=in_order(keys.discard, key_store.forget_ages,
+                                   partial(purge_tenant_keys, runtime.redis))),
         internal_pb)
     credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
     metrics = PromOAuthMetrics(runtime.registry)
@@ -83,9 +87,12 @@ def build(runtime: Runtime) -> ServiceParts:
     parts = _oauth_parts(runtime, keys, applications.use_cases, metrics, reporter)
     oauth = OAuthServicer(parts, directory, settings.base_domain, CorsPolicy(applications.use_cases))
 
+    key_ages = KeyAgeMetrics(key_store, runtime.registry, settings.signing_key_max_age_days)
+
     async def on_ready() -> None:
         if settings.migrate_on_start:
             await runner.migrate_all()
+        await key_ages.start()
 
     return ServiceParts(
         registrations=[
@@ -96,7 +103,7 @@ def build(runtime: Runtime) -> ServiceParts:
         ],
         service_names=[*SERVICE_NAMES, applications.service_name],
         on_ready=[on_ready],
-        on_stop=[reporter.drain],
+        on_stop=[reporter.drain, key_ages.stop],
     )
 
 
@@ -120,8 +127,8 @@ def _oauth_parts(runtime: Runtime, keys: SigningKeys, applications: ApplicationU
     revoker = FamilyRevoker(grants, revocation.revoke)
     devices = PgDeviceStore(runtime.pool)
     token = TokenEndpoint(clients, [
-        AuthorizationCodeGrant(grants, grants, tokens, revoker, revocation, events, clock),
-        RefreshTokenGrant(grants, tokens, revoker, revocation, events, clock),
+        AuthorizationCodeGrant(grants, grants, tokens, revoker, revocation, events, metrics, clock),
+        RefreshTokenGrant(grants, tokens, revoker, revocation, events, metrics, clock),
         ClientCredentialsGrant(access, issuer_for, clock),
         DeviceCodeGrant(devices, grants, tokens, clock),
     ], metrics)

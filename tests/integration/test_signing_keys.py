@@ -71,3 +71,51 @@ async def test_keys_are_created_once_sealed_and_rotated(postgres: PostgresServer
             await keys.rotate("acme", "HS256")
     finally:
         await pool.close()
+
+
+async def test_keys_overdue_for_rotation_are_counted_from_one_platform_record(postgres: PostgresServer,
+                                                                            tmp_path: Path) -> None:
+    from prometheus_client import CollectorRegistry
+
+    from services.token.keys.ages import KeyAgeMetrics
+
+    pool = await create_pool(postgres.create_database(f"keys_{secrets.token_hex(3)}"))
+    try:
+        old_migrations = tmp_path / "migrations"
+        for kind in ("shared", "tenant"):
+            (old_migrations / kind).mkdir(parents=True)
+            for sql in (MIGRATIONS / kind).glob("*.sql"):
+                if kind == "tenant" or sql.name < "0002":
+                    (old_migrations / kind / sql.name).write_text(sql.read_text())
+        before = MigrationRunner(pool, "token", old_migrations)  # a tenant from before the record
+        await before.migrate_shared()
+        await before.migrate_tenant("old")
+        clock = Clock()
+        async with pool.acquire() as conn:  # a key written by the code of that time
+            await conn.execute(
+                "INSERT INTO token_t_old.signing_keys (kid, algorithm, private_key, public_jwk, state, create_time) "
+                "VALUES ('k1', 'ES256', 'sealed', '{}', 'active', $1)", clock.now)
+        store = PgSigningKeyStore(pool)
+        box = SecretBox(Secret("k" * 40), "signing-keys")
+        runner = MigrationRunner(pool, "token", MIGRATIONS)
+        await runner.migrate_shared()  # backfills "old"
+        await runner.migrate_tenant("new")
+        clock.now += timedelta(days=100)
+        keys = SigningKeys(store, box, clock, monotonic=lambda: 0.0)
+        await keys.ensure("new")
+        registry = CollectorRegistry()
+        metrics = KeyAgeMetrics(store, registry, max_age_days=90, clock=lambda: clock.now)
+        await metrics.refresh()
+        assert registry.get_sample_value("binoauth_signing_keys_overdue_tenants") == 1  # "old" only
+        assert registry.get_sample_value("binoauth_signing_key_oldest_age_seconds") == 100 * 86400
+        async with pool.acquire() as conn:  # its owner rotates: a new active key, the old one retired
+            await conn.execute("DELETE FROM token_t_old.signing_keys")
+        await keys.ensure("old")
+        await metrics.refresh()
+        assert registry.get_sample_value("binoauth_signing_keys_overdue_tenants") == 0
+        await store.forget_ages("new")
+        await store.forget_ages("old")
+        await metrics.refresh()
+        assert registry.get_sample_value("binoauth_signing_key_oldest_age_seconds") == 0
+    finally:
+        await pool.close()

@@ -10,7 +10,7 @@ import pytest
 
 from tools import k8s_check
 
-OVERLAYS = ("dev", "prod")
+OVERLAYS = ("dev", "prod", "prod-monitoring")
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +23,8 @@ def rendered() -> dict[str, list[dict[str, Any]]]:
 @pytest.fixture
 def dev_docs(rendered: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return copy.deepcopy(rendered["dev"])
+
+
+@pytest.fixture
+def monitoring_docs(rendered: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return copy.deepcopy(rendered["prod-monitoring"])

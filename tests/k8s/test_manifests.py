@@ -32,7 +32,7 @@ def container(docs: Docs, name: str = "tenant") -> dict[str, Any]:
 
 # --- the real overlays --------------------------------------------------------------------
 
-@pytest.mark.parametrize("overlay", ["dev", "prod"])
+@pytest.mark.parametrize("overlay", ["dev", "prod", "prod-monitoring"])
 def test_overlay_passes_every_check(rendered: dict[str, Docs], overlay: str) -> None:
     assert k8s_check.check_documents(rendered[overlay]) == []
 
@@ -273,6 +273,46 @@ EXPECTED = {
     "untagged_image": "has no tag",
     "writable_root": "readOnlyRootFilesystem is not true",
 }
+
+
+def test_the_monitoring_component_carries_the_rules_and_dashboards_of_make_observe(
+    rendered: dict[str, Docs]
+) -> None:
+    import json
+
+    import yaml
+
+    docs = rendered["prod-monitoring"]
+    rules = find(docs, "PrometheusRule", "binoauth")["spec"]["groups"]
+    assert rules == yaml.safe_load((k8s_check.ROOT / "observability" / "rules" / "binoauth.rules.yml").read_text())[
+        "groups"]
+    dashboards = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"].get("labels", {}).get(
+        "grafana_dashboard") == "1"]
+    committed = sorted((k8s_check.ROOT / "observability" / "dashboards").glob("*.json"))
+    assert len(dashboards) == len(committed) > 0
+    for cm in dashboards:
+        ((name, text),) = cm["data"].items()
+        assert json.loads(text) == json.loads((k8s_check.ROOT / "observability" / "dashboards" / name).read_text())
+    services = find(docs, "PodMonitor", "binoauth-services")["spec"]["podMetricsEndpoints"][0]
+    assert {"targetLabel": "job", "replacement": "binoauth", "action": "replace"} in services["relabelings"]
+    assert all(d["metadata"].get("namespace") == "binoauth" for d in docs if d["kind"] != "Namespace")
+
+
+@pytest.mark.parametrize(("breakage", "expected"), [
+    ("port", "port 'metricz' is not a named container port"),
+    ("selector", "selector matches no pod"),
+    ("rule", "needs an expr and one of record/alert"),
+])
+def test_broken_monitoring_resources_are_reported(monitoring_docs: Docs, breakage: str, expected: str) -> None:
+    assert k8s_check.check_documents(monitoring_docs, envoy=False) == []
+    monitor = find(monitoring_docs, "PodMonitor", "binoauth-services")
+    if breakage == "port":
+        monitor["spec"]["podMetricsEndpoints"][0]["port"] = "metricz"
+    elif breakage == "selector":
+        monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "servise"
+    else:
+        del find(monitoring_docs, "PrometheusRule", "binoauth")["spec"]["groups"][0]["rules"][0]["expr"]
+    assert any(expected in p for p in k8s_check.check_documents(monitoring_docs, envoy=False))
 
 
 def test_every_fixture_has_an_expectation() -> None:

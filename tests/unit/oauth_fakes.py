@@ -182,6 +182,7 @@ class FakeMetrics:
         self.issued_results: list[tuple[str, str]] = []
         self.introspections: list[bool] = []
         self.revocations = 0
+        self.replays: list[str] = []
 
     def issued(self, grant_type: str, result: str) -> None:
         self.issued_results.append((grant_type, result))
@@ -191,6 +192,9 @@ class FakeMetrics:
 
     def revoked(self) -> None:
         self.revocations += 1
+
+    def replay_detected(self, kind: str) -> None:
+        self.replays.append(kind)
 
 
 class Clock:

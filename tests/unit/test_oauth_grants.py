@@ -48,13 +48,15 @@ class World:
         self.store = FakeGrantStore()
         self.revocation = FakeRevocation()
         self.events = FakeEvents()
+        self.metrics = FakeMetrics()
         self.signer = FakeSigner()
         access = AccessTokenIssuer(self.signer)
         tokens = TokenIssuer(self.signer, access, issuer_for)
         revoker = FamilyRevoker(self.store, self.revocation.revoke)
         self.code_grant = AuthorizationCodeGrant(self.store, self.store, tokens, revoker, self.revocation,
-                                                 self.events, self.clock)
-        self.refresh_grant = RefreshTokenGrant(self.store, tokens, revoker, self.revocation, self.events, self.clock)
+                                                 self.events, self.metrics, self.clock)
+        self.refresh_grant = RefreshTokenGrant(self.store, tokens, revoker, self.revocation, self.events,
+                                               self.metrics, self.clock)
         self.client_credentials = ClientCredentialsGrant(access, issuer_for, self.clock)
 
     async def code(self, redirect_uri_sent: bool = True, challenge: str = create_s256_code_challenge(VERIFIER),
@@ -106,6 +108,7 @@ async def test_a_replayed_code_revokes_the_family_and_deny_lists_its_access_toke
     assert world.jti(issued["access_token"]) in world.revocation.denied
     assert await _error(world.refresh(issued["refresh_token"])) == "invalid_grant"
     assert world.events.types == [TokenEvent.AUTHORIZATION_CODE_REUSED]
+    assert world.metrics.replays == ["authorization_code"]
 
 
 async def test_a_replay_by_another_client_revokes_nothing() -> None:
@@ -166,6 +169,7 @@ async def test_reuse_revokes_the_family_and_every_access_token_it_issued() -> No
     assert {world.jti(first["access_token"]), world.jti(second["access_token"])} <= set(world.revocation.denied)
     assert await _error(world.refresh(second["refresh_token"])) == "invalid_grant"
     assert world.events.types == [TokenEvent.REFRESH_TOKEN_REUSED]
+    assert world.metrics.replays == ["refresh_token"]
 
 
 async def test_refresh_ends_with_expiry_and_with_sign_out_everywhere() -> None:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 
-from services.common.db import in_tenant
+from services.common.db import in_schema, in_tenant
 from services.token.keys.model import KeyState, SigningKey
 
 SERVICE = "token"
+
+
+@dataclass(frozen=True)
+class KeyAges:
+    overdue_tenants: int
+    oldest_age_seconds: float
 
 
 def _key(row: Any) -> SigningKey:
@@ -51,4 +58,23 @@ class PgSigningKeyStore:
                 "INSERT INTO signing_keys (kid, algorithm, private_key, public_jwk, state, create_time) "
                 "VALUES ($1, $2, $3, $4, 'active', $5)", key.kid, key.algorithm, sealed, key.public_jwk, now)
             await conn.execute("DELETE FROM signing_keys WHERE state = 'retired' AND expire_time < $1", now)
+            # The platform-level record the overdue-rotation metric reads (migration shared/0002).
+            await conn.execute(
+                "INSERT INTO token.signing_key_ages (tenant_id, oldest_active_time) "
+                "SELECT $1, min(create_time) FROM signing_keys WHERE state = 'active' "
+                "ON CONFLICT (tenant_id) DO UPDATE SET oldest_active_time = EXCLUDED.oldest_active_time", tenant_id)
         return True
+
+    async def forget_ages(self, tenant_id: str) -> None:
+        """The tenant is deleted: it has no keys to be overdue."""
+        async with in_schema(self._pool, SERVICE) as conn:
+            await conn.execute("DELETE FROM signing_key_ages WHERE tenant_id = $1", tenant_id)
+
+    async def key_ages(self, now: datetime, max_age: timedelta) -> KeyAges:
+        """How many tenants' active keys are older than `max_age`, and the oldest one's age."""
+        async with in_schema(self._pool, SERVICE) as conn:
+            row = await conn.fetchrow(
+                "SELECT count(*) FILTER (WHERE oldest_active_time < $1) AS overdue, "
+                "min(oldest_active_time) AS oldest FROM signing_key_ages", now - max_age)
+        oldest = row["oldest"]
+        return KeyAges(int(row["overdue"]), (now - oldest).total_seconds() if oldest else 0.0)

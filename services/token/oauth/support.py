@@ -65,6 +65,8 @@ class PromOAuthMetrics:
         self._authorizations = Counter("binoauth_authorization_requests", "Authorization requests by result",
                                        ["result"], registry=registry)
         self._rotations = Counter("binoauth_signing_key_rotations", "Signing key rotations", registry=registry)
+        self._replays = Counter("binoauth_token_replays", "Used codes and rotated refresh tokens presented again "
+                                "(each revokes its family)", ["kind"], registry=registry)
 
     def authorization(self, result: str) -> None:
         self._authorizations.labels(result).inc()
@@ -80,6 +82,9 @@ class PromOAuthMetrics:
 
     def revoked(self) -> None:
         self._revocations.inc()
+
+    def replay_detected(self, kind: str) -> None:
+        self._replays.labels(kind).inc()
 
 
 class RedisReplayGuard:

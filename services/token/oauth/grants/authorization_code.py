@@ -16,7 +16,14 @@ from services.token.oauth.grant_records import CodeGrant
 from services.token.oauth.grants.family_revocation import FamilyRevoker
 from services.token.oauth.issuer import TokenIssuer, UserAuthorization, token_hash
 from services.token.oauth.pkce import verifier_matches
-from services.token.oauth.ports import CodeStore, FamilyStore, RevocationCheck, SecurityEvents, TokenEvent
+from services.token.oauth.ports import (
+    CodeStore,
+    FamilyStore,
+    OAuthMetrics,
+    RevocationCheck,
+    SecurityEvents,
+    TokenEvent,
+)
 
 _log = structlog.get_logger("oauth")
 MAX_CODE_LENGTH: Final = 128
@@ -26,7 +33,9 @@ class AuthorizationCodeGrant:
     grant_type = AUTHORIZATION_CODE
 
     def __init__(self, codes: CodeStore, families: FamilyStore, tokens: TokenIssuer, revoker: FamilyRevoker,
-                 revocation: RevocationCheck, events: SecurityEvents, clock: Callable[[], datetime]) -> None:
+                 revocation: RevocationCheck, events: SecurityEvents, metrics: OAuthMetrics,
+                 clock: Callable[[], datetime]) -> None:
+        self._metrics = metrics
         self._codes = codes
         self._families = families
         self._tokens = tokens
@@ -49,6 +58,7 @@ class AuthorizationCodeGrant:
                 await self._revoker.revoke(tenant.tenant_id, earlier.family_id, now,
                                            [earlier.access] if earlier.access else [])
                 _log.warning("authorization code replayed; tokens revoked", client_id=client.client_id)
+                self._metrics.replay_detected(AUTHORIZATION_CODE)
                 self._events.report(tenant.tenant_id, TokenEvent.AUTHORIZATION_CODE_REUSED,
                                     user_id=earlier.user_id, client_id=client.client_id)
             raise OAuthError("invalid_grant", "the code is invalid, expired or already used")

@@ -17,7 +17,7 @@ from services.token.oauth.errors import OAuthError, invalid_request
 from services.token.oauth.grant_records import RotationOutcome
 from services.token.oauth.grants.family_revocation import FamilyRevoker
 from services.token.oauth.issuer import TokenIssuer, UserAuthorization, token_hash
-from services.token.oauth.ports import RefreshStore, RevocationCheck, SecurityEvents, TokenEvent
+from services.token.oauth.ports import OAuthMetrics, RefreshStore, RevocationCheck, SecurityEvents, TokenEvent
 
 _log = structlog.get_logger("oauth")
 MAX_TOKEN_LENGTH: Final = 128
@@ -27,7 +27,9 @@ class RefreshTokenGrant:
     grant_type = REFRESH_TOKEN
 
     def __init__(self, store: RefreshStore, tokens: TokenIssuer, revoker: FamilyRevoker,
-                 revocation: RevocationCheck, events: SecurityEvents, clock: Callable[[], datetime]) -> None:
+                 revocation: RevocationCheck, events: SecurityEvents, metrics: OAuthMetrics,
+                 clock: Callable[[], datetime]) -> None:
+        self._metrics = metrics
         self._store = store
         self._tokens = tokens
         self._revoker = revoker
@@ -71,6 +73,7 @@ class RefreshTokenGrant:
         if rotation.outcome is RotationOutcome.REUSED:
             await self._revoker.deny(tenant.tenant_id, rotation.revoked_access, now)
             _log.warning("refresh token reused; family revoked", client_id=client.client_id)
+            self._metrics.replay_detected(REFRESH_TOKEN)
             self._events.report(tenant.tenant_id, TokenEvent.REFRESH_TOKEN_REUSED, user_id=grant.user_id,
                                 client_id=client.client_id)
         if rotation.outcome is not RotationOutcome.ROTATED:

@@ -1,0 +1,1 @@
+"""Prometheus, Alertmanager and Grafana configuration as code (see observability/README.md)."""
