@@ -12,6 +12,7 @@ from typing import Literal
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_DESCRIPTOR = REPO_ROOT / "build" / "descriptors" / "api.pb"
 LUA_FILTER = REPO_ROOT / "gateway" / "filter.lua"
+OPENAPI_DOCUMENT = REPO_ROOT / "openapi" / "openapi.json"
 
 # The four service clusters; a public gRPC service binoauth.<svc>.v1.* is routed to <svc>.
 SERVICES: tuple[str, ...] = ("tenant", "identity", "token", "session")
@@ -73,6 +74,11 @@ class GatewayValues:
     upstreams: tuple[Upstream, ...]
     # Local file the renderer reads routes from; None means descriptor_path.
     descriptor_source: str | None = None
+    # The OpenAPI document Envoy serves at /api/v1/openapi.json ("" = not served).
+    openapi_path: str = ""
+    # OTLP/gRPC collector ("host:port") Envoy sends its spans to; "" = no tracing. Envoy
+    # starts each request's trace and passes W3C traceparent on to the services.
+    otlp_endpoint: str = ""
     admin_port: int = 9901
     # A listener that serves only /stats/prometheus from the admin API (which stays on
     # loopback, because it can also stop the server). 0 = none.
@@ -156,6 +162,7 @@ class GatewayValues:
             stats_port=stats_port,
             descriptor_path=str(Path(descriptor_path).resolve()),
             lua_path=str(Path(lua_path).resolve()),
+            openapi_path=str(OPENAPI_DOCUMENT),
             upstreams=upstreams,
             xff_num_trusted_hops=0,
         )
@@ -199,6 +206,7 @@ class GatewayValues:
             stats_port=stats_port,
             descriptor_path=descriptor_path,
             lua_path=lua_path,
+            openapi_path=f"{K8S_CONFIG_DIR}/openapi.json",
             descriptor_source=None if descriptor_source is None else str(descriptor_source),
             upstreams=upstreams,
             xff_num_trusted_hops=xff_num_trusted_hops,

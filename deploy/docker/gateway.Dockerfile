@@ -28,6 +28,7 @@ RUN GOOGLEAPIS="$(python -c 'import google.api, os; print(os.path.dirname(os.pat
 FROM envoyproxy/envoy:v1.40.0
 COPY --from=build /out/api.pb /etc/binoauth/gateway/api.pb
 COPY gateway/filter.lua /etc/binoauth/gateway/filter.lua
+COPY openapi/openapi.json /etc/binoauth/gateway/openapi.json
 COPY --from=build /out/envoy.yaml /etc/envoy/envoy.yaml
 # uid 101 is the image's `envoy` user; numeric so that runAsNonRoot can verify it.
 USER 101:101

@@ -18,7 +18,7 @@ from google.protobuf import descriptor_pb2
 from binoauth.options.v1 import options_pb2
 from gateway.json_fields import template_pattern
 from gateway.render import render_config, write_config
-from gateway.values import BUILD_DESCRIPTOR, LUA_FILTER, REPO_ROOT, GatewayValues, Upstream
+from gateway.values import BUILD_DESCRIPTOR, LUA_FILTER, OPENAPI_DOCUMENT, REPO_ROOT, GatewayValues, Upstream
 
 pytestmark = pytest.mark.integration
 
@@ -66,6 +66,7 @@ def _k8s_values(**overrides: Any) -> GatewayValues:
         {
             "descriptor_path": str(BUILD_DESCRIPTOR),
             "lua_path": str(LUA_FILTER),
+            "openapi_path": str(OPENAPI_DOCUMENT),
             **{k: str(v) for k, v in overrides.items()},
         }
     )
@@ -151,6 +152,8 @@ def test_every_public_service_is_routed_and_no_internal_one(descriptor: descript
                 name = route["name"].split("/")[0]
                 assert route["route"]["cluster"] == name.split(".")[1]
                 assert route["match"]["grpc"] == {}
+            elif route["name"] == "openapi-document":
+                assert route["direct_response"]["body"]["filename"].endswith("openapi.json")
             else:
                 assert route["direct_response"]["status"] == 404
 
@@ -262,6 +265,9 @@ def test_every_local_reply_is_the_json_envelope(descriptor: object) -> None:
     for mapper in local_reply["mappers"]:
         if "status_code_filter" in mapper["filter"]:
             status = mapper["filter"]["status_code_filter"]["comparison"]["value"]["default_value"]
+            if status == 200:  # Envoy's own answers (the OpenAPI document) keep their body
+                assert mapper["body_format_override"]["text_format_source"]["inline_string"] == "%LOCAL_REPLY_BODY%"
+                continue
             body = mapper["body_format_override"]
             assert body["content_type"] == "application/json"
             error = body["json_format"]["error"]
