@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -58,6 +59,9 @@ STAGE_FAIL_CLOSED, STAGE_FAIL_OPEN = 0, 1
 RATE_LIMIT_FILTER = "envoy.filters.http.ratelimit"
 # Retry-After of a 503 caused by the rate limit service failing (fail-closed groups).
 RLS_ERROR_RETRY_AFTER_S = 5
+# Retry-After of the gateway's own 502/503 (no healthy replica, a reset before any answer).
+UNAVAILABLE_STATUSES = frozenset({502, 503})
+UNAVAILABLE_RETRY_AFTER_S = 1
 # Request headers the descriptors carry (absent -> entry left out). x-forwarded-host is set
 # by filter.lua from :authority (a client's own copy is removed first).
 RATE_LIMIT_HEADERS: tuple[tuple[str, str], ...] = (
@@ -132,6 +136,12 @@ def local_reply_config() -> Json:
     # grpc-message, not a JSON document; first mapper that matches wins.
     mappers: list[Json] = [
         {
+            # Envoy's own 200s (the OpenAPI document) keep their body.
+            "filter": _status_filter(200),
+            "body_format_override": {"text_format_source": {"inline_string": "%LOCAL_REPLY_BODY%"},
+                                     "content_type": "application/json"},
+        },
+        {
             "filter": {
                 "metadata_filter": {
                     "matcher": {
@@ -163,6 +173,13 @@ def local_reply_config() -> Json:
         }
         if message is not None:
             mapper["body"] = {"inline_string": message}
+        if status in UNAVAILABLE_STATUSES:
+            # No replica could answer (none healthy, or the one asked went away): a client
+            # may try again shortly, and every 503 says when.
+            mapper["headers_to_add"] = [{
+                "header": {"key": "retry-after", "value": str(UNAVAILABLE_RETRY_AFTER_S)},
+                "append_action": "ADD_IF_ABSENT",
+            }]
         mappers.append(mapper)
     return {
         "mappers": mappers,
@@ -291,8 +308,32 @@ def _needs_exact_route(method: Method) -> bool:
     return method.idempotent or method.rate_limit_group != DEFAULT_RATE_LIMIT_GROUP or method.no_store
 
 
+OPENAPI_ROUTE = "/api/v1/openapi.json"
+MAX_DIRECT_RESPONSE_BYTES = 4 * 1024 * 1024
+
+
+def openapi_route(values: GatewayValues) -> Json:
+    """The OpenAPI document, served by Envoy itself from a file (no service hop): public,
+    cacheable, readable from any origin like discovery."""
+    headers = {"content-type": "application/json", "cache-control": "public, max-age=300",
+               "access-control-allow-origin": "*", "x-content-type-options": "nosniff"}
+    return {
+        "name": "openapi-document",
+        # With or without the tenant prefix: which filters run is decided on the path as sent,
+        # before filter.lua strips the prefix.
+        "match": {"safe_regex": {"regex": "^(/tenant/[a-z0-9-]+)?" + re.escape(OPENAPI_ROUTE) + "$"}, "headers": [
+            {"name": ":method", "string_match": {"safe_regex": {"regex": "^(GET|HEAD)$"}}}]},
+        "direct_response": {"status": 200, "body": {"filename": values.openapi_path}},
+        "response_headers_to_add": [{"header": {"key": k, "value": v}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}
+                                    for k, v in headers.items()],
+        # Not a gRPC method: the transcoder would refuse it as unknown.
+        "typed_per_filter_config": {TRANSCODER: {"@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig",
+                                                 "disabled": True}},
+    }
+
+
 def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
-    out: list[Json] = []
+    out: list[Json] = [openapi_route(values)] if values.openapi_path else []
     for svc in services:
         for method in svc.methods:
             if _needs_exact_route(method):
@@ -466,12 +507,16 @@ def http_connection_manager(
         "local_reply_config": local_reply_config(),
         "route_config": {
             "name": "binoauth",
+            # The OpenAPI document is a few hundred KiB (Envoy's default cap is 4 KiB).
+            "max_direct_response_body_size_bytes": MAX_DIRECT_RESPONSE_BYTES,
             "virtual_hosts": [{"name": "binoauth", "domains": ["*"], "routes": routes(services, values)}],
         },
         "http_filters": http_filters(services, values, json_fields_lua),
     }
     if values.access_log:
         hcm["access_log"] = access_log()
+    if values.otlp_endpoint:
+        hcm["tracing"] = tracing(values)
     return hcm
 
 
@@ -571,6 +616,36 @@ def admin_cluster(values: GatewayValues) -> Json:
     }
 
 
+OTLP_CLUSTER = "otlp_collector"
+
+
+def otlp_cluster(endpoint: str) -> Json:
+    host, _, port = endpoint.rpartition(":")
+    return {
+        "name": OTLP_CLUSTER,
+        "type": "STRICT_DNS",
+        "connect_timeout": "1s",
+        "typed_extension_protocol_options": {
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                "explicit_http_config": {"http2_protocol_options": {}},
+            }
+        },
+        "load_assignment": {"cluster_name": OTLP_CLUSTER, "endpoints": [
+            {"lb_endpoints": [{"endpoint": {"address": _socket(host, int(port))}}]}]},
+    }
+
+
+def tracing(values: GatewayValues) -> Json:
+    """OpenTelemetry spans for every request (W3C traceparent to the services), exported to
+    the collector over OTLP/gRPC; a client's own traceparent continues its trace."""
+    return {"provider": {"name": "envoy.tracers.opentelemetry", "typed_config": {
+        "@type": "type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig",
+        "grpc_service": {"envoy_grpc": {"cluster_name": OTLP_CLUSTER}, "timeout": "1s"},
+        "service_name": "binoauth-gateway",
+    }}}
+
+
 def render_config(values: GatewayValues) -> Json:
     """The Envoy bootstrap for ``values`` as a plain dict (dump it as YAML or JSON)."""
     fds = load_fds(values.routes_descriptor)
@@ -622,6 +697,8 @@ def render_config(values: GatewayValues) -> Json:
     if values.stats_port:
         config["static_resources"]["listeners"].append(stats_listener(values))
         config["static_resources"]["clusters"].append(admin_cluster(values))
+    if values.otlp_endpoint:
+        config["static_resources"]["clusters"].append(otlp_cluster(values.otlp_endpoint))
     return config
 
 

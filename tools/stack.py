@@ -10,6 +10,7 @@ themselves; each restart is a line in <data>/logs/supervisor.log (and on the con
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import secrets
@@ -69,6 +70,8 @@ class StackConfig:
     # Restart whatever dies on its own (datastores, replicas, Envoy). What a test stops on
     # purpose (kill_replica, redis.stop()) stays down until the test starts it again.
     supervise: bool = True
+    # An OTLP/gRPC collector (host:port) for traces from Envoy and every service; "" = off.
+    otlp_endpoint: str = ""
 
 
 class Stack:
@@ -212,9 +215,17 @@ class Stack:
             "BINOAUTH_SMTP_PORT": str(self.mail.port if self.mail else 2525),
             "BINOAUTH_SMS_DEV_FILE": str(self.data_dir / "sms.jsonl"),
             **{f"BINOAUTH_{s.upper()}_ADDR": self.addresses(s) for s in SERVICES},
+            **self._tracing_env(),
             **self.config.extra_env,
         })
         return env
+
+    def _tracing_env(self) -> dict[str, str]:
+        """The standard OTEL_* variables that point each service at the collector."""
+        if not self.config.otlp_endpoint:
+            return {}
+        return {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://{self.config.otlp_endpoint}",
+                "OTEL_EXPORTER_OTLP_INSECURE": "true", "OTEL_BSP_SCHEDULE_DELAY": "200"}
 
     @property
     def public_url(self) -> str:
@@ -267,6 +278,8 @@ class Stack:
             {s: [r.grpc_port for r in rs] for s, rs in self.replicas.items()},
             listen_port=self.gateway_port, admin_port=self.admin_port, stats_port=self.stats_port,
         )
+        if self.config.otlp_endpoint:
+            values = dataclasses.replace(values, otlp_endpoint=self.config.otlp_endpoint)
         config = write_config(values, self.data_dir / "envoy.yaml")
         envoy = Path(sys.executable).parent / "envoy"
         with self._lock, (self.logs / "envoy.log").open("ab") as log:

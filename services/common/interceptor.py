@@ -14,9 +14,17 @@ import grpc
 import structlog
 from grpc import aio
 
+from services.common import tracing
 from services.common.context import request_meta, set_current_request
 from services.common.cross_site import CookieUse, cookie_use, refuse_cross_site
-from services.common.errors import DomainError, ErrorReply, dependency_failure, internal_reply, reply_for
+from services.common.errors import (
+    DomainError,
+    ErrorReply,
+    dependency_failure,
+    internal_reply,
+    reply_for,
+    retry_after,
+)
 from services.common.metrics import RpcMetrics
 
 _QUIET_PREFIXES = ("/grpc.health.", "/grpc.reflection.")
@@ -66,6 +74,8 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
             )
             if meta.path_tenant:
                 structlog.contextvars.bind_contextvars(tenant_id=meta.path_tenant)
+            tenant = meta.path_tenant or meta.header_tenant or getattr(request, "tenant_id", "")
+            tracing.annotate(tenant_id=tenant if isinstance(tenant, str) else "", request_id=meta.request_id)
             started = time.perf_counter()
             code = "OK"
             try:
@@ -104,6 +114,10 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
         context: aio.ServicerContext, reply: ErrorReply, request_id: str, via_gateway: bool
     ) -> None:
         trailing: list[tuple[str, str | bytes]] = [("grpc-status-details-bin", reply.status_details)]
+        if reply.code is grpc.StatusCode.UNAVAILABLE:
+            # Every 503 says when to try again: a trailers-only answer's trailers are its
+            # headers, which the gateway passes on to REST clients.
+            trailing.append(("retry-after", retry_after(reply.details)))
         if via_gateway and reply.http_override:
             # Before any response metadata (UnsupportedMediaType is raised before the method runs).
             await context.send_initial_metadata((("x-http-status", str(reply.http_override)),))
