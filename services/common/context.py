@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from contextvars import ContextVar
@@ -145,6 +146,8 @@ _CURRENT: ContextVar[RequestMeta | None] = ContextVar("binoauth_request", defaul
 
 
 _ACTOR: ContextVar[str] = ContextVar("binoauth_actor", default="")
+# time.monotonic() by which the current RPC's caller stops waiting (None: no deadline).
+_DEADLINE: ContextVar[float | None] = ContextVar("binoauth_deadline", default=None)
 
 
 def set_current_request(meta: RequestMeta) -> None:
@@ -176,3 +179,17 @@ def current_request(context: Any) -> RequestMeta:
 def bind(**values: str) -> None:
     """Adds fields (tenant_id, user_id, client_id...) to every log line of this RPC."""
     structlog.contextvars.bind_contextvars(**{k: v for k, v in values.items() if v})
+
+
+def set_current_deadline(seconds_left: float | None) -> None:
+    """The current RPC's deadline, from its context's time_remaining() (the interceptor sets it)."""
+    _DEADLINE.set(None if seconds_left is None else time.monotonic() + seconds_left)
+
+
+def call_timeout(default: float) -> float:
+    """The timeout of a call made while serving an RPC: `default`, or less when the RPC's own
+    caller gives up sooner (its deadline travels on: nobody works for an answer nobody awaits)."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return default
+    return max(min(default, deadline - time.monotonic()), 0.001)

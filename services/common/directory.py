@@ -25,7 +25,7 @@ from services.common.auth import (
     missing_credential,
 )
 from services.common.clients import ServiceChannels, outgoing_metadata
-from services.common.context import RequestMeta, bind, set_current_actor
+from services.common.context import RequestMeta, bind, call_timeout, set_current_actor
 from services.common.errors import NotFound, PermissionDenied, Unavailable
 from services.common.invalidation import InvalidationBus
 from services.common.tenancy import TenantSelection, no_tenant_selected, select_tenant
@@ -163,7 +163,7 @@ def grpc_tenant_resolver(channels: ServiceChannels) -> Resolve:
     async def resolve(tenant_id: str, host: str) -> TenantInfo:
         try:
             reply = await stub.ResolveTenant(internal_pb.ResolveTenantRequest(tenant_id=tenant_id, host=host),
-                                             timeout=_CALL_TIMEOUT, metadata=outgoing_metadata())
+                                             timeout=call_timeout(_CALL_TIMEOUT), metadata=outgoing_metadata())
         except aio.AioRpcError as error:
             raise _mapped(error) from None
         return _tenant_info(reply.tenant)
@@ -194,7 +194,7 @@ def grpc_credential_verifier(channels: ServiceChannels, bus: InvalidationBus | N
     async def verify(credential: str) -> tuple[Principal, float]:
         try:
             reply = await stub.AuthenticateCredential(
-                internal_pb.AuthenticateCredentialRequest(credential=credential), timeout=_CALL_TIMEOUT,
+                internal_pb.AuthenticateCredentialRequest(credential=credential), timeout=call_timeout(_CALL_TIMEOUT),
                 metadata=outgoing_metadata())
         except aio.AioRpcError as error:
             if error.code() == grpc.StatusCode.UNAUTHENTICATED:

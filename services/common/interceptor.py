@@ -15,7 +15,7 @@ import structlog
 from grpc import aio
 
 from services.common import tracing
-from services.common.context import request_meta, set_current_request
+from services.common.context import request_meta, set_current_deadline, set_current_request
 from services.common.cross_site import CookieUse, cookie_use, refuse_cross_site
 from services.common.errors import (
     DomainError,
@@ -68,6 +68,7 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
         async def run(request: Any, context: aio.ServicerContext) -> Any:
             meta = request_meta(context.invocation_metadata(), context.peer(), undeclared)
             set_current_request(meta)
+            set_current_deadline(context.time_remaining())
             structlog.contextvars.clear_contextvars()
             structlog.contextvars.bind_contextvars(
                 request_id=meta.request_id, ip_address=meta.ip_address, user_agent=meta.user_agent

@@ -9,6 +9,7 @@ from grpc import StatusCode, aio
 from binoauth.session.v1 import session_internal_service_pb2 as session_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
 from services.common.clients import ServiceChannels, outgoing_metadata
+from services.common.context import call_timeout
 from services.common.errors import Unavailable
 from services.identity.ports import CurrentSession, StartedSession
 
@@ -30,7 +31,7 @@ class GrpcSessionGateway:
     async def validate(self, tenant_id: str, secret: str) -> CurrentSession | None:
         try:
             reply = await self._stub.ValidateSession(
-                session_pb.ValidateSessionRequest(tenant_id=tenant_id, secret=secret), timeout=_TIMEOUT,
+                session_pb.ValidateSessionRequest(tenant_id=tenant_id, secret=secret), timeout=call_timeout(_TIMEOUT),
                 metadata=outgoing_metadata())
         except aio.AioRpcError as error:
             if error.code() in (StatusCode.NOT_FOUND, StatusCode.INVALID_ARGUMENT):
@@ -49,7 +50,7 @@ class GrpcSessionGateway:
 
     async def _call(self, method: Any, request: Any) -> Any:
         try:
-            return await method(request, timeout=_TIMEOUT, metadata=outgoing_metadata())
+            return await method(request, timeout=call_timeout(_TIMEOUT), metadata=outgoing_metadata())
         except aio.AioRpcError:
             raise _unavailable() from None
 

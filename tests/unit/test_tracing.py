@@ -29,3 +29,11 @@ def test_log_lines_inside_a_span_carry_its_ids() -> None:
         event = add_trace_ids(None, "info", {"event": "inside"})
     assert event["trace_id"] == format(span.get_span_context().trace_id, "032x")
     assert event["span_id"] == format(span.get_span_context().span_id, "016x")
+
+
+def test_the_otlp_exporter_imports_with_the_installed_protos() -> None:
+    # xds-protos ships an older opentelemetry/proto; the installers put opentelemetry-proto's
+    # files back (Makefile venv). Without that, every service exits at start when tracing is on.
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+    assert OTLPSpanExporter is not None

@@ -15,6 +15,7 @@ from binoauth.identity.v1 import identity_internal_service_pb2_grpc as identity_
 from binoauth.session.v1 import session_internal_service_pb2 as session_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
 from services.common.clients import ServiceChannels, outgoing_metadata
+from services.common.context import call_timeout
 
 _TIMEOUT = 5.0
 
@@ -37,7 +38,7 @@ class PlatformGateway:
             return None
         try:
             reply = await self._sessions.ValidateSession(
-                session_pb.ValidateSessionRequest(tenant_id=tenant_id, secret=secret), timeout=_TIMEOUT,
+                session_pb.ValidateSessionRequest(tenant_id=tenant_id, secret=secret), timeout=call_timeout(_TIMEOUT),
                 metadata=outgoing_metadata())
         except aio.AioRpcError as error:
             if error.code() in (StatusCode.NOT_FOUND, StatusCode.INVALID_ARGUMENT):
@@ -49,7 +50,7 @@ class PlatformGateway:
     async def end_session(self, tenant_id: str, session_id: str) -> bool:
         """Ends one session (idempotent). False when it was not live any more."""
         reply = await self._sessions.RevokeSession(
-            session_pb.RevokeSessionRequest(tenant_id=tenant_id, session_id=session_id), timeout=_TIMEOUT,
+            session_pb.RevokeSessionRequest(tenant_id=tenant_id, session_id=session_id), timeout=call_timeout(_TIMEOUT),
             metadata=outgoing_metadata())
         return bool(reply.revoked)
 
@@ -57,7 +58,7 @@ class PlatformGateway:
         """The user's OpenID Connect claims, or None if the user is gone or disabled."""
         try:
             reply = await self._identity.GetUserClaims(
-                identity_pb.GetUserClaimsRequest(tenant_id=tenant_id, user_id=user_id), timeout=_TIMEOUT,
+                identity_pb.GetUserClaimsRequest(tenant_id=tenant_id, user_id=user_id), timeout=call_timeout(_TIMEOUT),
                 metadata=outgoing_metadata())
         except aio.AioRpcError as error:
             if error.code() == StatusCode.NOT_FOUND:

@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry, Counter
 from binoauth.session.v1 import session_internal_service_pb2 as session_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
 from services.common.clients import ServiceChannels, outgoing_metadata
+from services.common.context import call_timeout
 from services.common.redis import purge_keys, purge_tenant, redis_key, tenant_key
 from services.common.revocation import is_revoked, read_revocation
 from services.common.tokens import tenant_from_issuer
@@ -45,13 +46,14 @@ class Revocation:
             return is_revoked(denied, not_before, issued_at)
         # Redis lost the deny-list: only the session service can rebuild it.
         reply = await self._stub.CheckToken(session_pb.CheckTokenRequest(
-            tenant_id=tenant_id, jti=jti, user_id=user_id, issued_at=issued_at), timeout=_TIMEOUT,
+            tenant_id=tenant_id, jti=jti, user_id=user_id, issued_at=issued_at), timeout=call_timeout(_TIMEOUT),
             metadata=outgoing_metadata())
         return bool(reply.revoked)
 
     async def revoke(self, tenant_id: str, jti: str, expire_time: datetime) -> None:
         await self._stub.RevokeToken(session_pb.RevokeTokenRequest(
-            tenant_id=tenant_id, jti=jti, expire_time=expire_time), timeout=_TIMEOUT, metadata=outgoing_metadata())
+            tenant_id=tenant_id, jti=jti, expire_time=expire_time), timeout=call_timeout(_TIMEOUT),
+            metadata=outgoing_metadata())
 
 
 class PromOAuthMetrics:
