@@ -224,6 +224,9 @@ class FakeContext:
     def peer(self) -> str:
         return "ipv4:127.0.0.1:5000"
 
+    def time_remaining(self) -> float | None:
+        return None  # the caller set no deadline
+
     async def send_initial_metadata(self, metadata: tuple[tuple[str, str], ...]) -> None:
         self.initial.append(metadata)
 
