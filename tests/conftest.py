@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
+# This process runs gRPC (clients and in-process servers) and also starts servers with
+# fork+exec. With gRPC's fork support on, its atfork handler runs in the child between fork
+# and exec and can crash it (a PostgreSQL start died with SIGSEGV and an epoll error from
+# gRPC in its log). The children exec at once and never use gRPC: turn the handlers off
+# before grpc is first imported.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator

@@ -51,8 +51,14 @@ def client(*keys: dict[str, Any]) -> Application:
                        update_time=datetime(2026, 11, 1, tzinfo=UTC))
 
 
+class FromNow(int):
+    """A time claim `int(self)` seconds from when the assertion is made (not when the test
+    module is collected: a long suite can run it many minutes later)."""
+
+
 def assertion(key: Any = EC_KEY, alg: str = "ES256", kid: str | None = "ec-1", **claims: Any) -> str:
     now = int(time.time())
+    claims = {k: now + int(v) if isinstance(v, FromNow) else v for k, v in claims.items()}
     body = {"iss": CLIENT, "sub": CLIENT, "aud": f"{ISSUER}/oauth2/token", "exp": now + 60, "iat": now,
             "jti": f"jti-{time.monotonic_ns()}", **claims}
     body = {k: v for k, v in body.items() if v is not None}
@@ -168,10 +174,10 @@ async def test_a_single_key_needs_no_kid_but_several_do() -> None:
     ({"aud": None}, "MissingRequiredClaimError"),
     ({"jti": None}, "MissingRequiredClaimError"),
     ({"exp": None}, "MissingRequiredClaimError"),
-    ({"exp": int(time.time()) - 120}, "ExpiredSignatureError"),
-    ({"exp": int(time.time()) + 7200}, "lifetime too long"),
-    ({"iat": int(time.time()) + 600}, "ImmatureSignatureError|future"),
-    ({"nbf": int(time.time()) + 600}, "ImmatureSignatureError"),
+    ({"exp": FromNow(-120)}, "ExpiredSignatureError"),
+    ({"exp": FromNow(7200)}, "lifetime too long"),
+    ({"iat": FromNow(600)}, "ImmatureSignatureError|future"),
+    ({"nbf": FromNow(600)}, "ImmatureSignatureError"),
     ({"iss": "app_" + "b" * 24}, "iss and sub"),
     ({"sub": "app_" + "b" * 24}, "iss and sub"),
     ({"jti": ""}, "jti"),
