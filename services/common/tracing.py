@@ -69,6 +69,8 @@ def client_interceptors() -> list[Any]:
 
 def annotate(**attributes: str) -> None:
     """Sets `binoauth.<name>` attributes (ids only) on the current span, if one records."""
+    if _provider is None:
+        return  # tracing off: no work on every RPC
     span = trace.get_current_span()
     if span.is_recording():
         for name, value in attributes.items():
@@ -78,6 +80,8 @@ def annotate(**attributes: str) -> None:
 
 def add_trace_ids(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: the current trace and span ids on every line logged inside a span."""
+    if _provider is None:
+        return event  # tracing off: no work on every log line
     context = trace.get_current_span().get_span_context()
     if context.is_valid:
         event.setdefault("trace_id", format(context.trace_id, "032x"))

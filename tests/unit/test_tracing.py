@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
 
+from services.common import tracing
 from services.common.tracing import add_trace_ids, tracing_requested
 
 pytestmark = pytest.mark.unit
@@ -22,9 +23,13 @@ def test_tracing_is_off_unless_an_exporter_is_configured(env: dict[str, str], on
     assert tracing_requested(env) is on
 
 
-def test_log_lines_inside_a_span_carry_its_ids() -> None:
+def test_log_lines_inside_a_span_carry_its_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    provider = TracerProvider()
+    tracer = provider.get_tracer("test")
+    with tracer.start_as_current_span("rpc"):
+        assert "trace_id" not in add_trace_ids(None, "info", {"event": "tracing off"})
+    monkeypatch.setattr(tracing, "_provider", provider)
     assert "trace_id" not in add_trace_ids(None, "info", {"event": "outside"})
-    tracer = TracerProvider().get_tracer("test")
     with tracer.start_as_current_span("rpc") as span:
         event = add_trace_ids(None, "info", {"event": "inside"})
     assert event["trace_id"] == format(span.get_span_context().trace_id, "032x")

@@ -55,11 +55,9 @@ integers are strings, enums their names, timestamps RFC 3339. Unknown JSON field
 """
 
 
-def _openapi_path(template: str) -> tuple[str, list[str]]:
-    """'/api/v1/users/{user.user_id}' -> ('/api/v1/users/{user_id}', ['user.user_id'])."""
-    fields = _PATH_VARIABLE.findall(template)
-    path = _PATH_VARIABLE.sub(lambda m: "{" + m.group(1).rsplit(".", 1)[-1] + "}", template)
-    return path, fields
+def _openapi_path(template: str) -> str:
+    """'/api/v1/users/{user.user_id}' -> '/api/v1/users/{user_id}' (the URL is the same)."""
+    return _PATH_VARIABLE.sub(lambda m: "{" + m.group(1).rsplit(".", 1)[-1] + "}", template)
 
 
 def _security(service: Service, method: Method) -> list[Json]:
@@ -92,9 +90,8 @@ class DocumentBuilder:
                 service.full_name)) else {})})
             for method in service.methods:
                 for index, (verb, template) in enumerate(method.http):
-                    path, _fields = _openapi_path(template)
                     operation = self._operation(service, method, verb, template, index)
-                    paths.setdefault(path, {})[verb.lower()] = operation
+                    paths.setdefault(_openapi_path(template), {})[verb.lower()] = operation
         self._schemas.components["ErrorEnvelope"] = ERROR_ENVELOPE
         return {
             "openapi": "3.1.0",
@@ -206,8 +203,7 @@ class DocumentBuilder:
             operation["requestBody"] = {"required": True, **(spec.get("body") or protocol.HOSTED_FORM)}
         if parameters:
             operation["parameters"] = parameters
-        if spec is not protocol.HOSTED_PAGE and any(k in (spec.get("body") or {}).get("content", {}).get(
-                protocol.FORM, {}).get("schema", {}).get("properties", {}) for k in ("client_id", "client_assertion")):
+        if spec.get("client_auth"):
             operation["security"] = [{}, {"clientBasic": []}]
         operation["responses"] = spec["responses"]
         return operation

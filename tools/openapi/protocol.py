@@ -84,7 +84,8 @@ _TOKEN_RESPONSE: Json = {
 _METADATA: Json = {"type": "object", "required": ["issuer"], "additionalProperties": True,
                    "description": "RFC 8414 / OpenID Connect Discovery 1.0 metadata."}
 
-# (service, method) -> the operation's requestBody/parameters and responses.
+# (service, method) -> the operation's query/body, responses, and whether it takes client
+# authentication (RFC 6749 section 2.3: Basic, or the CLIENT_AUTH form fields).
 PROTOCOL: dict[tuple[str, str], Json] = {
     ("OAuthService", "GetAuthorizationServerMetadata"): {"responses": {"200": json_answer("Metadata.", _METADATA)}},
     ("OAuthService", "GetOpenIdConfiguration"): {"responses": {"200": json_answer("Metadata.", _METADATA)}},
@@ -104,6 +105,7 @@ PROTOCOL: dict[tuple[str, str], Json] = {
                       "401": json_answer("invalid_token.", OAUTH_ERROR),
                       "403": json_answer("insufficient_scope.", OAUTH_ERROR)}},
     ("OAuthService", "DeviceAuthorization"): {
+        "client_auth": True,
         "body": form({"scope": "Space-separated scopes.", **CLIENT_AUTH}),
         "responses": {"200": json_answer("RFC 8628 section 3.2.", {"type": "object", "required": [
             "device_code", "user_code", "verification_uri", "expires_in"]}), **oauth_errors()}},
@@ -119,6 +121,7 @@ PROTOCOL: dict[tuple[str, str], Json] = {
                       "decision": "`logout` or `stay` (confirmation form)."}),
         "responses": {"200": PAGE, "302": REDIRECT, "303": REDIRECT, "403": PAGE}},
     ("OAuthService", "Token"): {
+        "client_auth": True,
         "body": form({"grant_type": "authorization_code, refresh_token, client_credentials or "
                                     "urn:ietf:params:oauth:grant-type:device_code.",
                       "code": "authorization_code.", "redirect_uri": "authorization_code, if sent to authorize.",
@@ -128,12 +131,14 @@ PROTOCOL: dict[tuple[str, str], Json] = {
                       **CLIENT_AUTH}, ("grant_type",)),
         "responses": {"200": json_answer("RFC 6749 section 5.1.", _TOKEN_RESPONSE), **oauth_errors()}},
     ("OAuthService", "Introspect"): {
+        "client_auth": True,
         "body": form({"token": "An access or refresh token.", "token_type_hint": "A hint only.", **CLIENT_AUTH},
                      ("token",)),
         "responses": {"200": json_answer("RFC 7662; `{\"active\": false}` for anything not live.", {
             "type": "object", "required": ["active"], "properties": {"active": {"type": "boolean"}}}),
             **oauth_errors()}},
     ("OAuthService", "Revoke"): {
+        "client_auth": True,
         "body": form({"token": "An access or refresh token.", "token_type_hint": "A hint only.", **CLIENT_AUTH},
                      ("token",)),
         "responses": {"200": json_answer("RFC 7009: 200 whether or not the token was valid."),

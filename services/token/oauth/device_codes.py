@@ -3,11 +3,12 @@ storage port of pending device requests."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final, Protocol
+
+from services.common.auth import credential_hash
 
 USER_CODE_ALPHABET: Final = "BCDFGHJKLMNPQRSTVWXZ"
 # No vowels (no words), no look-alikes: only consonants that read unambiguously.
@@ -17,8 +18,8 @@ INTERVAL: Final = 5
 SLOW_DOWN_STEP: Final = 5
 
 
-def device_hash(value: str) -> bytes:
-    return hashlib.sha256(value.encode()).digest()
+# Device and user codes are stored like every other credential: SHA-256 only.
+device_hash = credential_hash
 
 
 def new_user_code() -> str:

@@ -11,9 +11,8 @@ from typing import Any
 from services.common.directory import TenantInfo
 from services.common.tokens import AccessTokenVerifier
 from services.token.oauth.client_auth import ClientAuthenticator
-from services.token.oauth.issuer import token_hash
 from services.token.oauth.ports import OAuthMetrics, RefreshStore, RevocationCheck
-from services.token.oauth.presented_token import PresentedToken, own_access_claims, presented_token
+from services.token.oauth.presented_token import PresentedToken, own_access_claims, own_refresh_token, presented_token
 
 INACTIVE: dict[str, Any] = {"active": False}
 _ACCESS_CLAIMS = ("scope", "client_id", "sub", "aud", "iss", "exp", "iat", "nbf", "jti")
@@ -47,14 +46,11 @@ class IntrospectionEndpoint:
                 **{k: claims[k] for k in _ACCESS_CLAIMS if k in claims}}
 
     async def _refresh_token(self, tenant: TenantInfo, presented: PresentedToken) -> dict[str, Any]:
-        if len(presented.token) > 128:
-            return INACTIVE
-        stored = await self._refresh.refresh_by_hash(tenant.tenant_id, token_hash(presented.token))
-        now = self._clock()
+        stored = await own_refresh_token(self._refresh, tenant.tenant_id, presented)
         if stored is None or stored.used or stored.revoked:
             return INACTIVE
         grant = stored.grant
-        if grant.client_id != presented.client.client_id or now >= min(grant.expire_time, grant.family_expire_time):
+        if self._clock() >= min(grant.expire_time, grant.family_expire_time):
             return INACTIVE
         if await self._revocation.is_revoked(tenant.tenant_id, "", grant.user_id, grant.auth_time):
             return INACTIVE

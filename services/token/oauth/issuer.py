@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import jwt
 
+from services.common.auth import credential_hash
 from services.common.directory import TenantInfo
 from services.token.applications.model import REFRESH_TOKEN, Application
 from services.token.oauth.access_tokens import AccessTokenIssuer, Signer, new_jti
@@ -27,8 +28,8 @@ from services.token.oauth.platform import claims_for_scopes
 ID_TOKEN_ALGORITHM: Final = "RS256"
 
 
-def token_hash(value: str) -> bytes:
-    return hashlib.sha256(value.encode()).digest()
+# Codes and refresh tokens are 256-bit random credentials, hashed like every other one.
+token_hash = credential_hash
 
 
 def at_hash(access_token: str) -> str:

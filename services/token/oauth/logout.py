@@ -122,12 +122,8 @@ class EndSessionFlow:
                                 [Button(t("Sign out"), "decision", "logout"),
                                  Button(t("Stay signed in"), "decision", "stay", primary=False)], fields)])
         extra = (("set-cookie", set_cookie),) if set_cookie else ()
-        return render(look, page, 200, extra, self._form_target(request))
-
-    @staticmethod
-    def _form_target(request: LogoutRequest) -> str:
         # The form's answer may redirect to the post-logout URI: CSP form-action must allow it.
-        return request.post_logout_redirect_uri
+        return render(look, page, 200, extra, request.post_logout_redirect_uri)
 
     async def _target(self, tenant: TenantInfo, request: LogoutRequest, hint: Hint | None) -> str | None:
         uri = request.post_logout_redirect_uri

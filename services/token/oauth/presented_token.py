@@ -12,6 +12,10 @@ from services.token.applications.model import Application
 from services.token.oauth.client_auth import ClientAuthenticator
 from services.token.oauth.errors import invalid_client, invalid_request
 from services.token.oauth.forms import client_credentials, parse_form
+from services.token.oauth.grant_records import StoredRefresh
+from services.token.oauth.grants.refresh_token import MAX_TOKEN_LENGTH as MAX_REFRESH_TOKEN_LENGTH
+from services.token.oauth.issuer import token_hash
+from services.token.oauth.ports import RefreshStore
 
 MAX_TOKEN_LENGTH = 8192
 
@@ -40,6 +44,14 @@ async def presented_token(clients: ClientAuthenticator, tenant: TenantInfo, cont
     if len(token) > MAX_TOKEN_LENGTH:
         raise invalid_request("token is too long")
     return PresentedToken(client, token)
+
+
+async def own_refresh_token(store: RefreshStore, tenant_id: str, presented: PresentedToken) -> StoredRefresh | None:
+    """The stored refresh token the presenting client owns; None for anything else."""
+    if len(presented.token) > MAX_REFRESH_TOKEN_LENGTH:
+        return None
+    stored = await store.refresh_by_hash(tenant_id, token_hash(presented.token))
+    return stored if stored is not None and stored.grant.client_id == presented.client.client_id else None
 
 
 async def own_access_claims(verifier: AccessTokenVerifier, presented: PresentedToken,

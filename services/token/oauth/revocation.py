@@ -13,9 +13,8 @@ from services.common.directory import TenantInfo
 from services.common.tokens import AccessTokenVerifier
 from services.token.oauth.client_auth import ClientAuthenticator
 from services.token.oauth.grants.family_revocation import FamilyRevoker
-from services.token.oauth.issuer import token_hash
 from services.token.oauth.ports import OAuthMetrics, RefreshStore, RevokeToken
-from services.token.oauth.presented_token import PresentedToken, own_access_claims, presented_token
+from services.token.oauth.presented_token import PresentedToken, own_access_claims, own_refresh_token, presented_token
 
 _log = structlog.get_logger("oauth")
 
@@ -41,10 +40,8 @@ class RevocationEndpoint:
             self._metrics.revoked()
 
     async def _family(self, tenant: TenantInfo, presented: PresentedToken) -> bool:
-        if len(presented.token) > 128:
-            return False
-        stored = await self._refresh.refresh_by_hash(tenant.tenant_id, token_hash(presented.token))
-        if stored is None or stored.grant.client_id != presented.client.client_id:
+        stored = await own_refresh_token(self._refresh, tenant.tenant_id, presented)
+        if stored is None:
             return False
         await self._revoker.revoke(tenant.tenant_id, stored.grant.family_id, self._clock())
         _log.info("refresh token family revoked", client_id=presented.client.client_id)
