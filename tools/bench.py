@@ -24,8 +24,10 @@ from grpc import aio
 
 from binoauth.session.v1 import session_internal_service_pb2 as session_pb
 from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grpc
+from tools.bench_analytics import bench_analytics
 from tools.bench_code_flow import bench_code_flow
 from tools.bench_login import bench_login
+from tools.bench_scenarios import bench_scenarios
 from tools.bench_tokens import bench_tokens
 from tools.devstack import free_port
 from tools.stack import Stack, StackConfig
@@ -135,11 +137,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--replicas", type=int, default=2, help="per service (2 = the `make run` topology)")
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
+    parser.add_argument("--no-peer", action="store_true", help="skip the oidc-provider comparison")
+    parser.add_argument("--scenarios-only", action="store_true", help="skip the component benchmarks")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="binoauth-bench-") as folder, Stack(StackConfig(
-        data_dir=Path(folder), free_ports=True, durable=False, replicas=1, drain_seconds=0.5,
-        extra_env={"BINOAUTH_LOG_LEVEL": "WARNING", "BINOAUTH_RATE_LIMIT_SCALE": "1000000"},
+        data_dir=Path(folder), free_ports=True, durable=False, replicas=args.replicas, drain_seconds=0.5,
+        supervise=False, extra_env={"BINOAUTH_LOG_LEVEL": "WARNING", "BINOAUTH_RATE_LIMIT_SCALE": "1000000"},
     )) as stack:
+        print(f"# make bench, {datetime.now(UTC):%Y-%m-%d}, {args.replicas} replica(s) per service\n")
+        bench_scenarios(stack, args.seconds, args.concurrency, peer=not args.no_peer,
+                        only=lambda name: args.only in name)
+        if args.scenarios_only:
+            return 0
         create_tenant(stack, "bench")
         session_target = f"127.0.0.1:{stack.replicas['session'][0].grpc_port}"
         rows: list[tuple[str, float, float]] = []
@@ -156,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 # Further benchmarks register here: each takes (stack, seconds, concurrency) and returns rows.
 EXTRA_BENCHES: list[Callable[[Stack, float, int], list[tuple[str, float, float]]]] = [
     bench_rate_limits, bench_ratelimit_filter_latency, bench_login, bench_tokens,
-    bench_code_flow,
+    bench_code_flow, bench_analytics,
 ]
 
 

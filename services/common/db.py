@@ -10,6 +10,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 import asyncpg
 
@@ -98,10 +99,42 @@ def _discard_if_broken(conn: asyncpg.Connection, error: BaseException) -> None:
         conn.terminate()
 
 
+class TenantSchemaGate(Protocol):
+    """Brings a tenant's schema to the version this code expects before its first use (see
+    services/common/migrations.py: start-up never walks the tenant schemas)."""
+
+    def is_current(self, tenant_id: str) -> bool: ...
+
+    async def ensure_current(self, tenant_id: str) -> None: ...
+
+
+# (pool, service) -> gate, set by MigrationRunner.start(). A process holds one or two pools
+# for its lifetime, so the entries are few; keyed by the pool so that two services (or two
+# test databases) in one process never share a gate.
+_gates: dict[tuple[asyncpg.Pool, str], TenantSchemaGate] = {}
+
+
+def set_tenant_schema_gate(pool: asyncpg.Pool, service: str, gate: TenantSchemaGate | None) -> None:
+    if gate is None:
+        _gates.pop((pool, service), None)
+    else:
+        _gates[(pool, service)] = gate
+
+
+async def tenant_ready(pool: asyncpg.Pool, service: str, tenant_id: str) -> None:
+    """Before the first use of a tenant's schema in this process: migrate it if it is behind.
+    After that a set lookup; without a gate (migrations off, tools, tests) nothing."""
+    gate = _gates.get((pool, service))
+    if gate is not None and not gate.is_current(tenant_id):
+        await gate.ensure_current(tenant_id)
+
+
 @asynccontextmanager
 async def in_tenant(pool: asyncpg.Pool, service: str, tenant_id: str) -> AsyncIterator[asyncpg.Connection]:
     """A transaction in the tenant's schema of `service` (the tenant id is validated first)."""
-    async with in_schema(pool, tenant_schema(service, tenant_id)) as conn:
+    schema = tenant_schema(service, tenant_id)
+    await tenant_ready(pool, service, tenant_id)
+    async with in_schema(pool, schema) as conn:
         yield conn
 
 

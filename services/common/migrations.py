@@ -3,10 +3,20 @@
 Files live in services/<service>/migrations/{shared,tenant}/NNNN_name.sql. Each schema is
 migrated in one transaction under a per-service advisory lock, so two replicas starting at
 once, or a provisioning call retried while the first is still running, never apply a
-migration twice or leave a schema half-made."""
+migration twice or leave a schema half-made.
+
+Start-up stays flat as tenants grow: a service start migrates its shared schema and reads
+where every tenant schema stands in one query; it never walks the tenant schemas. A schema
+that is behind (an upgrade whose `migrate` command has not reached it yet, or a tenant
+provisioned meanwhile by an older replica) is migrated on its first use in the process
+(db.in_tenant asks the gate), under the same advisory lock and after re-reading what is
+applied, so concurrent first uses on several replicas apply each migration exactly once. The
+`migrate` command (the Kubernetes init container) does the fan-out: the schemas behind,
+found with the same one query, one transaction each."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +24,7 @@ from pathlib import Path
 import asyncpg
 import structlog
 
-from services.common.db import quote_ident
+from services.common.db import quote_ident, set_tenant_schema_gate
 from services.common.tenancy import tenant_schema
 
 _FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -52,6 +62,10 @@ class MigrationRunner:
         self._shared = load_migrations(folder / "shared")
         self._tenant = load_migrations(folder / "tenant")
         self._lock_key = f"binoauth:migrate:{service}"
+        self._tenant_versions = [m.version for m in self._tenant]
+        # Tenants whose schema this process knows to be current; see start().
+        self._current: set[str] = set()
+        self._first_use: dict[str, asyncio.Lock] = {}
 
     @property
     def shared_schema(self) -> str:
@@ -80,7 +94,8 @@ class MigrationRunner:
                 "(tenant_id, schema_name) VALUES ($1, $2) ON CONFLICT (tenant_id) DO NOTHING",
                 tenant_id, schema,
             )
-            return schema, version
+        self._current.add(tenant_id)
+        return schema, version
 
     async def drop_tenant(self, tenant_id: str) -> bool:
         schema = tenant_schema(self._service, tenant_id)
@@ -94,7 +109,8 @@ class MigrationRunner:
             shared = quote_ident(self.shared_schema)
             await conn.execute(f"DELETE FROM {shared}.tenant_schemas WHERE tenant_id = $1", tenant_id)
             await conn.execute(f"DELETE FROM {shared}.schema_migrations WHERE schema_name = $1", schema)
-            return bool(existed)
+        self._current.discard(tenant_id)
+        return bool(existed)
 
     async def tenant_ids(self) -> list[str]:
         """Tenants with a schema here; call after migrate_shared() created the bookkeeping."""
@@ -105,10 +121,64 @@ class MigrationRunner:
         return [r["tenant_id"] for r in rows]
 
     async def migrate_all(self) -> None:
-        """Start-up: the shared schema, then every tenant schema this service holds."""
+        """The `migrate` command (init container): the shared schema, then every tenant schema
+        that is behind, one transaction each. Nothing behind costs one query, not one per tenant."""
         await self.migrate_shared()
-        for tenant_id in await self.tenant_ids():
+        behind = [tenant_id for tenant_id, current in (await self._tenant_states()).items() if not current]
+        for tenant_id in behind:
             await self.migrate_tenant(tenant_id)
+        if behind:
+            _log.info("tenant schemas migrated", count=len(behind))
+
+    async def start(self) -> None:
+        """Service start-up: the shared schema, then one query for where every tenant schema
+        stands; the process then migrates a schema that is behind on its first use."""
+        await self.migrate_shared()
+        states = await self._tenant_states()
+        self._current = {tenant_id for tenant_id, current in states.items() if current}
+        if len(self._current) < len(states):
+            _log.warning("tenant schemas behind: migrated on first use or by the migrate command",
+                         count=len(states) - len(self._current))
+        if self._tenant:
+            set_tenant_schema_gate(self._pool, self._service, self)
+
+    def is_current(self, tenant_id: str) -> bool:
+        return tenant_id in self._current
+
+    async def ensure_current(self, tenant_id: str) -> None:
+        """First use of a tenant's schema in this process: one query, and the migrations if
+        it is behind. Callers for the same tenant wait for one another, so a burst of first
+        requests costs one check; replicas meet at the advisory lock in migrate_tenant()."""
+        lock = self._first_use.setdefault(tenant_id, asyncio.Lock())
+        async with lock:
+            if tenant_id in self._current:
+                return
+            current = (await self._tenant_states(tenant_id)).get(tenant_id)
+            if current is None:
+                return  # not provisioned for this service: the caller's query answers as before
+            if current:
+                self._current.add(tenant_id)
+            else:
+                _log.info("tenant schema behind: migrating on first use", tenant_id=tenant_id)
+                await self.migrate_tenant(tenant_id)
+        if self._first_use.get(tenant_id) is lock and not lock.locked():
+            del self._first_use[tenant_id]
+
+    async def _tenant_states(self, tenant_id: str | None = None) -> dict[str, bool]:
+        """tenant id -> whether its schema has every tenant migration of this code; one query
+        (an index probe per tenant inside PostgreSQL, no round trip per tenant)."""
+        if not self._tenant:
+            return {}
+        shared = quote_ident(self.shared_schema)
+        query = (f"SELECT t.tenant_id, (SELECT count(*) FROM {shared}.schema_migrations m "
+                 "WHERE m.schema_name = t.schema_name AND m.version = ANY($1::int[])) = cardinality($1::int[]) "
+                 f"AS current FROM {shared}.tenant_schemas t")
+        async with self._pool.acquire() as conn:
+            if tenant_id is None:
+                rows = await conn.fetch(query, self._tenant_versions)
+            else:
+                rows = await conn.fetch(query + " WHERE t.tenant_id = $2", self._tenant_versions, tenant_id)
+        return {r["tenant_id"]: r["current"] for r in rows}
 
     async def _lock(self, conn: asyncpg.Connection) -> None:
         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", self._lock_key)

@@ -93,7 +93,7 @@ def test_migrate_command_applies_migrations_and_is_safe_to_repeat(postgres: Post
         finally:
             await conn.close()
 
-    assert sorted(asyncio.run(versions())) == [("identity", 1), ("identity", 2)]
+    assert sorted(asyncio.run(versions())) == [("identity", 1), ("identity", 2), ("identity", 3)]
     bad = subprocess.run([sys.executable, "-m", "services.identity", "frobnicate"], env=env, cwd=root,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0 and "usage" in bad.stderr

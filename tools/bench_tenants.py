@@ -1,0 +1,255 @@
+"""`make bench-tenants N=10000`: what N tenants cost (issue 13's 10,000-tenant targets).
+
+On a fresh stack (PostgreSQL, Redis, every service, Envoy, free loopback ports) it measures a
+lone tenant (#1), provisions tenants #2..#N through the gateway, 4 at a time (p50 per tenant),
+then measures tenant #1 and tenant #N again: the p50 of a client_credentials token request
+and of a password sign-in (sequential requests, so the figure is latency, not contention),
+the start-up time of every service (one replica stopped and started again: process start to
+SERVING), the RSS of each process, and the PostgreSQL catalog (pg_class rows, schemas,
+database size). Prints a markdown table ready for the README.
+
+Bounded: each latency figure takes at most --samples requests; the provisioning runs N - 2
+requests. Loopback only. Run it on a quiet machine: the figures are for comparison between
+runs on the same machine, not absolute promises.
+
+    python -m tools.bench_tenants --tenants 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tools.bench_support import markdown_table, rss_mib
+from tools.stack import SERVICES, Stack, StackConfig
+
+PASSWORD = "amber meadow compass slowly"  # noqa: S105 - a throwaway bench user
+PARALLEL = 4
+UNLIMITED = {"per_ip_per_minute": 1_000_000, "per_tenant_per_minute": 1_000_000}
+
+
+def tenant_id(n: int) -> str:
+    return f"bench-{n:05d}"
+
+
+@dataclass
+class BenchTenant:
+    """A tenant with a confidential client (client_credentials) and a verified user."""
+
+    tenant_id: str
+    basic: str
+    email: str
+
+
+@dataclass
+class Snapshot:
+    """Everything measured at one point (1 tenant, or N)."""
+
+    tenants: int
+    token_ms: dict[str, float] = field(default_factory=dict)  # tenant id -> p50
+    sign_in_ms: dict[str, float] = field(default_factory=dict)
+    start_s: dict[str, float] = field(default_factory=dict)  # service -> seconds to SERVING
+    rss_mib: dict[str, float] = field(default_factory=dict)  # process -> MiB
+    catalog: dict[str, float] = field(default_factory=dict)
+
+
+def provision(client: httpx.Client, platform: dict[str, str], tenant: str) -> float:
+    """Creates a tenant through the gateway; seconds it took (the provisioning of its schemas
+    in identity, token and session included)."""
+    started = time.perf_counter()
+    response = client.post("/api/v1/tenants", headers=platform, json={"tenant_id": tenant, "settings": {
+        "rate_limits": {"token": UNLIMITED, "login": UNLIMITED, "management": UNLIMITED}}})
+    took = time.perf_counter() - started
+    response.raise_for_status()
+    return took
+
+
+def equip(client: httpx.Client, platform: dict[str, str], tenant: str) -> BenchTenant:
+    created = client.post(f"/tenant/{tenant}/api/v1/applications", headers=platform, json={
+        "display_name": "bench", "client_type": "CLIENT_TYPE_CONFIDENTIAL",
+        "grant_types": ["client_credentials"], "allowed_scopes": ["bench"]})
+    created.raise_for_status()
+    body = created.json()
+    basic = base64.b64encode(f"{body['application']['client_id']}:{body['client_secret']}".encode()).decode()
+    email = f"bench-user@{tenant}.example.com"
+    client.post(f"/tenant/{tenant}/api/v1/users", headers=platform, json={
+        "user": {"email": email, "name": "Bench"}, "password": PASSWORD,
+        "email_verified": True}).raise_for_status()
+    return BenchTenant(tenant, basic, email)
+
+
+def p50_ms(call: Callable[[], httpx.Response], samples: int, seconds: float) -> float:
+    """Median of up to `samples` sequential calls within `seconds` (after two warm-up calls)."""
+    for _ in range(2):
+        call().raise_for_status()
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while len(latencies) < samples and time.perf_counter() < deadline:
+        started = time.perf_counter()
+        response = call()
+        latencies.append(time.perf_counter() - started)
+        response.raise_for_status()
+    return statistics.median(latencies) * 1000
+
+
+def measure_tenant(client: httpx.Client, tenant: BenchTenant, samples: int, seconds: float,
+                   snapshot: Snapshot) -> None:
+    base = f"/tenant/{tenant.tenant_id}"
+    headers = {"Authorization": f"Basic {tenant.basic}", "Content-Type": "application/x-www-form-urlencoded"}
+    snapshot.token_ms[tenant.tenant_id] = p50_ms(
+        lambda: client.post(f"{base}/oauth2/token", headers=headers, content=b"grant_type=client_credentials"),
+        samples, seconds)
+    login = {"email": tenant.email, "password": PASSWORD}
+    # A sign-in costs an argon2id verification (~20-60 ms): fewer samples in the same time.
+    snapshot.sign_in_ms[tenant.tenant_id] = p50_ms(
+        lambda: client.post(f"{base}/api/v1/auth/login", json=login), max(5, samples // 5), seconds)
+
+
+def measure_start_up(stack: Stack, snapshot: Snapshot) -> None:
+    """Each service's replica 0 stopped (SIGTERM) and started again: seconds until SERVING."""
+    for service in SERVICES:
+        replica = stack.replicas[service][0]
+        stack.kill_replica(service, 0, sig=15)
+        started = time.perf_counter()
+        stack.start_replica(replica)
+        stack.wait_serving(replica, timeout=600)
+        snapshot.start_s[service] = time.perf_counter() - started
+    stack.wait_gateway(timeout=120)
+
+
+def measure_processes(stack: Stack, snapshot: Snapshot) -> None:
+    for service, replicas in stack.replicas.items():
+        for replica in replicas:
+            if replica.process is not None:
+                snapshot.rss_mib[f"{service}-{replica.index}"] = rss_mib(replica.process.pid)
+    if stack.envoy is not None:
+        snapshot.rss_mib["envoy"] = rss_mib(stack.envoy.pid)
+    if stack.redis is not None and stack.redis.pid is not None:
+        snapshot.rss_mib["redis"] = rss_mib(stack.redis.pid)
+
+
+def measure_catalog(stack: Stack, snapshot: Snapshot) -> None:
+    import asyncpg
+
+    async def read() -> None:
+        conn = await asyncpg.connect(stack.database_url)
+        try:
+            snapshot.catalog["pg_class rows"] = await conn.fetchval("SELECT count(*) FROM pg_class")
+            snapshot.catalog["schemas"] = await conn.fetchval("SELECT count(*) FROM pg_namespace")
+            snapshot.catalog["database MiB"] = await conn.fetchval(
+                "SELECT pg_database_size(current_database())") / 2**20
+            snapshot.catalog["pg_catalog MiB"] = await conn.fetchval(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname = 'pg_catalog' AND c.relkind = 'r'") / 2**20
+        finally:
+            await conn.close()
+
+    asyncio.run(read())
+
+
+def provision_many(stack: Stack, platform: dict[str, str], first: int, last: int) -> list[float]:
+    """Tenants first..last, PARALLEL at a time; each one's seconds."""
+    took: list[float] = []
+    lock = threading.Lock()
+    numbers = iter(range(first, last + 1))
+    started = time.perf_counter()
+
+    def worker(_: int) -> None:
+        with httpx.Client(base_url=stack.gateway_url, timeout=120) as client:
+            while True:
+                with lock:
+                    n = next(numbers, None)
+                if n is None:
+                    return
+                seconds = provision(client, platform, tenant_id(n))
+                with lock:
+                    took.append(seconds)
+                    if len(took) % 500 == 0:
+                        rate = len(took) / (time.perf_counter() - started)
+                        print(f"  {len(took)} tenants provisioned ({rate:.1f}/s)", file=sys.stderr, flush=True)
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        list(pool.map(worker, range(PARALLEL)))
+    return took
+
+
+def report(n: int, alone: Snapshot, full: Snapshot, provisioning: list[float], first: str, last: str) -> str:
+    def ratio(a: float, b: float) -> str:
+        return f"{b / a:.2f}x" if a else ""
+
+    ordered = sorted(provisioning)
+    rows: list[list[str]] = [[
+        f"provisioning p50 / p99 ms ({PARALLEL} in parallel, {len(provisioning)} tenants)", "",
+        f"{statistics.median(provisioning) * 1000:.0f} / {ordered[int(len(ordered) * 0.99) - 1] * 1000:.0f}"
+        if provisioning else "", ""]]
+    for label, values in (("client_credentials token p50 ms", "token_ms"), ("password sign-in p50 ms", "sign_in_ms")):
+        lone = getattr(alone, values)[first]
+        rows.append([f"{label}, tenant #1", f"{lone:.2f}", f"{getattr(full, values)[first]:.2f}",
+                     ratio(lone, getattr(full, values)[first])])
+        rows.append([f"{label}, tenant #{n}", "", f"{getattr(full, values)[last]:.2f}",
+                     ratio(lone, getattr(full, values)[last])])
+    for service in SERVICES:
+        rows.append([f"start-up s (process start to SERVING), {service}", f"{alone.start_s[service]:.2f}",
+                     f"{full.start_s[service]:.2f}", ratio(alone.start_s[service], full.start_s[service])])
+    for process in full.rss_mib:
+        before = alone.rss_mib.get(process, 0.0)
+        rows.append([f"RSS MiB, {process}", f"{before:.0f}", f"{full.rss_mib[process]:.0f}",
+                     ratio(before, full.rss_mib[process])])
+    for name, value in full.catalog.items():
+        before = alone.catalog.get(name, 0.0)
+        rows.append([f"PostgreSQL {name}", f"{before:.0f}", f"{value:.0f}", ratio(before, value)])
+    return markdown_table(["measure", "1 tenant", f"{n} tenants", "ratio"], rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench_tenants")
+    parser.add_argument("--tenants", type=int, default=10_000, help="N: tenants to provision (>= 2)")
+    parser.add_argument("--samples", type=int, default=200, help="requests per token p50 (sign-in: a fifth)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="time cap per p50")
+    parser.add_argument("--replicas", type=int, default=1)
+    args = parser.parse_args(argv)
+    n = max(2, args.tenants)
+    with tempfile.TemporaryDirectory(prefix="binoauth-bench-tenants-") as folder, Stack(StackConfig(
+        data_dir=Path(folder), free_ports=True, durable=False, replicas=args.replicas, drain_seconds=0.5,
+        supervise=False, extra_env={"BINOAUTH_LOG_LEVEL": "WARNING", "BINOAUTH_RATE_LIMIT_SCALE": "1000000"},
+    )) as stack:
+        platform = {"Authorization": f"Bearer {stack.bootstrap_api_key}"}
+        first, last = tenant_id(1), tenant_id(n)
+        alone, full = Snapshot(1), Snapshot(n)
+        with httpx.Client(base_url=stack.gateway_url, timeout=120) as client:
+            took = [provision(client, platform, first)]
+            one = equip(client, platform, first)
+            measure_start_up(stack, alone)
+            measure_tenant(client, one, args.samples, args.seconds, alone)
+            measure_processes(stack, alone)
+            measure_catalog(stack, alone)
+            print(f"provisioning tenants #2..#{n} ({PARALLEL} in parallel)", file=sys.stderr, flush=True)
+            took += provision_many(stack, platform, 2, n - 1)
+            took.append(provision(client, platform, last))
+            final = equip(client, platform, last)
+            measure_start_up(stack, full)
+        with httpx.Client(base_url=stack.gateway_url, timeout=120) as client:
+            measure_tenant(client, one, args.samples, args.seconds, full)
+            measure_tenant(client, final, args.samples, args.seconds, full)
+            measure_processes(stack, full)
+            measure_catalog(stack, full)
+    print(f"\n{n} tenants on this machine ({args.replicas} replica(s) per service), "
+          f"{time.strftime('%Y-%m-%d')}:\n")
+    print(report(n, alone, full, took, first, last))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
