@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from services.common.errors import InvalidArgument
-from services.common.pages.branding import colour_problem
+from services.common.pages.branding import STORED_LOGO, colour_problem
 from services.common.pages.i18n import languages
 from services.common.pages.logos import LogoRefused, decode_data_url, logo_url_problem
 
@@ -68,7 +68,8 @@ def validate_branding(branding: Branding) -> Branding:
         problem = logo_url_problem(branding.logo_url)
         if problem:
             raise _refuse("logo_url", problem)
-    if branding.logo_image:
+    # A stored upload's own path (services/tenant/logos.py), sent back unchanged, is kept.
+    if branding.logo_image and not STORED_LOGO.fullmatch(branding.logo_image):
         try:
             decode_data_url(branding.logo_image)
         except LogoRefused as refused:

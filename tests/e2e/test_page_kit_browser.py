@@ -244,12 +244,14 @@ def test_stylesheets_are_served_same_origin(stack: Stack, gateway: httpx.Client,
     css = gateway.get(href.group(1).replace("&amp;", "&"))
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     assert "immutable" in css.headers["cache-control"] and len(css.content) > 5000
-    logo = re.search(r'<img class="[^"]*" src="(/tenant/[^"]+/branding/logo\?v=[0-9a-f]+)" alt="">', login.text)
+    # The uploaded logo lives apart from the settings, at a path carrying its hash.
+    logo = re.search(r'<img class="[^"]*" src="(/tenant/[^"]+/branding/logos/[0-9a-f]{32})" alt="">', login.text)
     assert logo, login.text
     image = gateway.get(logo.group(1))
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
     assert image.content == base64.b64decode(LOGO.split(",", 1)[1])
-    assert image.headers["x-content-type-options"] == "nosniff"
+    assert image.headers["x-content-type-options"] == "nosniff" and "immutable" in image.headers["cache-control"]
+    assert gateway.get(f"/tenant/{world['tenant']}/branding/logos/{'0' * 32}").status_code == 404
     assert gateway.get("/tenant/nobody-here/branding/logo").status_code == 404
     brand = gateway.get(f"/tenant/{world['tenant']}/branding.css")
     assert brand.status_code == 200 and brand.headers["content-type"].startswith("text/css")

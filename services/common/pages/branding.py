@@ -13,6 +13,8 @@ from services.common.pages.logos import LOGO_PATH, logo_version
 DEFAULT_PRIMARY = "#0969da"
 AA_NORMAL_TEXT = 4.5
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+# An uploaded logo's path once the tenant service stored it apart from the settings.
+STORED_LOGO = re.compile(r"^/branding/logos/[0-9a-f]{32}$")
 WHITE, BLACK = "#ffffff", "#111827"
 
 
@@ -64,7 +66,10 @@ class Branding:
     logo_image: str = ""
 
     def logo_href(self, prefix: str) -> str:
-        """The same-origin URL of the logo (versioned), or "" without one."""
+        """The same-origin URL of the logo (versioned), or "" without one. An upload is stored
+        apart from the settings (services/tenant/logos.py) at its own hashed path."""
+        if STORED_LOGO.fullmatch(self.logo_image):
+            return prefix + self.logo_image
         version = logo_version(self.logo_url, self.logo_image)
         return f"{prefix}{LOGO_PATH}?v={version}" if version else ""
 
@@ -93,7 +98,8 @@ class Branding:
             default_language=text("default_language"),
             scope_descriptions=pairs,
             logo_url=text("logo_url") if text("logo_url").startswith("https://") else "",
-            logo_image=text("logo_image") if text("logo_image").startswith("data:image/") else "",
+            logo_image=text("logo_image") if text("logo_image").startswith("data:image/")
+            or STORED_LOGO.fullmatch(text("logo_image")) else "",
         )
 
     def stylesheet(self) -> str:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 SOURCE_LANGUAGE = "en"
@@ -50,6 +53,16 @@ def supported(tag: str) -> str:
         return exact
     primary = exact.split("-", 1)[0]
     return primary if primary in offered else ""
+
+
+def requested_language(ui_locales: str) -> str:
+    """The first offered language of a ui_locales value ("fr de" -> "de"), or "". Pages carry
+    this on in their links and forms, never the raw value."""
+    for tag in ui_locales[:MAX_HEADER].split():
+        language = supported(tag)
+        if language:
+            return language
+    return ""
 
 
 def accept_language(header: str) -> list[str]:
@@ -88,8 +101,28 @@ class Translator:
     language: str = SOURCE_LANGUAGE
 
     def __call__(self, msgid: str, **values: object) -> str:
+        """Numbers and dates among `values` are written the language's way (Babel, CLDR)."""
         text = catalogue(self.language).get(msgid, msgid)
-        return text.format(**values) if values else text
+        return self.fill(text, **values) if values else text
+
+    def fill(self, text: str, **values: object) -> str:
+        """`text` (already translated) with its placeholders filled, numbers and dates localised."""
+        return text.format(**{k: self.localised(v) for k, v in values.items()})
+
+    def localised(self, value: object) -> object:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return self.number(value)
+        if isinstance(value, date):
+            return self.date(value)
+        return value
+
+    def number(self, value: float) -> str:
+        """1234.5 -> "1,234.5" (en), "1.234,5" (de)."""
+        return format_decimal(value, locale=self.language)
+
+    def date(self, value: date) -> str:
+        """A date in the language's long form: "4 December 2026", "4. Dezember 2026"."""
+        return format_date(value, format="long", locale=self.language)
 
     def has(self, msgid: str) -> bool:
         return self.language == SOURCE_LANGUAGE or msgid in catalogue(self.language)

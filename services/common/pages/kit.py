@@ -8,6 +8,7 @@ in this module (web/pages.css scans it). Markup the e2e tests parse keeps its sh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -43,11 +44,12 @@ def esc(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def content_security_policy(form_target: str = "") -> str:
-    """The pages' CSP. `form_target`: a URI the form's answer may redirect to (browsers apply
-    form-action to the redirects after a submission too)."""
+def content_security_policy(form_target: str = "", *more_targets: str) -> str:
+    """The pages' CSP. `form_target` (and `more_targets`): URIs the forms' answers may redirect
+    to (browsers apply form-action to the redirects after a submission too); validated ones only."""
+    sources = "".join(dict.fromkeys(_source(uri) for uri in (form_target, *more_targets)))
     return ("default-src 'none'; style-src 'self'; img-src 'self'; "
-            f"form-action 'self'{_source(form_target)}; frame-ancestors 'none'; base-uri 'none'")
+            f"form-action 'self'{sources}; frame-ancestors 'none'; base-uri 'none'")
 
 
 def _source(uri: str) -> str:
@@ -58,8 +60,8 @@ def _source(uri: str) -> str:
     return " " + source
 
 
-def page_headers(form_target: str = "") -> tuple[tuple[str, str], ...]:
-    return (("content-security-policy", content_security_policy(form_target)), *SECURITY_HEADERS)
+def page_headers(form_target: str = "", *more_targets: str) -> tuple[tuple[str, str], ...]:
+    return (("content-security-policy", content_security_policy(form_target, *more_targets)), *SECURITY_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,15 @@ def form(action: str, csrf: tuple[str, str], fields: Sequence[Field], buttons: S
     return "".join(out)
 
 
+def provider_buttons(items: Sequence[tuple[str, str]], separator: str) -> str:
+    """"Continue with …" links to external identity providers (href, text), styled as
+    buttons, then a separator line ("or") before the page's own form."""
+    links = "".join(f'<a class="block text-center {_SECONDARY}" href="{esc(href)}">{esc(text)}</a>'
+                    for href, text in items)
+    return (f'<div class="mb-4 space-y-3">{links}</div>'
+            f'<p class="mb-4 text-center text-sm text-slate-600 dark:text-slate-300">{esc(separator)}</p>')
+
+
 def scope_list(items: Sequence[tuple[str, str]]) -> str:
     """The consent page's list of what the application may do."""
     rows = "".join(f'<li class="flex gap-3 py-2"><span aria-hidden="true" class="mt-1.5 h-2 w-2 shrink-0 '
@@ -210,7 +221,7 @@ def scope_list(items: Sequence[tuple[str, str]]) -> str:
 def account_line(t: Translator, email: str, switch_href: str) -> str:
     """"Signed in as …" with a "Not you?" link that signs in with another account."""
     return ('<p class="mb-4 rounded-md bg-slate-50 p-3 text-sm text-slate-700 dark:bg-slate-800 dark:text-slate-200">'
-            + esc(t("Signed in as {email}.", email=email))
+            + words_with(t, "Signed in as {email}.", email=email)
             + f' <a class="{_LINK}" href="{esc(switch_href)}">{esc(t("Not you?"))}</a></p>')
 
 
@@ -223,3 +234,38 @@ def strong_paragraph(text: str, emphasised: str) -> str:
 
 def paragraph(text: str) -> str:
     return f'<p class="mb-4 text-slate-700 dark:text-slate-300">{esc(text)}</p>'
+
+
+def application_header(name: str, logo_href: str) -> str:
+    """The application asking for access (consent): its logo, if it has one, and its name."""
+    # alt="": the application's name follows; the image adds no words.
+    image = (f'<img class="h-10 w-10 shrink-0 rounded-md object-contain" src="{esc(logo_href)}" alt="">'
+             if logo_href else "")
+    return (f'<div class="mb-4 flex items-center gap-3">{image}'
+            f'<p class="text-lg font-semibold text-slate-900 dark:text-white">{esc(name)}</p></div>')
+
+
+def link_row(links: Sequence[tuple[str, str]]) -> str:
+    """A line of small links (an application's homepage, privacy policy, terms)."""
+    if not links:
+        return ""
+    items = "".join(f'<li><a class="{_LINK}" href="{esc(href)}">{esc(text)}</a></li>' for href, text in links)
+    return f'<ul class="mb-4 flex flex-wrap gap-x-4 gap-y-1 text-sm">{items}</ul>'
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def words_with(t: Translator, msgid: str, **values: str) -> str:
+    """t(msgid) as markup, each value isolated in <bdi>: an email address or a name keeps its
+    own direction inside a right-to-left sentence (and the other way round)."""
+    text, out, last = t(msgid), [], 0
+    for match in _PLACEHOLDER.finditer(text):
+        out += [esc(text[last:match.start()]), f"<bdi>{esc(values[match.group(1)])}</bdi>"]
+        last = match.end()
+    return "".join(out) + esc(text[last:])
+
+
+def paragraph_with(t: Translator, msgid: str, **values: str) -> str:
+    """A paragraph of words_with."""
+    return f'<p class="mb-4 text-slate-700 dark:text-slate-300">{words_with(t, msgid, **values)}</p>'

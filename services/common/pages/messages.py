@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from services.common.pages.problems import REASONS
+from services.common.pages.problems import GENERIC, REASONS
 from services.common.pages.scopes import BUILT_IN
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -15,6 +15,7 @@ PAGE_SOURCES = (
     "services/common/pages/kit.py",
     "services/common/pages/scopes.py",
     "services/identity/pages/servicer.py",
+    "services/identity/federation/pages.py",
     "services/token/oauth/pages.py",
     "services/token/oauth/device.py",
     "services/token/oauth/logout.py",
@@ -25,6 +26,8 @@ PAGE_SOURCES = (
 # module constants the pages pass to t().
 _CALL = re.compile(r'''\bt\(\s*"((?:[^"\\]|\\.)+)"''')
 _REASON = re.compile(r'''error_page\([^,]+,\s*"((?:[^"\\]|\\.)+)"''')
+# words_with(t, "...") and paragraph_with(t, "..."): sentences whose values are isolated (<bdi>).
+_WITH = re.compile(r'''_with\([^,]+,\s*"((?:[^"\\]|\\.)+)"''')
 CONSTANTS = (
     "The email or password is wrong.",
     "That code is not valid or has expired. Check the code shown on your device.",
@@ -40,10 +43,15 @@ CONSTANTS = (
 
 
 def msgids() -> list[str]:
-    found: set[str] = set(BUILT_IN.values()) | set(REASONS.values()) | set(CONSTANTS)
+    # The identity service's mails speak the same catalogue (a mail follows the page that
+    # caused it); imported here only to list their sentences.
+    from services.identity.messaging.templates import msgids as mail_msgids
+
+    found: set[str] = set(BUILT_IN.values()) | set(REASONS.values()) | set(CONSTANTS) | mail_msgids()
+    found.add(GENERIC)
     for name in PAGE_SOURCES:
         text = (ROOT / name).read_text(encoding="utf-8")
-        for pattern in (_CALL, _REASON):
+        for pattern in (_CALL, _REASON, _WITH):
             found.update(m.encode().decode("unicode_escape") if "\\" in m else m for m in pattern.findall(text))
     found.discard("reason")
     return sorted(found)
