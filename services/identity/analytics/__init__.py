@@ -1,0 +1,1 @@
+"""The analytics API's data: counters folded from Redis into PostgreSQL (see rollup.py)."""
