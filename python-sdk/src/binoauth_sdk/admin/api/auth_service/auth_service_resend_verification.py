@@ -1,0 +1,185 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.auth_service_resend_verification_body import (
+    AuthServiceResendVerificationBody,
+)
+from ...models.binoauth_identity_v1_resend_verification_response import (
+    BinoauthIdentityV1ResendVerificationResponse,
+)
+from ...models.error_envelope import ErrorEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: AuthServiceResendVerificationBody,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/auth/verify-email:resend",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope | None:
+    if response.status_code == 200:
+        response_200 = BinoauthIdentityV1ResendVerificationResponse.from_dict(
+            response.json()
+        )
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = ErrorEnvelope.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorEnvelope.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AuthServiceResendVerificationBody,
+) -> Response[BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope]:
+    """Sends a new verification mail (same answer for unknown addresses).
+
+     Sends a new verification mail (same answer for unknown addresses).
+
+    Args:
+        body (AuthServiceResendVerificationBody): Request for AuthService.ResendVerification.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: AuthServiceResendVerificationBody,
+) -> BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope | None:
+    """Sends a new verification mail (same answer for unknown addresses).
+
+     Sends a new verification mail (same answer for unknown addresses).
+
+    Args:
+        body (AuthServiceResendVerificationBody): Request for AuthService.ResendVerification.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AuthServiceResendVerificationBody,
+) -> Response[BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope]:
+    """Sends a new verification mail (same answer for unknown addresses).
+
+     Sends a new verification mail (same answer for unknown addresses).
+
+    Args:
+        body (AuthServiceResendVerificationBody): Request for AuthService.ResendVerification.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: AuthServiceResendVerificationBody,
+) -> BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope | None:
+    """Sends a new verification mail (same answer for unknown addresses).
+
+     Sends a new verification mail (same answer for unknown addresses).
+
+    Args:
+        body (AuthServiceResendVerificationBody): Request for AuthService.ResendVerification.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BinoauthIdentityV1ResendVerificationResponse | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,180 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.identity_provider_service_delete_identity_provider_response_200 import (
+    IdentityProviderServiceDeleteIdentityProviderResponse200,
+)
+from ...types import Response
+
+
+def _get_kwargs(
+    provider_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/api/v1/identityProviders/{provider_id}".format(
+            provider_id=quote(str(provider_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200 | None:
+    if response.status_code == 200:
+        response_200 = (
+            IdentityProviderServiceDeleteIdentityProviderResponse200.from_dict(
+                response.json()
+            )
+        )
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = ErrorEnvelope.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorEnvelope.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    provider_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200]:
+    """Removes the provider and every identity linked through it.
+
+     Removes the provider and every identity linked through it.
+
+    Args:
+        provider_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        provider_id=provider_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    provider_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200 | None:
+    """Removes the provider and every identity linked through it.
+
+     Removes the provider and every identity linked through it.
+
+    Args:
+        provider_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200
+    """
+
+    return sync_detailed(
+        provider_id=provider_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    provider_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200]:
+    """Removes the provider and every identity linked through it.
+
+     Removes the provider and every identity linked through it.
+
+    Args:
+        provider_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        provider_id=provider_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    provider_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200 | None:
+    """Removes the provider and every identity linked through it.
+
+     Removes the provider and every identity linked through it.
+
+    Args:
+        provider_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | IdentityProviderServiceDeleteIdentityProviderResponse200
+    """
+
+    return (
+        await asyncio_detailed(
+            provider_id=provider_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,189 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.o_auth_service_authorize_body import OAuthServiceAuthorizeBody
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: OAuthServiceAuthorizeBody,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/oauth2/authorize",
+    }
+
+    _kwargs["data"] = body.to_dict()
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | str | None:
+    if response.status_code == 200:
+        response_200 = response.text
+        return response_200
+
+    if response.status_code == 302:
+        response_302 = cast(Any, None)
+        return response_302
+
+    if response.status_code == 303:
+        response_303 = cast(Any, None)
+        return response_303
+
+    if response.status_code == 400:
+        response_400 = response.text
+        return response_400
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | str]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: OAuthServiceAuthorizeBody,
+) -> Response[Any | str]:
+    """RFC 6749 authorization endpoint (response_type=code, PKCE, RFC 9207 iss)
+
+     RFC 6749 authorization endpoint (response_type=code, PKCE, RFC 9207 iss). Without a session it sends
+    the browser to the tenant's hosted login page and back; third-party clients get a consent page. Bad
+    client_id or redirect_uri: an error page, never a redirect. GET with query parameters or POST with a
+    form body (OpenID Connect Core 3.1.2.1).
+
+    Args:
+        body (OAuthServiceAuthorizeBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | str]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: OAuthServiceAuthorizeBody,
+) -> Any | str | None:
+    """RFC 6749 authorization endpoint (response_type=code, PKCE, RFC 9207 iss)
+
+     RFC 6749 authorization endpoint (response_type=code, PKCE, RFC 9207 iss). Without a session it sends
+    the browser to the tenant's hosted login page and back; third-party clients get a consent page. Bad
+    client_id or redirect_uri: an error page, never a redirect. GET with query parameters or POST with a
+    form body (OpenID Connect Core 3.1.2.1).
+
+    Args:
+        body (OAuthServiceAuthorizeBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | str
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: OAuthServiceAuthorizeBody,
+) -> Response[Any | str]:
+    """RFC 6749 authorization endpoint (response_type=code, PKCE, RFC 9207 iss)
+
+     RFC 6749 authorization endpoint (response_type=code, PKCE, RFC 9207 iss). Without a session it sends
+    the browser to the tenant's hosted login page and back; third-party clients get a consent page. Bad
+    client_id or redirect_uri: an error page, never a redirect. GET with query parameters or POST with a
+    form body (OpenID Connect Core 3.1.2.1).
+
+    Args:
+        body (OAuthServiceAuthorizeBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | str]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: OAuthServiceAuthorizeBody,
+) -> Any | str | None:
+    """RFC 6749 authorization endpoint (response_type=code, PKCE, RFC 9207 iss)
+
+     RFC 6749 authorization endpoint (response_type=code, PKCE, RFC 9207 iss). Without a session it sends
+    the browser to the tenant's hosted login page and back; third-party clients get a consent page. Bad
+    client_id or redirect_uri: an error page, never a redirect. GET with query parameters or POST with a
+    form body (OpenID Connect Core 3.1.2.1).
+
+    Args:
+        body (OAuthServiceAuthorizeBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | str
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,212 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.o_auth_service_introspect_body import OAuthServiceIntrospectBody
+from ...models.o_auth_service_introspect_response_200 import (
+    OAuthServiceIntrospectResponse200,
+)
+from ...models.o_auth_service_introspect_response_400 import (
+    OAuthServiceIntrospectResponse400,
+)
+from ...models.o_auth_service_introspect_response_401 import (
+    OAuthServiceIntrospectResponse401,
+)
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: OAuthServiceIntrospectBody,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/oauth2/introspect",
+    }
+
+    _kwargs["data"] = body.to_dict()
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    OAuthServiceIntrospectResponse200
+    | OAuthServiceIntrospectResponse400
+    | OAuthServiceIntrospectResponse401
+    | None
+):
+    if response.status_code == 200:
+        response_200 = OAuthServiceIntrospectResponse200.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = OAuthServiceIntrospectResponse400.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = OAuthServiceIntrospectResponse401.from_dict(response.json())
+
+        return response_401
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    OAuthServiceIntrospectResponse200
+    | OAuthServiceIntrospectResponse400
+    | OAuthServiceIntrospectResponse401
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: OAuthServiceIntrospectBody,
+) -> Response[
+    OAuthServiceIntrospectResponse200
+    | OAuthServiceIntrospectResponse400
+    | OAuthServiceIntrospectResponse401
+]:
+    """RFC 7662 token introspection, for authenticated clients.
+
+     RFC 7662 token introspection, for authenticated clients.
+
+    Args:
+        body (OAuthServiceIntrospectBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[OAuthServiceIntrospectResponse200 | OAuthServiceIntrospectResponse400 | OAuthServiceIntrospectResponse401]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: OAuthServiceIntrospectBody,
+) -> (
+    OAuthServiceIntrospectResponse200
+    | OAuthServiceIntrospectResponse400
+    | OAuthServiceIntrospectResponse401
+    | None
+):
+    """RFC 7662 token introspection, for authenticated clients.
+
+     RFC 7662 token introspection, for authenticated clients.
+
+    Args:
+        body (OAuthServiceIntrospectBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        OAuthServiceIntrospectResponse200 | OAuthServiceIntrospectResponse400 | OAuthServiceIntrospectResponse401
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: OAuthServiceIntrospectBody,
+) -> Response[
+    OAuthServiceIntrospectResponse200
+    | OAuthServiceIntrospectResponse400
+    | OAuthServiceIntrospectResponse401
+]:
+    """RFC 7662 token introspection, for authenticated clients.
+
+     RFC 7662 token introspection, for authenticated clients.
+
+    Args:
+        body (OAuthServiceIntrospectBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[OAuthServiceIntrospectResponse200 | OAuthServiceIntrospectResponse400 | OAuthServiceIntrospectResponse401]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: OAuthServiceIntrospectBody,
+) -> (
+    OAuthServiceIntrospectResponse200
+    | OAuthServiceIntrospectResponse400
+    | OAuthServiceIntrospectResponse401
+    | None
+):
+    """RFC 7662 token introspection, for authenticated clients.
+
+     RFC 7662 token introspection, for authenticated clients.
+
+    Args:
+        body (OAuthServiceIntrospectBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        OAuthServiceIntrospectResponse200 | OAuthServiceIntrospectResponse400 | OAuthServiceIntrospectResponse401
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

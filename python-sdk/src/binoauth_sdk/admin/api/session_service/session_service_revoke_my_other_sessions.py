@@ -1,0 +1,189 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.binoauth_session_v1_revoke_my_other_sessions_response import (
+    BinoauthSessionV1RevokeMyOtherSessionsResponse,
+)
+from ...models.error_envelope import ErrorEnvelope
+from ...models.session_service_revoke_my_other_sessions_body import (
+    SessionServiceRevokeMyOtherSessionsBody,
+)
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: SessionServiceRevokeMyOtherSessionsBody,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/sessions:revokeOthers",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope | None:
+    if response.status_code == 200:
+        response_200 = BinoauthSessionV1RevokeMyOtherSessionsResponse.from_dict(
+            response.json()
+        )
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = ErrorEnvelope.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorEnvelope.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SessionServiceRevokeMyOtherSessionsBody,
+) -> Response[BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope]:
+    """ "Sign out everywhere else": ends every session of the caller except this one.
+
+     "Sign out everywhere else": ends every session of the caller except this one.
+
+    Args:
+        body (SessionServiceRevokeMyOtherSessionsBody): Request for
+            SessionService.RevokeMyOtherSessions.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: SessionServiceRevokeMyOtherSessionsBody,
+) -> BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope | None:
+    """ "Sign out everywhere else": ends every session of the caller except this one.
+
+     "Sign out everywhere else": ends every session of the caller except this one.
+
+    Args:
+        body (SessionServiceRevokeMyOtherSessionsBody): Request for
+            SessionService.RevokeMyOtherSessions.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SessionServiceRevokeMyOtherSessionsBody,
+) -> Response[BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope]:
+    """ "Sign out everywhere else": ends every session of the caller except this one.
+
+     "Sign out everywhere else": ends every session of the caller except this one.
+
+    Args:
+        body (SessionServiceRevokeMyOtherSessionsBody): Request for
+            SessionService.RevokeMyOtherSessions.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: SessionServiceRevokeMyOtherSessionsBody,
+) -> BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope | None:
+    """ "Sign out everywhere else": ends every session of the caller except this one.
+
+     "Sign out everywhere else": ends every session of the caller except this one.
+
+    Args:
+        body (SessionServiceRevokeMyOtherSessionsBody): Request for
+            SessionService.RevokeMyOtherSessions.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BinoauthSessionV1RevokeMyOtherSessionsResponse | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

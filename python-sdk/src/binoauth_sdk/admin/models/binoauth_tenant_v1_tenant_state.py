@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class BinoauthTenantV1TenantState(StrEnum):
+    TENANT_STATE_ACTIVE = "TENANT_STATE_ACTIVE"
+    TENANT_STATE_DELETING = "TENANT_STATE_DELETING"
+    TENANT_STATE_PROVISIONING = "TENANT_STATE_PROVISIONING"
+    TENANT_STATE_SUSPENDED = "TENANT_STATE_SUSPENDED"
+    TENANT_STATE_UNSPECIFIED = "TENANT_STATE_UNSPECIFIED"
+
+    def __str__(self) -> str:
+        return str(self.value)
