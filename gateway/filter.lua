@@ -1,7 +1,7 @@
 -- BinoAuth gateway filter; runs BEFORE the gRPC-JSON transcoder (see gateway/README.md).
 --
 -- Request (every request, REST or native gRPC):
---   * drop every client-supplied x-binoauth-* header and x-forwarded-host;
+--   * drop every client-supplied x-binoauth-* header (but x-binoauth-console) and x-forwarded-host;
 --   * x-binoauth-gateway: 1;
 --   * x-binoauth-client-ip: the client address Envoy trusts (see xff_num_trusted_hops);
 --   * x-forwarded-host: :authority without its port (lower-cased); x-binoauth-authority: with it;
@@ -20,6 +20,9 @@
 
 local META = "binoauth.gateway"   -- dynamic metadata namespace (also the filter's name)
 local PREFIX = "x-binoauth-"
+-- The one client x-binoauth-* header kept: the admin console's "X-BinoAuth-Console: 1", a CSRF
+-- marker the browser sets (a claim of nothing; services/common/context.py CONSOLE_HEADER).
+local CONSOLE = "x-binoauth-console"
 local STRIP = {"grpc-status", "grpc-message", "grpc-status-details-bin",
                "grpc-accept-encoding", "x-error-json", "x-http-status"}
 
@@ -80,7 +83,7 @@ function envoy_on_request(h)
   local drop = {}
   for key, _ in pairs(hdrs) do          -- no changes while iterating
     local k = string.lower(key)
-    if string.sub(k, 1, #PREFIX) == PREFIX or k == "x-forwarded-host" then
+    if (string.sub(k, 1, #PREFIX) == PREFIX and k ~= CONSOLE) or k == "x-forwarded-host" then
       drop[#drop + 1] = k
     end
   end

@@ -14,6 +14,7 @@ unknown paths get no route. See gateway/README.md for the header contract.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -42,6 +43,7 @@ IDEMPOTENT_RETRY_ON = "connect-failure,refused-stream,reset,unavailable"
 GATEWAY_DIR = Path(__file__).resolve().parent
 GRPC_STATUS_LUA = GATEWAY_DIR / "grpc_status.lua"
 JSON_FIELDS_LUA = GATEWAY_DIR / "json_fields.lua"
+STATIC_LUA = GATEWAY_DIR / "static.lua"
 
 # Lua filter name; also the dynamic-metadata namespace the filter writes (see filter.lua).
 LUA_FILTER_NAME = "binoauth.gateway"
@@ -332,8 +334,38 @@ def openapi_route(values: GatewayValues) -> Json:
     }
 
 
+STATIC_FILTER_NAME = f"{LUA_FILTER_NAME}.static"
+CONSOLE_ROUTE = "/console/"
+REFERENCE_ROUTE = "/api/v1/reference"
+
+
+def static_routes(values: GatewayValues) -> list[Json]:
+    """The console (a single-page app: deep links get index.html) and the API reference page,
+    answered by gateway/static.lua from files under ``values.static_root``. The Lua filter is
+    disabled everywhere else; what it does not find ends at this route's 404."""
+    if not values.static_root:
+        return []
+    return [{
+        "name": "static-files",
+        "match": {"safe_regex": {"regex": r"^(/console(/.*)?|/api/v1/reference(/[^/]*)?)$"}, "headers": [
+            {"name": ":method", "string_match": {"safe_regex": {"regex": "^(GET|HEAD)$"}}}]},
+        "direct_response": {"status": 404},
+        "typed_per_filter_config": {
+            STATIC_FILTER_NAME: {"@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig",
+                                 "config": {"@type": _TYPE + "filters.http.lua.v3.LuaPerRoute"}},
+            TRANSCODER: {"@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", "disabled": True},
+        },
+    }]
+
+
+def static_lua(values: GatewayValues) -> str:
+    # The directory is part of the code: Lua has no other per-filter input that Envoy checks.
+    return f"local ROOT = {json.dumps(values.static_root)}\n" + STATIC_LUA.read_text()
+
+
 def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
     out: list[Json] = [openapi_route(values)] if values.openapi_path else []
+    out += static_routes(values)
     for svc in services:
         for method in svc.methods:
             if _needs_exact_route(method):
@@ -451,6 +483,9 @@ def http_filters(services: Sequence[Service], values: GatewayValues, json_fields
             },
         },
     ]
+    if values.static_root:
+        # Off by default (HttpFilter.disabled): only static_routes turn it on.
+        filters.append(_lua(STATIC_FILTER_NAME, {"inline_string": static_lua(values)}) | {"disabled": True})
     if json_fields_lua is not None:
         filters.append(_lua(f"{LUA_FILTER_NAME}.json_fields", {"inline_string": json_fields_lua}))
     filters += [

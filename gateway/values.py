@@ -13,6 +13,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_DESCRIPTOR = REPO_ROOT / "build" / "descriptors" / "api.pb"
 LUA_FILTER = REPO_ROOT / "gateway" / "filter.lua"
 OPENAPI_DOCUMENT = REPO_ROOT / "openapi" / "openapi.json"
+# The console and the API reference page, built by `make console` (console/, npm).
+STATIC_ROOT = REPO_ROOT / "build" / "static"
 
 # The four service clusters; a public gRPC service binoauth.<svc>.v1.* is routed to <svc>.
 SERVICES: tuple[str, ...] = ("tenant", "identity", "token", "session")
@@ -76,6 +78,9 @@ class GatewayValues:
     descriptor_source: str | None = None
     # The OpenAPI document Envoy serves at /api/v1/openapi.json ("" = not served).
     openapi_path: str = ""
+    # The built console (console/) and API reference page that Envoy serves at /console/ and
+    # /api/v1/reference (gateway/static.lua; "" = not served).
+    static_root: str = ""
     # OTLP/gRPC collector ("host:port") Envoy sends its spans to; "" = no tracing. Envoy
     # starts each request's trace and passes W3C traceparent on to the services.
     otlp_endpoint: str = ""
@@ -163,6 +168,7 @@ class GatewayValues:
             descriptor_path=str(Path(descriptor_path).resolve()),
             lua_path=str(Path(lua_path).resolve()),
             openapi_path=str(OPENAPI_DOCUMENT),
+            static_root=str(STATIC_ROOT),
             upstreams=upstreams,
             xff_num_trusted_hops=0,
         )
@@ -207,6 +213,7 @@ class GatewayValues:
             descriptor_path=descriptor_path,
             lua_path=lua_path,
             openapi_path=f"{K8S_CONFIG_DIR}/openapi.json",
+            static_root=f"{K8S_CONFIG_DIR}/static",
             descriptor_source=None if descriptor_source is None else str(descriptor_source),
             upstreams=upstreams,
             xff_num_trusted_hops=xff_num_trusted_hops,
@@ -278,6 +285,7 @@ __all__ = [
     "BUILD_DESCRIPTOR",
     "LUA_FILTER",
     "SERVICES",
+    "STATIC_ROOT",
     "GatewayValues",
     "Upstream",
 ]

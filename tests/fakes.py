@@ -67,10 +67,15 @@ class FakeTenantStore:
         owner = self._owner(domain)
         return self.tenants[owner] if owner else None
 
-    async def list(self, after: str | None, limit: int, only: str | None = None) -> list[Tenant]:
+    async def list(self, after: str | None, limit: int, only: str | None = None, pattern: str | None = None,
+                   state: TenantState | None = None) -> list[Tenant]:
+        # `pattern` is like_pattern's "%text%" with \-escapes; a substring test is the same here.
+        text = pattern[1:-1].replace("\\%", "%").replace("\\_", "_").replace("\\\\", "\\") if pattern else ""
         found = [
             t for tid, t in sorted(self.tenants.items())
             if (after is None or tid > after) and (only is None or tid == only)
+            and (not text or text in tid.lower() or text in t.display_name.lower())
+            and (state is None or t.state is state)
         ]
         return found[:limit]
 

@@ -464,6 +464,8 @@ BinoAuth is running at {stack.gateway_url}
   data:      {stack.data_dir}/ (kept across restarts)
   restarts:  whatever dies (PostgreSQL, Redis, a service, Envoy) is started again and noted
              here and in {stack.logs}/supervisor.log
+  console:   {stack.gateway_url}/console/ (administrators; README "The admin console": the first account)
+  API docs:  {stack.gateway_url}/api/v1/reference
   metrics:   http://127.0.0.1:9101/metrics (tenant), 9102 identity, 9103 token, 9104 session
   mail:      http://127.0.0.1:8025/ (messages the platform sent; also in {stack.data_dir}/mail)
   envoy:     http://127.0.0.1:{stack.admin_port}/ (admin, loopback only),

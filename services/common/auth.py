@@ -19,6 +19,8 @@ ALL_SCOPES = frozenset({
     "applications:read", "applications:write",
     "sessions:read", "sessions:write",
     "signing_keys:write",
+    "identity_providers:read", "identity_providers:write",
+    "analytics:read",
 })
 
 

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
 from typing import Any, overload
 
 import structlog
@@ -17,6 +18,12 @@ GATEWAY_TENANT = "x-binoauth-tenant"
 # The client's Content-Type and :authority, which the transcoder does not pass on.
 GATEWAY_CONTENT_TYPE = "x-binoauth-content-type"
 GATEWAY_AUTHORITY = "x-binoauth-authority"
+# The admin console's session cookie, and the header without which management APIs ignore it
+# (services/tenant/console.py). A page of another origin cannot add a custom header to a
+# request without a CORS preflight, which the gateway never grants to management APIs: a
+# CSRF defence on top of SameSite=Strict. The gateway passes this one x-binoauth-* header on.
+CONSOLE_COOKIE = "binoauth_console"
+CONSOLE_HEADER = "x-binoauth-console"
 
 
 class UndeclaredCookieUse(RuntimeError):
@@ -76,6 +83,9 @@ class RequestMeta:
     undeclared_cookie_method: str = ""
     # The browser's Accept-Language: the hosted pages' language (services/common/pages/i18n.py).
     accept_language: str = ""
+    # The console session cookie's secret, only for a request with X-BinoAuth-Console: 1 and no
+    # Authorization or X-API-Key (a management credential like an admin token; see `credential`).
+    console_session: str = field(default="", repr=False)
 
     def require_cookie_use(self) -> None:
         if self.undeclared_cookie_method:
@@ -88,7 +98,23 @@ class RequestMeta:
         """The bearer credential of a management call, from Authorization or X-API-Key."""
         if self.authorization[:7].lower() == "bearer ":
             return self.authorization[7:].strip()
-        return self.api_key.strip()
+        return self.api_key.strip() or self.console_session
+
+
+def cookie_value(cookie_header: str, name: str) -> str:
+    """One cookie's value from a Cookie header ("" when absent or the header is malformed)."""
+    try:
+        jar = SimpleCookie(cookie_header)
+    except CookieError:
+        return ""
+    morsel = jar.get(name)
+    return morsel.value if morsel else ""
+
+
+def _console_session(md: dict[str, str]) -> str:
+    if md.get(CONSOLE_HEADER, "").strip() != "1" or md.get("authorization") or md.get("x-api-key"):
+        return ""
+    return cookie_value(md.get("cookie", ""), CONSOLE_COOKIE)[:200]
 
 
 def _first_forwarded(xff: str) -> str:
@@ -130,6 +156,7 @@ def request_meta(metadata: Iterable[tuple[str, str | bytes]] | None, peer: str =
         authority=md.get(GATEWAY_AUTHORITY, "")[:300] if via_gateway else "",
         undeclared_cookie_method=undeclared_cookie_method,
         accept_language=md.get("accept-language", "")[:512],
+        console_session=_console_session(md),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
 
-from services.common.context import current_request_or_none
+from services.common.context import CONSOLE_COOKIE, cookie_value, current_request_or_none
 from services.common.tenancy import tenant_prefix
 
 SESSION_COOKIE = "binoauth_session"
@@ -37,3 +37,24 @@ def set_session_cookie(secret: str, max_age: int, secure: bool, path: str) -> st
 
 def clear_session_cookie(secure: bool, path: str) -> str:
     return set_session_cookie("", 0, secure, path)
+
+
+# The admin console's session cookie (services/tenant/console.py; CONSOLE_COOKIE is defined in
+# context.py, which reads it): HttpOnly (no script reads it), SameSite=Strict (no other site's
+# request carries it), Path=/ (the console and the API share the origin).
+def console_cookie_value(cookie_header: str) -> str:
+    return cookie_value(cookie_header, CONSOLE_COOKIE)
+
+
+def set_console_cookie(secret: str, max_age: int, secure: bool) -> str:
+    meta = current_request_or_none()
+    if meta is not None:
+        meta.require_cookie_use()
+    attributes = [f"{CONSOLE_COOKIE}={secret}", "Path=/", f"Max-Age={max_age}", "HttpOnly", "SameSite=Strict"]
+    if secure:
+        attributes.append("Secure")
+    return "; ".join(attributes)
+
+
+def clear_console_cookie(secure: bool) -> str:
+    return set_console_cookie("", 0, secure)

@@ -134,6 +134,53 @@ def fetch(url: str, policy: OutboundPolicy, ssl_context: ssl.SSLContext | None =
     return body
 
 
+@dataclass(frozen=True)
+class OutboundResponse:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+
+def send(method: str, url: str, policy: OutboundPolicy, body: bytes | None = None,
+         headers: dict[str, str] | None = None, ssl_context: ssl.SSLContext | None = None) -> OutboundResponse:
+    """One request under `policy` (blocking) answered with any status but a redirect: the
+    token endpoint's 400 carries an error to read. Same checks, pinning and caps as fetch."""
+    parts, address = _checked_target(url, policy)
+    host = parts.hostname or ""
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        connection = _PinnedHTTPSConnection(host, parts.port or 443, address, policy.timeout_seconds,
+                                            ssl_context or ssl.create_default_context())
+    else:
+        connection = _PinnedHTTPConnection(host, parts.port or 80, address, policy.timeout_seconds)
+    try:
+        connection.request(method, path, body=body, headers={
+            "Accept": "application/json", "User-Agent": USER_AGENT, **(headers or {})})
+        response = connection.getresponse()
+        if 300 <= response.status < 400:
+            raise OutboundRefused("redirects are not followed")
+        data = response.read(policy.max_bytes + 1)
+        answer_headers = {k.lower(): v for k, v in response.getheaders()}
+    except (OSError, http.client.HTTPException) as error:
+        raise OutboundRefused(f"the request failed ({type(error).__name__})") from None
+    finally:
+        connection.close()
+    if len(data) > policy.max_bytes:
+        raise OutboundRefused(f"the answer is larger than {policy.max_bytes} bytes")
+    return OutboundResponse(response.status, answer_headers, data)
+
+
+async def send_async(method: str, url: str, policy: OutboundPolicy, body: bytes | None = None,
+                     headers: dict[str, str] | None = None) -> OutboundResponse:
+    """`send` off the event loop, bounded in time."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(send, method, url, policy, body, headers),
+                                      timeout=policy.timeout_seconds * 2)
+    except TimeoutError:
+        raise OutboundRefused("the request timed out") from None
+
+
 async def fetch_json(url: str, policy: OutboundPolicy) -> Any:
     """The JSON document at `url`, fetched under `policy`, or OutboundRefused."""
     try:

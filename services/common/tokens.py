@@ -24,20 +24,29 @@ import asyncio
 import json
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-import jwt
+# The rules themselves live in token_rules (pure, shared byte for byte with the Python SDK's
+# verifier); this module adds the key fetching, caching and revocation around them.
+from services.common.token_rules import (
+    ACCESS_TOKEN_TYPES,
+    ALLOWED_ALGORITHMS,
+    DEFAULT_LEEWAY_SECONDS,
+    InvalidToken,
+    access_token_header,
+    checked_header,
+    find_key,
+    tenant_from_issuer,
+    verified_claims,
+)
 
-ALLOWED_ALGORITHMS = ("ES256", "RS256", "EdDSA")
-ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
-DEFAULT_LEEWAY_SECONDS = 30
-
-
-class InvalidToken(Exception):
-    """The token must be refused; the message says why (never echo the token itself)."""
+__all__ = [
+    "ACCESS_TOKEN_TYPES", "ALLOWED_ALGORITHMS", "DEFAULT_LEEWAY_SECONDS", "AccessToken", "AccessTokenVerifier",
+    "HttpJwksSource", "InvalidToken", "JwksSource", "RevocationCheck", "checked_header", "tenant_from_issuer",
+]
 
 
 class JwksSource(Protocol):
@@ -75,24 +84,9 @@ class AccessTokenVerifier:
     async def verify(self, token: str, *, issuer: str, audience: str | list[str] | None) -> AccessToken:
         """`audience=None` skips the audience check: only for the authorization server's own
         introspection, which answers for any resource server."""
-        header = checked_header(token, ALLOWED_ALGORITHMS)
-        algorithm = header["alg"]
-        if str(header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
-            raise InvalidToken("not an access token")
-        kid = header.get("kid")
-        if not isinstance(kid, str) or not kid:
-            raise InvalidToken("no key id")
+        algorithm, kid = access_token_header(token, ALLOWED_ALGORITHMS)
         jwk = await self._key(issuer, kid)
-        if jwk.get("alg") != algorithm:
-            raise InvalidToken("algorithm does not match the key")
-        try:
-            key = jwt.PyJWK(jwk, algorithm=algorithm).key
-            claims: dict[str, Any] = jwt.decode(
-                token, key, algorithms=[algorithm], audience=audience, issuer=issuer, leeway=self._leeway,
-                options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"], "verify_aud": audience is not None},
-            )
-        except jwt.PyJWTError as error:
-            raise InvalidToken(_reason(error)) from None
+        claims = verified_claims(token, jwk, algorithm, issuer=issuer, audience=audience, leeway=self._leeway)
         if self._revocation is not None:
             issued = datetime.fromtimestamp(int(claims["iat"]), UTC)
             if await self._revocation(self._tenant_of(issuer), str(claims["jti"]), str(claims["sub"]), issued):
@@ -101,41 +95,10 @@ class AccessTokenVerifier:
 
     async def _key(self, issuer: str, kid: str) -> dict[str, Any]:
         for refresh in (False, True):
-            for jwk in await self._jwks.keys(issuer, refresh=refresh):
-                if jwk.get("kid") == kid:
-                    return jwk
+            jwk = find_key(await self._jwks.keys(issuer, refresh=refresh), kid)
+            if jwk is not None:
+                return jwk
         raise InvalidToken("unknown key id")
-
-
-def checked_header(token: str, allowed: Collection[str]) -> dict[str, Any]:
-    """The header of a JWT signed with one of the `allowed` algorithms; InvalidToken for
-    anything else (malformed, "none", or an algorithm the caller does not accept)."""
-    try:
-        header: dict[str, Any] = jwt.get_unverified_header(token)
-    except jwt.PyJWTError:
-        raise InvalidToken("malformed token") from None
-    if header.get("alg") not in allowed:
-        raise InvalidToken("algorithm not allowed")
-    return header
-
-
-def _reason(error: jwt.PyJWTError) -> str:
-    if isinstance(error, jwt.ExpiredSignatureError):
-        return "token expired"
-    if isinstance(error, jwt.InvalidIssuerError):
-        return "wrong issuer"
-    if isinstance(error, jwt.InvalidAudienceError):
-        return "wrong audience"
-    if isinstance(error, jwt.ImmatureSignatureError):
-        return "token not valid yet"
-    if isinstance(error, jwt.InvalidSignatureError):
-        return "bad signature"
-    return "invalid token"
-
-
-def tenant_from_issuer(issuer: str) -> str:
-    """BinoAuth issuers end in /tenant/<id>."""
-    return issuer.rstrip("/").rsplit("/tenant/", 1)[-1]
 
 
 class HttpJwksSource:

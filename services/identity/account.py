@@ -122,17 +122,19 @@ class AccountUseCases:
         if saved is None:
             raise AlreadyExists("this email belongs to another account", reason="EMAIL_TAKEN",
                                 details={"field": "new_email"})
+        from services.identity.messaging.templates import build_link, mail_language
+
+        # No page caused these: the user's own locale, else the tenant's default language.
+        language = mail_language("", user.profile.locale, tenant.settings)
         await self._outbox.mail("email_changed_notice", tenant_id=tenant.tenant_id, tenant_name=tenant.name,
-                                to=user.email, links={}, values={})
+                                to=user.email, links={}, values={}, language=language)
         code = new_code(Purpose.VERIFY_EMAIL)
         now = self._clock()
         await self._users.insert_code(tenant.tenant_id, code.hash, user.user_id, Purpose.VERIFY_EMAIL, address,
                                       now + LIFETIME[Purpose.VERIFY_EMAIL], now)
-        from services.identity.messaging.templates import build_link
-
         await self._outbox.mail("verify_email", tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=address,
                                 links={"verify": build_link(tenant.base_url, "/verify-email", code=code.value)},
-                                values={"code": code.value, "expires_minutes": "10"})
+                                values={"code": code.value, "expires_minutes": "10"}, language=language)
         self._metrics.verification_sent(Purpose.VERIFY_EMAIL.value)
         await self._events.record(tenant.tenant_id, EventType.EMAIL_CHANGED, user_id=user.user_id,
                                   previous=user.email, email=address)
@@ -150,8 +152,10 @@ class AccountUseCases:
         now = self._clock()
         await self._users.insert_code(tenant.tenant_id, code.hash, user.user_id, Purpose.VERIFY_PHONE, phone,
                                       now + LIFETIME[Purpose.VERIFY_PHONE], now)
-        await self._outbox.sms(phone, f"{tenant.name}: your verification code is {code.value}",
-                               tenant_id=tenant.tenant_id)
+        from services.identity.messaging.templates import mail_language, sms_text
+
+        language = mail_language("", user.profile.locale, tenant.settings)
+        await self._outbox.sms(phone, sms_text(tenant.name, code.value, language), tenant_id=tenant.tenant_id)
         self._metrics.verification_sent(Purpose.VERIFY_PHONE.value)
 
     async def verify_phone(self, tenant: Tenant, user: User, code: str) -> User:

@@ -79,7 +79,7 @@ class UserAdminUseCases:
                                 details={"field": "email"})
         self._metrics.registered()
         if send_invite:
-            from services.identity.messaging.templates import build_link
+            from services.identity.messaging.templates import build_link, mail_language
 
             # An invitation is a password-reset code that lives longer (a person must find the mail).
             code = new_code(Purpose.PASSWORD_RESET)
@@ -88,7 +88,7 @@ class UserAdminUseCases:
             self._metrics.verification_sent(Purpose.INVITE.value)
             await self._outbox.mail("invite", tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=user.email,
                                     links={"accept": build_link(tenant.base_url, "/reset-password", code=code.value)},
-                                    values={})
+                                    values={}, language=mail_language("", user.profile.locale, tenant.settings))
         _log.info("user created by admin", user_id=user.user_id)
         await self._events.record(tenant.tenant_id, EventType.USER_CREATED, user_id=user.user_id,
                                   invited="yes" if send_invite else "")

@@ -23,6 +23,7 @@ from services.common.tenancy import TenantSelection, require_tenant_id
 from services.common.timestamps import Clock, utcnow
 from services.identity.codes import LIFETIME, Purpose, new_code
 from services.identity.events import EventType
+from services.identity.messaging.templates import mail_language
 from services.identity.password_policy import PasswordPolicy, normalize_password
 from services.identity.ports import EventRecorder, IdentityMetrics, Lockout, Outbox, SessionGateway, StartedSession
 from services.identity.store import PgUserStore
@@ -130,7 +131,9 @@ class AuthUseCases:
         return build_link(tenant.base_url, path, **params)
 
     # --- sign-up ---------------------------------------------------------------------------
-    async def signup(self, tenant: Tenant, email: str, password: str, profile: dict[str, Any]) -> None:
+    async def signup(self, tenant: Tenant, email: str, password: str, profile: dict[str, Any],
+                     language: str = "") -> None:
+        """`language` (here and below): the page's, which the mail then speaks (templates.mail_language)."""
         if not tenant.allows("signup"):
             raise PermissionDenied("sign-up is disabled for this tenant", reason="SIGNUP_DISABLED")
         email = normalize_email(email)
@@ -146,15 +149,17 @@ class AuthUseCases:
                 await self._outbox.mail(
                     "signup_existing_account", tenant_id=tenant.tenant_id, tenant_name=tenant.name,
                     to=existing[0].email, values={},
-                    links={"login": f"{tenant.base_url}/login", "reset": f"{tenant.base_url}/forgot-password"})
+                    links={"login": f"{tenant.base_url}/login", "reset": f"{tenant.base_url}/forgot-password"},
+                    language=mail_language(language, existing[0].profile.locale, tenant.settings))
             return
         self._metrics.registered()
         _log.info("user registered", user_id=user.user_id)
         await self._events.record(tenant.tenant_id, EventType.SIGNED_UP, user_id=user.user_id)
-        await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email)
+        await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email,
+                              language=language)
 
     async def _send_code(self, tenant: Tenant, user: User, purpose: Purpose, template: str, path: str,
-                         target: str, **params: str) -> None:
+                         target: str, language: str = "", **params: str) -> None:
         code = new_code(purpose)
         now = self._clock()
         await self._users.insert_code(tenant.tenant_id, code.hash, user.user_id, purpose, target,
@@ -164,7 +169,8 @@ class AuthUseCases:
         if template != "magic_link":
             values["code"] = code.value
         await self._outbox.mail(template, tenant_id=tenant.tenant_id, tenant_name=tenant.name, to=target,
-                                links={LINK_NAME[template]: link}, values=values)
+                                links={LINK_NAME[template]: link}, values=values,
+                                language=mail_language(language, user.profile.locale, tenant.settings))
         self._metrics.verification_sent(purpose.value)
 
     async def verify_email(self, tenant: Tenant, code: str) -> str:
@@ -187,14 +193,15 @@ class AuthUseCases:
             raise InvalidArgument("the code is invalid or expired", reason="INVALID_CODE", details={"field": "code"})
         return found
 
-    async def resend_verification(self, tenant: Tenant, email: str) -> None:
-        await self._defer(tenant, VERIFICATION_REQUEST, email)
+    async def resend_verification(self, tenant: Tenant, email: str, language: str = "") -> None:
+        await self._defer(tenant, VERIFICATION_REQUEST, email, language=language)
 
     # --- requests answered the same whether or not the address is registered ----------------
     # The answer costs one outbox write in every case; the lookup and the mail happen later.
     async def _defer(self, tenant: Tenant, request: str, email: str, **values: str) -> None:
         address = email_or_none(email)
         if address is not None:
+            values = {k: v for k, v in values.items() if v}
             await self._outbox.defer(request, tenant_id=tenant.tenant_id, values={"email": address, **values})
 
     def deferred_handlers(self) -> dict[str, Callable[[str, dict[str, str]], Awaitable[None]]]:
@@ -215,24 +222,27 @@ class AuthUseCases:
         target = await self._deferred_user(tenant_id, values)
         if target is not None and not target[1].email_verified:
             tenant, user = target
-            await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email)
+            await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email,
+                                  language=values.get("language", ""))
 
     async def _handle_magic_link(self, tenant_id: str, values: dict[str, str]) -> None:
         target = await self._deferred_user(tenant_id, values)
         if target is not None and target[0].allows("magic_link"):
             tenant, user = target
             params = {"return_to": values["return_to"]} if values.get("return_to") else {}
-            await self._send_code(tenant, user, Purpose.MAGIC_LINK, "magic_link", "/magic-link", user.email, **params)
+            await self._send_code(tenant, user, Purpose.MAGIC_LINK, "magic_link", "/magic-link", user.email,
+                                  values.get("language", ""), **params)
 
     async def _handle_reset_request(self, tenant_id: str, values: dict[str, str]) -> None:
         target = await self._deferred_user(tenant_id, values)
         if target is not None:
             tenant, user = target
             await self._send_code(tenant, user, Purpose.PASSWORD_RESET, "password_reset", "/reset-password",
-                                  user.email)
+                                  user.email, language=values.get("language", ""))
 
     # --- password login ----------------------------------------------------------------
-    async def login(self, tenant: Tenant, email: str, password: str, ip_address: str, user_agent: str) -> LoginResult:
+    async def login(self, tenant: Tenant, email: str, password: str, ip_address: str, user_agent: str,
+                    language: str = "") -> LoginResult:
         if not tenant.allows("password"):
             raise PermissionDenied("password sign-in is disabled for this tenant", reason="METHOD_DISABLED")
         valid = email_or_none(email)
@@ -270,7 +280,8 @@ class AuthUseCases:
                                                 self._clock())
         if not user.email_verified:
             # Only someone who knows the password learns this, and the mail goes to the owner.
-            await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email)
+            await self._send_code(tenant, user, Purpose.VERIFY_EMAIL, "verify_email", "/verify-email", user.email,
+                                  language=language)
             raise PermissionDenied("verify your email address first: we sent you a new link",
                                    reason="EMAIL_NOT_VERIFIED")
         return await self._second_factor_or_session(tenant, user, "pwd", ip_address, user_agent)
@@ -297,6 +308,14 @@ class AuthUseCases:
                                   method=" ".join(amr), session_id=session.session_id)
         _log.info("login succeeded", amr=",".join(amr))
         return LoginResult(user=replace(user, last_login_time=now), session=session)
+
+    async def external_sign_in(self, tenant: Tenant, user: User, amr: list[str], mfa_satisfied: bool,
+                               ip_address: str, user_agent: str) -> LoginResult:
+        """A sign-in an external provider vouched for (services/identity/federation): the
+        session, or the MFA step when the user has MFA and the upstream's does not count."""
+        if user.mfa_enabled and not mfa_satisfied:
+            return await self._second_factor_or_session(tenant, user, amr[0], ip_address, user_agent)
+        return await self._start(tenant, user, amr, ip_address, user_agent)
 
     async def complete_mfa(self, tenant: Tenant, mfa_token: str, code: str, ip_address: str,
                            user_agent: str) -> LoginResult:
@@ -339,11 +358,11 @@ class AuthUseCases:
                                       session_id=current.session_id)
 
     # --- magic links ---------------------------------------------------------------------
-    async def send_magic_link(self, tenant: Tenant, email: str, return_to: str) -> None:
+    async def send_magic_link(self, tenant: Tenant, email: str, return_to: str, language: str = "") -> None:
         if not tenant.allows("magic_link"):
             raise PermissionDenied("magic links are disabled for this tenant", reason="METHOD_DISABLED")
         params = {"return_to": return_to} if safe_return_path(return_to) else {}
-        await self._defer(tenant, MAGIC_LINK_REQUEST, email, **params)
+        await self._defer(tenant, MAGIC_LINK_REQUEST, email, language=language, **params)
 
     async def consume_magic_link(self, tenant: Tenant, code: str, ip_address: str, user_agent: str) -> LoginResult:
         if not tenant.allows("magic_link"):
@@ -359,8 +378,8 @@ class AuthUseCases:
         return await self._second_factor_or_session(tenant, user, "email", ip_address, user_agent)
 
     # --- password reset --------------------------------------------------------------------
-    async def request_reset(self, tenant: Tenant, email: str) -> None:
-        await self._defer(tenant, PASSWORD_RESET_REQUEST, email)
+    async def request_reset(self, tenant: Tenant, email: str, language: str = "") -> None:
+        await self._defer(tenant, PASSWORD_RESET_REQUEST, email, language=language)
 
     async def confirm_reset(self, tenant: Tenant, code: str, new_password: str) -> None:
         """Sets the password and ends every session and token. It does not sign in: the user

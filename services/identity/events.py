@@ -18,6 +18,8 @@ from typing import Any, Protocol
 
 import structlog
 
+from services.common import analytics as counters
+from services.common.analytics import Analytics, NoAnalytics
 from services.common.context import current_actor, current_request_or_none
 from services.common.errors import InvalidArgument
 from services.common.pagination import decode_page_token, encode_page_token, page_size
@@ -50,12 +52,21 @@ class EventType(StrEnum):
     USER_ENABLED = "USER_ENABLED"
     USER_UNLOCKED = "USER_UNLOCKED"
     USER_MFA_RESET = "USER_MFA_RESET"
+    # External identity providers (services/identity/federation).
+    IDENTITY_LINKED = "IDENTITY_LINKED"
+    IDENTITY_UNLINKED = "IDENTITY_UNLINKED"
+    IDENTITY_PROVIDER_CHANGED = "IDENTITY_PROVIDER_CHANGED"
     # Reported by the token service (IdentityInternalService.RecordEvent).
     REFRESH_TOKEN_REUSED = "REFRESH_TOKEN_REUSED"  # noqa: S105 - an event name
     AUTHORIZATION_CODE_REUSED = "AUTHORIZATION_CODE_REUSED"
     CONSENT_GRANTED = "CONSENT_GRANTED"
     CONSENT_REVOKED = "CONSENT_REVOKED"
     CLIENT_AUTH_FAILED = "CLIENT_AUTH_FAILED"
+
+
+# The events the analytics API counts (services/common/analytics.py).
+_COUNTED = {EventType.LOGIN_SUCCEEDED: counters.SIGN_INS_SUCCEEDED, EventType.LOGIN_FAILED: counters.SIGN_INS_FAILED,
+            EventType.SIGNED_UP: counters.SIGN_UPS}
 
 
 @dataclass(frozen=True)
@@ -75,15 +86,17 @@ class EventStore(Protocol):
     async def prune(self, tenant_id: str, before: datetime) -> int: ...
 
     async def list(self, tenant_id: str, *, user_id: str, event_type: str, after: tuple[datetime, str] | None,
-                   limit: int) -> list[SecurityEvent]:
-        """Newest first, strictly after the (create_time, event_id) cursor."""
+                   limit: int, start: datetime | None = None, end: datetime | None = None) -> list[SecurityEvent]:
+        """Newest first, strictly after the (create_time, event_id) cursor, in [start, end)."""
         ...
 
 
 class EventLog:
     def __init__(self, store: EventStore, retention: timedelta, clock: Clock = utcnow,
-                 chance: Callable[[], float] = random.random) -> None:
+                 chance: Callable[[], float] = random.random, analytics: Analytics | None = None) -> None:
         self._store = store
+        # Sign-ins, their failures, sign-ups and active users are counted as they are recorded.
+        self._analytics = analytics or NoAnalytics()
         self._retention = retention
         self._clock = clock
         self._chance = chance
@@ -95,6 +108,14 @@ class EventLog:
         request = current_request_or_none()
         await self._write(tenant_id, event_type, user_id, request.ip_address if request else "",
                           request.user_agent if request else "", current_actor(), details)
+        await self._count(tenant_id, event_type, user_id)
+
+    async def _count(self, tenant_id: str, event_type: EventType, user_id: str) -> None:
+        counter = _COUNTED.get(event_type)
+        if counter is not None:
+            await self._analytics.count(tenant_id, counter)
+        if event_type is EventType.LOGIN_SUCCEEDED:
+            await self._analytics.active(tenant_id, user_id)
 
     async def record_reported(self, tenant_id: str, event_type: EventType, *, user_id: str, ip_address: str,
                               user_agent: str, details: Mapping[str, str]) -> None:
@@ -118,8 +139,13 @@ class EventLog:
             _log.warning("event not recorded", type=event_type.value, error=type(error).__name__)
 
     async def page(self, tenant_id: str, *, user_id: str, event_type: str, size: int,
-                   token: str) -> tuple[list[SecurityEvent], str]:
-        """One page of events, newest first, and the token of the next page ("" at the end)."""
+                   token: str, start_time: str = "", end_time: str = "") -> tuple[list[SecurityEvent], str]:
+        """One page of events, newest first, and the token of the next page ("" at the end),
+        of the time range [start_time, end_time) when given (RFC 3339)."""
+        start, end = _instant(start_time, "start_time"), _instant(end_time, "end_time")
+        if start is not None and end is not None and start >= end:
+            raise InvalidArgument("start_time must be before end_time", reason="INVALID_TIME_RANGE",
+                                  details={"field": "start_time"})
         if event_type and event_type not in EventType.__members__:
             raise InvalidArgument(f"unknown event type {event_type[:64]!r}", reason="INVALID_EVENT_TYPE",
                                   details={"field": "type"})
@@ -128,11 +154,28 @@ class EventLog:
         limit = page_size(size)
         after = _cursor(decode_page_token(token))
         found = await self._store.list(tenant_id, user_id=user_id, event_type=event_type, after=after,
-                                       limit=limit + 1)
+                                       limit=limit + 1, start=start, end=end)
         if len(found) <= limit:
             return found, ""
         last = found[limit - 1]
         return found[:limit], encode_page_token([last.create_time.isoformat(), last.event_id])
+
+
+def _instant(text: str, field: str) -> datetime | None:
+    """An RFC 3339 timestamp with its offset (a time without one is ambiguous), or None."""
+    if not text:
+        return None
+    try:
+        if len(text) > 64 or "t" not in text.lower():
+            raise ValueError(text)
+        value = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidArgument(f"{field} is not an RFC 3339 timestamp such as 2026-12-01T00:00:00Z",
+                              reason="INVALID_TIME", details={"field": field}) from None
+    if value.tzinfo is None:
+        raise InvalidArgument(f"{field} needs a time zone offset, e.g. 2026-12-01T00:00:00Z",
+                              reason="INVALID_TIME", details={"field": field})
+    return value
 
 
 def _cursor(value: Any) -> tuple[datetime, str] | None:

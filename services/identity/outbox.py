@@ -77,8 +77,9 @@ class DurableOutbox:
 
     # --- queueing (the Outbox port) ---------------------------------------------------------
     async def mail(self, template: str, *, tenant_id: str, tenant_name: str, to: str, links: dict[str, str],
-                   values: dict[str, str]) -> None:
-        message = render(template, tenant_name=tenant_name, to=to, links=links, values=values)
+                   values: dict[str, str], language: str = "") -> None:
+        message = render(template, tenant_name=tenant_name, to=to, links=links, values=values,
+                         language=language or "en")
         await self._enqueue(tenant_id, "mail", template, asdict(message))
 
     async def sms(self, to: str, text: str, *, tenant_id: str) -> None:

@@ -40,7 +40,9 @@ class Outbox(Protocol):
     waiting for (or revealing) its delivery."""
 
     async def mail(self, template: str, *, tenant_id: str, tenant_name: str, to: str, links: dict[str, str],
-                   values: dict[str, str]) -> None: ...
+                   values: dict[str, str], language: str = "") -> None:
+        """`language`: the mail's (templates.mail_language); "" is English."""
+        ...
 
     async def sms(self, to: str, text: str, *, tenant_id: str) -> None: ...
 

@@ -240,7 +240,8 @@ class EventServicer(event_grpc.EventServiceServicer):
         info, _ = await admin_tenant(current_request(context), self._credentials, self._tenants,
                                      self._base_domain, "events:read", require_active=False)
         events, token = await self._events.page(info.tenant_id, user_id=request.user_id, event_type=request.type,
-                                                size=request.page_size, token=request.page_token)
+                                                size=request.page_size, token=request.page_token,
+                                                start_time=request.start_time, end_time=request.end_time)
         return event_pb.ListEventsResponse(events=[event_to_proto(e) for e in events], next_page_token=token)
 
 

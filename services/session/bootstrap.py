@@ -8,6 +8,7 @@ from pathlib import Path
 
 from binoauth.session.v1 import session_internal_service_pb2_grpc as internal_grpc
 from binoauth.session.v1 import session_service_pb2_grpc as public_grpc
+from services.common.analytics import RedisAnalytics
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler, in_order
@@ -51,7 +52,7 @@ def build(runtime: Runtime) -> ServiceParts:
 
     async def on_ready() -> None:
         if settings.migrate_on_start:
-            await runner.migrate_all()
+            await runner.start()
         tasks.append(asyncio.create_task(sample_active_sessions()))
 
     async def on_stop() -> None:
@@ -69,7 +70,7 @@ def build(runtime: Runtime) -> ServiceParts:
     public = SessionServicer(sessions, credentials, directory, settings.base_domain)
     _rate_limits, register_rate_limits = build_rate_limiting(
         runtime.redis, directory, runtime.registry, settings.base_domain,
-        defaults=scaled_defaults(settings.rate_limit_scale))
+        defaults=scaled_defaults(settings.rate_limit_scale), analytics=RedisAnalytics(runtime.redis))
     return ServiceParts(
         registrations=[
             lambda s: internal_grpc.add_SessionInternalServiceServicer_to_server(internal, s),

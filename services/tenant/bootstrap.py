@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from binoauth.tenant.v1 import (
@@ -20,6 +21,8 @@ from services.common.failures import RedisFailureCounter
 from services.common.migrations import MigrationRunner
 from services.common.passwords import PasswordHashing
 from services.common.server import Runtime, ServiceParts
+from services.tenant.console import ConsoleTimeouts
+from services.tenant.logos import PgLogoStore
 from services.tenant.ports import Provisioner
 from services.tenant.provisioner import GrpcProvisioner
 from services.tenant.servicers import (
@@ -28,7 +31,7 @@ from services.tenant.servicers import (
     TenantInternalServicer,
     TenantServicer,
 )
-from services.tenant.store import PgAdminStore, PgApiKeyStore, PgTenantStore
+from services.tenant.store import PgAdminStore, PgApiKeyStore, PgConsoleSessionStore, PgTenantStore
 from services.tenant.usecases import CredentialUseCases, TenantUseCases
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -46,16 +49,19 @@ def build(runtime: Runtime, provisioner: Provisioner | None = None) -> ServicePa
     passwords = PasswordHashing()
     notify = runtime.invalidation.publish
     tenants = TenantUseCases(tenants_store, provisioner or GrpcProvisioner(runtime.channels), settings.base_domain,
-                             notify=notify)
+                             notify=notify, logos=PgLogoStore(runtime.pool))
     credentials = CredentialUseCases(
         PgApiKeyStore(runtime.pool), PgAdminStore(runtime.pool), tenants_store, passwords,
         RedisFailureCounter(runtime.redis, "admin-login"), notify=notify,
+        console=PgConsoleSessionStore(runtime.pool), console_timeouts=ConsoleTimeouts.from_env(os.environ),
     )
+    # As for end users' session cookie (services/identity/bootstrap.py): Secure behind https.
+    secure = settings.public_url.startswith("https://")
     runner = MigrationRunner(runtime.pool, "tenant", MIGRATIONS)
 
     async def on_ready() -> None:
         if settings.migrate_on_start:
-            await runner.migrate_all()
+            await runner.start()
         if settings.bootstrap_api_key:
             await credentials.bootstrap(settings.bootstrap_api_key.reveal())
 
@@ -67,7 +73,7 @@ def build(runtime: Runtime, provisioner: Provisioner | None = None) -> ServicePa
             lambda s: tenant_grpc.add_TenantServiceServicer_to_server(
                 TenantServicer(tenants, credentials, settings), s),
             lambda s: key_grpc.add_ApiKeyServiceServicer_to_server(ApiKeyServicer(credentials), s),
-            lambda s: admin_grpc.add_AdminUserServiceServicer_to_server(AdminUserServicer(credentials), s),
+            lambda s: admin_grpc.add_AdminUserServiceServicer_to_server(AdminUserServicer(credentials, secure), s),
             lambda s: internal_grpc.add_TenantInternalServiceServicer_to_server(
                 TenantInternalServicer(tenants, credentials, settings), s),
         ],

@@ -50,6 +50,17 @@ def tenant_to_proto(tenant: Tenant, issuer: str) -> tenant_pb2.Tenant:
     return message
 
 
+def state_filter(value: int) -> TenantState | None:
+    """ListTenants' `state`: None (every state) when unspecified. Only ACTIVE and SUSPENDED
+    are offered: the other two are short transitions an operator cannot act on."""
+    if value == tenant_pb2.TENANT_STATE_UNSPECIFIED:
+        return None
+    for state, number in _TENANT_STATES.items():
+        if number == value and state in (TenantState.ACTIVE, TenantState.SUSPENDED):
+            return state
+    raise InvalidArgument("state must be ACTIVE or SUSPENDED", reason="INVALID_STATE", details={"field": "state"})
+
+
 def public_tenant(tenant: Tenant, issuer: str) -> tenant_service_pb2.PublicTenant:
     return tenant_service_pb2.PublicTenant(
         tenant_id=tenant.tenant_id, display_name=tenant.display_name, issuer=issuer,

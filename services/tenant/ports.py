@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from services.tenant.admins import AdminUser
+from services.tenant.console import ConsoleSession
 from services.tenant.credentials import ApiKey
 from services.tenant.tenants import Tenant, TenantDraft, TenantState
 
@@ -18,7 +19,8 @@ class TenantStore(Protocol):
     async def conflict(self, draft: TenantDraft) -> str: ...
     async def get(self, tenant_id: str) -> Tenant | None: ...
     async def get_by_domain(self, domain: str) -> Tenant | None: ...
-    async def list(self, after: str | None, limit: int, only: str | None = None) -> list[Tenant]: ...
+    async def list(self, after: str | None, limit: int, only: str | None = None, pattern: str | None = None,
+                   state: TenantState | None = None) -> list[Tenant]: ...
     async def save(self, tenant: Tenant, domains_changed: bool, now: datetime) -> Tenant:
         """Raises DomainTaken if a custom domain belongs to another tenant."""
         ...
@@ -72,3 +74,17 @@ class FailureCounter(Protocol):
 
 class Clock(Protocol):
     def __call__(self) -> datetime: ...
+
+
+class ConsoleSessionStore(Protocol):
+    """Administrators' console sessions, keyed by the hash of the cookie's secret."""
+
+    async def insert(self, session_hash: bytes, session: ConsoleSession) -> None: ...
+
+    async def touch(self, session_hash: bytes, now: datetime,
+                    idle: timedelta) -> tuple[ConsoleSession, AdminUser] | None:
+        """The live session (idle deadline slid to min(now + idle, expire_time)) and its admin."""
+        ...
+
+    async def delete(self, session_hash: bytes) -> bool: ...
+    async def delete_for_admin(self, admin_user_id: str) -> None: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from google.api import httpbody_pb2
 from google.protobuf import empty_pb2
 
 from binoauth.tenant.v1 import (
@@ -32,12 +33,14 @@ from binoauth.tenant.v1 import (
     tenant_service_pb2_grpc as tenant_grpc,
 )
 from services.common.auth import Principal, PrincipalKind, missing_credential
-from services.common.context import RequestMeta, current_request
+from services.common.context import CONSOLE_COOKIE, RequestMeta, cookie_value, current_request
+from services.common.cookies import clear_console_cookie, set_console_cookie
 from services.common.settings import Settings
 from services.common.tenancy import select_tenant
-from services.common.timestamps import from_timestamp, utcnow
+from services.common.timestamps import from_timestamp, to_timestamp, utcnow
 from services.tenant import mapping
-from services.tenant.admins import AdminState
+from services.tenant.admins import AdminState, AdminUser
+from services.tenant.console import ConsoleSession
 from services.tenant.usecases import CredentialUseCases, TenantUseCases
 
 # grpc ships no type information; the context is a grpc.aio.ServicerContext.
@@ -82,7 +85,8 @@ class TenantServicer(tenant_grpc.TenantServiceServicer, _Authenticated):
 
     async def ListTenants(self, request: tenant_pb.ListTenantsRequest, context: Context) -> Any:
         tenants, token = await self._tenants.list(await self.principal(context), request.page_size,
-                                                  request.page_token)
+                                                  request.page_token, request.query,
+                                                  mapping.state_filter(request.state))
         return tenant_pb.ListTenantsResponse(tenants=[self._out(t) for t in tenants], next_page_token=token)
 
     async def UpdateTenant(self, request: tenant_pb.UpdateTenantRequest, context: Context) -> Any:
@@ -103,6 +107,17 @@ class TenantServicer(tenant_grpc.TenantServiceServicer, _Authenticated):
     async def GetCurrentTenant(self, request: tenant_pb.GetCurrentTenantRequest, context: Context) -> Any:
         tenant = await self._tenants.current(select_tenant(_meta(context), self._settings.base_domain))
         return mapping.public_tenant(tenant, self._settings.issuer_for(tenant.tenant_id))
+
+    async def GetTenantLogo(self, request: tenant_pb.GetTenantLogoRequest, context: Context) -> Any:
+        logo = await self._tenants.logo(select_tenant(_meta(context), self._settings.base_domain), request.logo_hash)
+        # Only checked raster bytes go out, typed by what they are, never rendered as a page.
+        headers = (("x-content-type-options", "nosniff"), ("content-security-policy", "default-src 'none'"),
+                   ("cross-origin-resource-policy", "same-origin"))
+        if logo is None:
+            await context.send_initial_metadata((("x-http-status", "404"), ("cache-control", "no-store"), *headers))
+            return httpbody_pb2.HttpBody(content_type="text/plain; charset=utf-8", data=b"")
+        await context.send_initial_metadata((("cache-control", "public, max-age=31536000, immutable"), *headers))
+        return httpbody_pb2.HttpBody(content_type=logo.media_type, data=logo.data)
 
 
 class ApiKeyServicer(key_grpc.ApiKeyServiceServicer, _Authenticated):
@@ -132,6 +147,10 @@ class ApiKeyServicer(key_grpc.ApiKeyServiceServicer, _Authenticated):
 
 
 class AdminUserServicer(admin_grpc.AdminUserServiceServicer, _Authenticated):
+    def __init__(self, credentials: CredentialUseCases, secure_cookies: bool = False) -> None:
+        super().__init__(credentials)
+        self._secure = secure_cookies
+
     async def CreateAdminUser(self, request: admin_pb.CreateAdminUserRequest, context: Context) -> Any:
         a = request.admin_user
         admin = await self._credentials.create_admin(
@@ -164,6 +183,25 @@ class AdminUserServicer(admin_grpc.AdminUserServiceServicer, _Authenticated):
         return admin_pb.AdminLoginResponse(access_token=token, token_type="Bearer", expires_in=ttl,
                                            admin_user=mapping.admin_to_proto(admin))
 
+    # --- the console's session (services/tenant/console.py) ---------------------------------
+    async def CreateAdminSession(self, request: admin_pb.CreateAdminSessionRequest, context: Context) -> Any:
+        secret, session, admin = await self._credentials.start_console_session(request.email, request.password)
+        max_age = int((session.expire_time - session.create_time).total_seconds())
+        await context.send_initial_metadata((
+            ("set-cookie", set_console_cookie(secret, max_age, self._secure)), ("cache-control", "no-store")))
+        return _admin_session(session, admin)
+
+    async def GetCurrentAdminSession(self, request: admin_pb.GetCurrentAdminSessionRequest, context: Context) -> Any:
+        session, admin = await self._credentials.current_console_session(_console_secret(context))
+        await context.send_initial_metadata((("cache-control", "no-store"),))
+        return _admin_session(session, admin)
+
+    async def EndCurrentAdminSession(self, request: admin_pb.EndCurrentAdminSessionRequest, context: Context) -> Any:
+        await self._credentials.end_console_session(_console_secret(context))
+        await context.send_initial_metadata((
+            ("set-cookie", clear_console_cookie(self._secure)), ("cache-control", "no-store")))
+        return empty_pb2.Empty()
+
 
 _KINDS = {PrincipalKind.API_KEY: internal_pb.PRINCIPAL_KIND_API_KEY,
           PrincipalKind.ADMIN_USER: internal_pb.PRINCIPAL_KIND_ADMIN_USER}
@@ -189,3 +227,14 @@ class TenantInternalServicer(internal_grpc.TenantInternalServiceServicer):
             scopes=sorted(principal.scopes), cache_ttl_seconds=ttl,
         ))
 
+
+
+def _console_secret(context: Context) -> str:
+    # These three methods declare cookie use in their proto, so they may read the header.
+    return cookie_value(_meta(context).cookie, CONSOLE_COOKIE)
+
+
+def _admin_session(session: ConsoleSession, admin: AdminUser) -> admin_pb.AdminSession:
+    return admin_pb.AdminSession(admin_user=mapping.admin_to_proto(admin),
+                                 expire_time=to_timestamp(session.expire_time),
+                                 idle_expire_time=to_timestamp(session.idle_expire_time))

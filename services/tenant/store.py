@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -10,6 +10,7 @@ import asyncpg
 from services.common.db import in_schema
 from services.common.errors import AlreadyExists
 from services.tenant.admins import AdminState, AdminUser
+from services.tenant.console import ConsoleSession
 from services.tenant.credentials import ApiKey
 from services.tenant.tenants import Tenant, TenantDraft, TenantSettings, TenantState
 
@@ -83,11 +84,23 @@ class PgTenantStore:
             "GROUP BY t.tenant_id", domain)
         return _tenant(row, list(row["domains"])) if row else None
 
-    async def list(self, after: str | None, limit: int, only: str | None = None) -> list[Tenant]:
+    async def list(self, after: str | None, limit: int, only: str | None = None, pattern: str | None = None,
+                   state: TenantState | None = None) -> list[Tenant]:
+        # `pattern` (services.common.search.like_pattern) uses the trigram indexes tenants_id_search and
+        # tenants_name_search, the state filter tenants_state. Each filter is in the statement only
+        # when it is used: a "$n IS NULL OR ..." condition would leave a prepared statement's
+        # generic plan without the index.
+        where = ["($1::text IS NULL OR t.tenant_id > $1)", "($2::text IS NULL OR t.tenant_id = $2)"]
+        args: list[Any] = [after, only, limit]
+        if pattern is not None:
+            args.append(pattern)
+            where.append(f"(lower(t.tenant_id) LIKE ${len(args)} OR lower(t.display_name) LIKE ${len(args)})")
+        if state is not None:
+            args.append(state.value)
+            where.append(f"t.state = ${len(args)}")
         rows = await self._pool.fetch(
-            _WITH_DOMAINS + "WHERE ($1::text IS NULL OR t.tenant_id > $1) AND ($2::text IS NULL OR t.tenant_id = $2) "
-            "GROUP BY t.tenant_id ORDER BY t.tenant_id LIMIT $3",
-            after, only, limit,
+            _WITH_DOMAINS + "WHERE " + " AND ".join(where) + " GROUP BY t.tenant_id ORDER BY t.tenant_id LIMIT $3",
+            *args,
         )
         return [_tenant(r, list(r["domains"])) for r in rows]
 
@@ -247,3 +260,48 @@ class PgAdminStore:
     async def delete_tokens(self, admin_user_id: str) -> None:
         async with in_schema(self._pool, SCHEMA) as conn:
             await conn.execute("DELETE FROM admin_tokens WHERE admin_user_id = $1", admin_user_id)
+
+
+class PgConsoleSessionStore:
+    """Console sessions, keyed by the hash of the cookie's secret."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def insert(self, session_hash: bytes, session: ConsoleSession) -> None:
+        async with in_schema(self._pool, SCHEMA) as conn:
+            # Expired sessions go as new ones come: no sweeper needed.
+            await conn.execute("DELETE FROM admin_console_sessions WHERE expire_time < now() "
+                               "OR idle_expire_time < now()")
+            await conn.execute(
+                "INSERT INTO admin_console_sessions (session_hash, admin_user_id, create_time, expire_time, "
+                "idle_expire_time) VALUES ($1, $2, $3, $4, $5)",
+                session_hash, session.admin_user_id, session.create_time, session.expire_time,
+                session.idle_expire_time)
+
+    async def touch(self, session_hash: bytes, now: datetime,
+                    idle: timedelta) -> tuple[ConsoleSession, AdminUser] | None:
+        """Slides a live session's idle deadline (one statement: two replicas touching at once
+        both see it live or both not) and returns it with its administrator."""
+        async with in_schema(self._pool, SCHEMA) as conn:
+            row = await conn.fetchrow(
+                "WITH s AS (UPDATE admin_console_sessions SET idle_expire_time = LEAST($2::timestamptz + $3, "
+                "expire_time) WHERE session_hash = $1 AND idle_expire_time > $2 AND expire_time > $2 "
+                "RETURNING admin_user_id, create_time AS session_create_time, expire_time, idle_expire_time) "
+                "SELECT s.*, a.* FROM s JOIN admin_users a USING (admin_user_id)",
+                session_hash, now, idle)
+        if row is None:
+            return None
+        session = ConsoleSession(row["admin_user_id"], row["session_create_time"], row["expire_time"],
+                                 row["idle_expire_time"])
+        return session, _admin(row)
+
+    async def delete(self, session_hash: bytes) -> bool:
+        async with in_schema(self._pool, SCHEMA) as conn:
+            deleted = await conn.fetchval(
+                "DELETE FROM admin_console_sessions WHERE session_hash = $1 RETURNING 1", session_hash)
+        return deleted is not None
+
+    async def delete_for_admin(self, admin_user_id: str) -> None:
+        async with in_schema(self._pool, SCHEMA) as conn:
+            await conn.execute("DELETE FROM admin_console_sessions WHERE admin_user_id = $1", admin_user_id)

@@ -23,10 +23,18 @@ from services.common.errors import (
 )
 from services.common.pagination import decode_page_token, encode_page_token, page_size
 from services.common.passwords import PasswordHashing
+from services.common.search import like_pattern
 from services.common.tenancy import TenantSelection, is_valid_tenant_id, no_tenant_selected, require_tenant_id
 from services.common.timestamps import utcnow
 from services.tenant import admins as admin_rules
 from services.tenant.admins import AdminState, AdminUser
+from services.tenant.console import (
+    ConsoleSession,
+    ConsoleTimeouts,
+    is_console_secret,
+    new_console_secret,
+    start_session,
+)
 from services.tenant.credentials import (
     BOOTSTRAP_KEY_ID,
     MIN_BOOTSTRAP_KEY_LENGTH,
@@ -39,7 +47,16 @@ from services.tenant.credentials import (
     new_id,
     validate_scopes,
 )
-from services.tenant.ports import AdminStore, ApiKeyStore, Clock, FailureCounter, Provisioner, TenantStore
+from services.tenant.logos import LogoStore, StoredLogo, detach_logo, is_logo_hash, stored_logo_hash
+from services.tenant.ports import (
+    AdminStore,
+    ApiKeyStore,
+    Clock,
+    ConsoleSessionStore,
+    FailureCounter,
+    Provisioner,
+    TenantStore,
+)
 from services.tenant.tenants import Tenant, TenantState, apply_update, draft_tenant
 
 _log = structlog.get_logger("tenant")
@@ -63,8 +80,11 @@ def tenant_not_found(tenant_id: str) -> NotFound:
 
 class TenantUseCases:
     def __init__(self, store: TenantStore, provisioner: Provisioner, base_domain: str,
-                 clock: Clock = utcnow, notify: Notify = _no_notify) -> None:
+                 clock: Clock = utcnow, notify: Notify = _no_notify, logos: LogoStore | None = None) -> None:
         self._store = store
+        # Uploaded logos, apart from the settings (services/tenant/logos.py); without it they
+        # stay inline in the settings.
+        self._logos = logos
         self._provisioner = provisioner
         self._base_domain = base_domain
         self._clock = clock
@@ -77,6 +97,10 @@ class TenantUseCases:
         principal.require_platform()
         draft = draft_tenant(tenant_id, display_name, settings, domains, self._base_domain)
         bind(tenant_id=draft.tenant_id)
+        logo = None
+        if self._logos is not None:
+            detached, logo = detach_logo(draft.settings)
+            draft = replace(draft, settings=detached)
         tenant = await self._store.insert(draft, self._clock())
         if tenant is None:
             existing = await self._store.get(draft.tenant_id)
@@ -89,6 +113,8 @@ class TenantUseCases:
                                     details={"tenant_id": draft.tenant_id})
             # An earlier create failed part way and could not clean up: finish it now.
             tenant = existing
+        if logo is not None and self._logos is not None:
+            await self._logos.put(tenant.tenant_id, logo)
         try:
             await self._provisioner.provision(tenant.tenant_id)
         except Exception as error:
@@ -127,14 +153,18 @@ class TenantUseCases:
             raise tenant_not_found(tenant_id)
         return tenant
 
-    async def list(self, principal: Principal, size: int, token: str) -> tuple[list[Tenant], str]:
+    async def list(self, principal: Principal, size: int, token: str, query: str = "",
+                   state: TenantState | None = None) -> tuple[list[Tenant], str]:
+        """One page of the tenants the principal may see, filtered by `query` (substring of id
+        or display name) and `state`. The page token is the last id, so the filters must stay
+        the same from page to page (the console resets to page 1 when they change)."""
         principal.require_scope("tenants:read")
         limit = page_size(size)
         after = decode_page_token(token)
         if after is not None and not isinstance(after, str):
             raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN")
         only = None if principal.is_platform else principal.tenant_id
-        tenants = await self._store.list(after, limit + 1, only)
+        tenants = await self._store.list(after, limit + 1, only, like_pattern(query), state)
         next_token = encode_page_token(tenants[limit - 1].tenant_id) if len(tenants) > limit else ""
         return tenants[:limit], next_token
 
@@ -144,9 +174,24 @@ class TenantUseCases:
         if not changes:
             return tenant
         updated, domains_changed = apply_update(tenant, changes, self._base_domain)
+        if self._logos is not None:
+            settings, logo = detach_logo(updated.settings)
+            updated = replace(updated, settings=settings)
+            if logo is not None:  # stored first: the saved settings never name a missing logo
+                await self._logos.put(tenant_id, logo)
         saved = await self._store.save(updated, domains_changed, self._clock())
+        if self._logos is not None and stored_logo_hash(tenant.settings.branding.logo_image) != \
+                stored_logo_hash(saved.settings.branding.logo_image):
+            await self._logos.keep_only(tenant_id, stored_logo_hash(saved.settings.branding.logo_image))
         await self._notify(TENANT_TOPIC, tenant_id)
         return saved
+
+    async def logo(self, candidates: builtins.list[TenantSelection], logo_hash: str) -> StoredLogo | None:
+        """A stored logo of the tenant a public request selected, or None."""
+        if self._logos is None or not is_logo_hash(logo_hash):
+            return None
+        tenant = await self.current(candidates)
+        return await self._logos.get(tenant.tenant_id, logo_hash)
 
     async def delete(self, principal: Principal, tenant_id: str) -> None:
         principal.require_scope("tenants:write")
@@ -231,8 +276,12 @@ class CredentialUseCases:
     """API keys, administrators, admin sign-in, and checking any management credential."""
 
     def __init__(self, keys: ApiKeyStore, admins: AdminStore, tenants: TenantStore, passwords: PasswordHashing,
-                 failures: FailureCounter, clock: Clock = utcnow, notify: Notify = _no_notify) -> None:
+                 failures: FailureCounter, clock: Clock = utcnow, notify: Notify = _no_notify,
+                 console: ConsoleSessionStore | None = None, console_timeouts: ConsoleTimeouts | None = None) -> None:
         self._notify = notify
+        # None: console sign-in is off (unit tests of the other use cases).
+        self._console = console
+        self._console_timeouts = console_timeouts or ConsoleTimeouts()
         self._keys = keys
         self._admins = admins
         self._tenants = tenants
@@ -350,12 +399,24 @@ class CredentialUseCases:
         await self._admins.save(updated)
         if state is AdminState.DISABLED:
             await self._admins.delete_tokens(admin_user_id)
+            if self._console is not None:
+                await self._console.delete_for_admin(admin_user_id)
             await self._notify(CREDENTIALS_TOPIC, "")
         _log.info("admin user state changed", admin_user_id=admin_user_id, state=state.value)
         return updated
 
     async def admin_login(self, email: str, password: str) -> tuple[str, int, AdminUser]:
-        """Same answer and the same work for unknown, wrong, disabled and locked accounts."""
+        admin = await self._signed_in_admin(email, password)
+        now = self._clock()
+        token = new_admin_token()
+        await self._admins.insert_token(credential_hash(token), admin.admin_user_id,
+                                        now + timedelta(seconds=admin_rules.ADMIN_TOKEN_TTL_SECONDS))
+        _log.info("admin login succeeded")
+        return token, admin_rules.ADMIN_TOKEN_TTL_SECONDS, admin
+
+    async def _signed_in_admin(self, email: str, password: str) -> AdminUser:
+        """Checks an admin's password (argon2id, lockout, disabled accounts) and records the
+        sign-in. Same answer and the same work for unknown, wrong, disabled and locked accounts."""
         failure = Unauthenticated("email or password is wrong", reason="INVALID_CREDENTIALS")
         try:
             normalized = admin_rules.normalize_email(email)
@@ -377,21 +438,68 @@ class CredentialUseCases:
         await self._failures.reset(counter_key)
         if self._passwords.needs_rehash(stored_hash):
             await self._admins.set_password_hash(admin.admin_user_id, await self._passwords.hash(password))
-        now = self._clock()
-        token = new_admin_token()
-        await self._admins.insert_token(credential_hash(token), admin.admin_user_id,
-                                        now + timedelta(seconds=admin_rules.ADMIN_TOKEN_TTL_SECONDS))
-        admin = replace(admin, last_login_time=now)
+        admin = replace(admin, last_login_time=self._clock())
         await self._admins.save(admin)
         bind(user_id=admin.admin_user_id)
-        _log.info("admin login succeeded")
-        return token, admin_rules.ADMIN_TOKEN_TTL_SECONDS, admin
+        return admin
+
+    # --- console sessions (services/tenant/console.py) ------------------------------------
+    def _console_store(self) -> ConsoleSessionStore:
+        if self._console is None:
+            raise Unavailable("console sign-in is not configured", reason="CONSOLE_UNAVAILABLE")
+        return self._console
+
+    async def start_console_session(self, email: str, password: str) -> tuple[str, ConsoleSession, AdminUser]:
+        """The cookie secret (returned once, stored hashed), the session and its administrator."""
+        store = self._console_store()
+        admin = await self._signed_in_admin(email, password)
+        await self._require_admin_tenant_active(admin)
+        secret = new_console_secret()
+        session = start_session(admin.admin_user_id, self._clock(), self._console_timeouts)
+        await store.insert(credential_hash(secret), session)
+        _log.info("console session started")
+        return secret, session, admin
+
+    async def current_console_session(self, secret: str) -> tuple[ConsoleSession, AdminUser]:
+        """The cookie's live session (its idle deadline slid) and administrator; 401 otherwise."""
+        found = await self._touch_console(secret)
+        if found is None:
+            raise Unauthenticated("no console session: sign in again", reason="CONSOLE_SESSION_INVALID")
+        return found
+
+    async def end_console_session(self, secret: str) -> None:
+        if secret and is_console_secret(secret) and len(secret) <= 200:
+            if await self._console_store().delete(credential_hash(secret)):
+                # Other services' cached credential checks drop the session now, not in 5 s.
+                await self._notify(CREDENTIALS_TOPIC, "")
+                _log.info("console session ended")
+
+    async def _touch_console(self, secret: str) -> tuple[ConsoleSession, AdminUser] | None:
+        if not secret or not is_console_secret(secret) or len(secret) > 200:
+            return None
+        found = await self._console_store().touch(credential_hash(secret), self._clock(),
+                                                  self._console_timeouts.idle)
+        if found is None or found[1].state is not AdminState.ACTIVE:
+            return None
+        try:
+            await self._require_admin_tenant_active(found[1])
+        except Unauthenticated:
+            return None
+        return found
+
+    async def _require_admin_tenant_active(self, admin: AdminUser) -> None:
+        if admin.tenant_id:
+            tenant = await self._tenants.get(admin.tenant_id)
+            if tenant is None or tenant.state is not TenantState.ACTIVE:
+                raise Unauthenticated("email or password is wrong", reason="INVALID_CREDENTIALS")
 
     # --- any management credential -------------------------------------------------------
     async def authenticate(self, credential: str) -> tuple[Principal, int]:
         """Who holds this API key or admin token, and how long the answer may be cached."""
         if not credential or len(credential) > 200:
             raise invalid_credential()
+        if is_console_secret(credential):
+            return await self._authenticate_console(credential)
         digest = credential_hash(credential)
         now = self._clock()
         key = await self._keys.by_hash(digest)
@@ -410,3 +518,16 @@ class CredentialUseCases:
                 # Suspending or deleting a tenant ends all its management credentials at once.
                 raise invalid_credential()
         return principal, PRINCIPAL_CACHE_SECONDS
+
+    async def _authenticate_console(self, secret: str) -> tuple[Principal, int]:
+        """A console session acts exactly as its administrator's admin token would."""
+        found = await self._touch_console(secret)
+        if found is None:
+            raise invalid_credential()
+        session, admin = found
+        # Cached no longer than the session may live (ending it also clears every cache), and
+        # for a quarter of the idle timeout at most: a use answered from another service's
+        # cache does not slide the idle deadline, so the cache may shorten it only a little.
+        idle_quarter = self._console_timeouts.idle.total_seconds() / 4
+        ttl = int(min(PRINCIPAL_CACHE_SECONDS, idle_quarter, session.seconds_left(self._clock())))
+        return Principal(admin.admin_user_id, PrincipalKind.ADMIN_USER, admin.tenant_id, admin.scopes), ttl

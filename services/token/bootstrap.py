@@ -9,12 +9,16 @@ from binoauth.token.v1 import oauth_service_pb2_grpc as oauth_grpc
 from binoauth.token.v1 import signing_key_service_pb2_grpc as keys_grpc
 from binoauth.token.v1 import token_internal_service_pb2 as internal_pb
 from binoauth.token.v1 import token_internal_service_pb2_grpc as internal_grpc
+from services.common.analytics import RedisAnalytics
 from services.common.crypto import SecretBox
 from services.common.csrf import CsrfTokens, derive_key
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.failures import RedisFailureCounter
+from services.common.form_targets import FormTargets
+from services.common.form_targets import derive_key as form_target_key
 from services.common.migrations import MigrationRunner
 from services.common.outbound import OutboundPolicy
+from services.common.pages.logos import LogoSource
 from services.common.provisioning import ProvisioningHandler, in_order, provisioning_servicer
 from services.common.server import Runtime, ServiceParts
 from services.common.timestamps import utcnow
@@ -26,6 +30,7 @@ from services.token.keys.servicer import SigningKeyServicer
 from services.token.keys.store import PgSigningKeyStore
 from services.token.keys.usecases import KEYS_TOPIC, SigningKeys
 from services.token.oauth.access_tokens import AccessTokenIssuer
+from services.token.oauth.app_logos import ApplicationLogos
 from services.token.oauth.authorize import AuthorizationEndpoint
 from services.token.oauth.client_assertions import ClientAssertions
 from services.token.oauth.client_auth import ClientAuthenticator
@@ -85,13 +90,13 @@ def build(runtime: Runtime) -> ServiceParts:
     applications = build_applications(runtime, directory, credentials)
     reporter = EventReporter(runtime.channels)
     parts = _oauth_parts(runtime, keys, applications.use_cases, metrics, reporter)
-    oauth = OAuthServicer(parts, directory, settings.base_domain, CorsPolicy(applications.use_cases))
+    oauth = OAuthServicer(parts, directory, settings.base_domain, CorsPolicy(applications.use_cases), credentials)
 
     key_ages = KeyAgeMetrics(key_store, runtime.registry, settings.signing_key_max_age_days)
 
     async def on_ready() -> None:
         if settings.migrate_on_start:
-            await runner.migrate_all()
+            await runner.start()
         await key_ages.start()
 
     return ServiceParts(
@@ -131,11 +136,13 @@ def _oauth_parts(runtime: Runtime, keys: SigningKeys, applications: ApplicationU
         RefreshTokenGrant(grants, tokens, revoker, revocation, events, metrics, clock),
         ClientCredentialsGrant(access, issuer_for, clock),
         DeviceCodeGrant(devices, grants, tokens, clock),
-    ], metrics)
+    ], metrics, RedisAnalytics(runtime.redis))
     return OAuthParts(
         discovery=Discovery(issuer_for, token.grant_types),
         authorization=AuthorizationEndpoint(applications, grants, grants, platform, csrf, secure, events, issuer_for,
-                                            clock, count=metrics.authorization),
+                                            clock, count=metrics.authorization,
+                                            form_targets=FormTargets(form_target_key(settings.key_encryption_key),
+                                                                     clock)),
         token=token,
         userinfo=UserInfoEndpoint(verifier, platform, issuer_for),
         introspection=IntrospectionEndpoint(clients, verifier, grants, revocation, metrics, issuer_for, clock),
@@ -145,4 +152,5 @@ def _oauth_parts(runtime: Runtime, keys: SigningKeys, applications: ApplicationU
         consents=ConsentUseCases(grants, applications, platform, events, revoker),
         device=DeviceFlow(clients, applications, devices, issuer_for, platform,
                           RedisFailureCounter(runtime.redis, DEVICE_CODE_FAILURES), csrf, secure),
+        logos=ApplicationLogos(applications, LogoSource(OutboundPolicy(allow_private=settings.outbound_allow_private))),
     )

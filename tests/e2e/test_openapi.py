@@ -81,6 +81,7 @@ def test_every_operation_answers_as_documented(
     auth = platform_headers
     # --- platform and tenant management, authenticated -------------------------------------
     check(gateway.get("/api/v1/tenants", headers=auth, params={"page_size": 2}))
+    check(gateway.get("/api/v1/tenants", headers=auth, params={"query": "shap", "state": "TENANT_STATE_ACTIVE"}))
     check(gateway.get(f"/api/v1/tenants/{tenant}", headers=auth))
     check(gateway.patch(f"/api/v1/tenants/{tenant}", headers=auth, params={"update_mask": "display_name"},
                         json={"display_name": "Shapes 2"}))
@@ -102,6 +103,21 @@ def test_every_operation_answers_as_documented(
     check(gateway.post(f"/api/v1/adminUsers/{admin_id}:disable", headers=auth, json={}))
     check(gateway.post(f"/api/v1/adminUsers/{admin_id}:enable", headers=auth, json={}))
     check(gateway.post("/api/v1/admin/login", json={"email": admin_email, "password": PASSWORD}))
+    # --- the console's session and the analytics API -----------------------------------------
+    console_email = f"{unique_id('con')}@example.com"
+    check(gateway.post("/api/v1/adminUsers", headers=auth, json={
+        "admin_user": {"email": console_email, "tenant_id": tenant, "scopes": ["analytics:read"]},
+        "password": PASSWORD}))
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as console:
+        check(console.post("/api/v1/admin/sessions", json={"email": console_email, "password": PASSWORD}))
+        check(console.get("/api/v1/admin/sessions/current"))
+        check(console.get(f"/api/v1/tenants/{tenant}/analytics", headers={"X-BinoAuth-Console": "1"},
+                          params={"granularity": "HOUR"}))
+        check(console.post("/api/v1/admin/sessions/current:end", json={}))
+        check(console.get("/api/v1/admin/sessions/current"))
+    check(gateway.get("/api/v1/analytics", headers=auth, params={
+        "start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-03T00:00:00Z", "granularity": "DAY"}))
+    check(gateway.get("/api/v1/analytics", headers=auth, params={"granularity": "WEEK"}))
     # --- users, sessions, events ---------------------------------------------------------------
     email = f"{unique_id('u')}@example.com"
     user = check(gateway.post(f"{t}/api/v1/users", headers=auth, json={
@@ -124,8 +140,32 @@ def test_every_operation_answers_as_documented(
     enrolled = check(browser.post(f"{t}/api/v1/users/me/mfa/totp:enroll", json={}))
     assert enrolled.status_code == 200
     check(gateway.get(f"{t}/api/v1/users/{user_id}/sessions", headers=auth))
+    check(gateway.get(f"{t}/api/v1/users/{user_id}/consents", headers=auth))
+    check(gateway.delete(f"{t}/api/v1/users/{user_id}/consents/app_{'0' * 24}", headers=auth))
+    # --- external identity providers and linked identities ---------------------------------------
+    check(browser.get(f"{t}/api/v1/users/me/identities"))
+    check(browser.delete(f"{t}/api/v1/users/me/identities/fid_{'0' * 24}"))
+    check(gateway.get(f"{t}/api/v1/users/{user_id}/identities", headers=auth))
+    check(gateway.delete(f"{t}/api/v1/users/{user_id}/identities/fid_{'0' * 24}", headers=auth))
+    idp = f"{t}/api/v1/identityProviders"
+    check(gateway.post(idp, headers=auth, json={
+        "provider_id": "self", "provider_type": "PROVIDER_TYPE_OIDC", "issuer": f"{stack.public_url}{t}",
+        "client_id": "c", "client_secret": "s", "enabled": True}))
+    check(gateway.get(idp, headers=auth))
+    check(gateway.get(f"{idp}/self", headers=auth))
+    check(gateway.patch(f"{idp}/self", headers=auth, params={"update_mask": "display_order"},
+                        json={"display_order": 2}))
+    check(gateway.post(f"{idp}/self:disable", headers=auth, json={}))
+    check(gateway.post(f"{idp}/self:enable", headers=auth, json={}))
+    check(browser.get(f"{t}/federation/self/start", follow_redirects=False))
+    check(browser.get(f"{t}/federation/self/callback", params={"state": "x", "code": "y"}))
+    check(browser.post(f"{t}/federation/self/callback", data={"state": "x", "code": "y"}))
+    check(gateway.delete(f"{idp}/self", headers=auth))
     session_id = sessions["sessions"][0]["session_id"] if sessions.get("sessions") else "ses_x"
     check(gateway.get(f"{t}/api/v1/events", headers=auth, params={"page_size": 5}))
+    check(gateway.get(f"{t}/api/v1/events", headers=auth, params={
+        "start_time": "2026-01-01T00:00:00Z", "end_time": "2099-01-01T00:00:00Z", "type": "LOGIN_SUCCEEDED"}))
+    check(gateway.get(f"{t}/api/v1/events", headers=auth, params={"start_time": "yesterday"}))
     check(browser.post(f"{t}/api/v1/auth/logout", json={}))
     check(gateway.delete(f"{t}/api/v1/users/{user_id}/sessions/{session_id}", headers=auth))
     check(gateway.post(f"{t}/api/v1/users/{user_id}/sessions:revokeAll", headers=auth, json={}))
@@ -135,6 +175,8 @@ def test_every_operation_answers_as_documented(
         "allowed_scopes": ["reports:read"]})).json()
     client_id, secret = app["application"]["client_id"], app["client_secret"]
     check(gateway.get(f"{t}/api/v1/applications", headers=auth))
+    check(gateway.get(f"{t}/api/v1/applications", headers=auth, params={
+        "query": "svc", "client_type": "CLIENT_TYPE_CONFIDENTIAL", "application_type": "APPLICATION_TYPE_WEB"}))
     check(gateway.get(f"{t}/api/v1/applications/{client_id}", headers=auth))
     check(gateway.patch(f"{t}/api/v1/applications/{client_id}", headers=auth,
                         params={"update_mask": "display_name"}, json={"display_name": "Svc 2"}))

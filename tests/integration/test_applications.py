@@ -361,6 +361,8 @@ async def test_migration_types_existing_applications(postgres: PostgresServer, t
             types = dict(await conn.fetch('SELECT client_id, application_type FROM "token_t_acme".applications'))
         assert types == {"app_" + "1" * 24: "web", "app_" + "2" * 24: "native", "app_" + "3" * 24: "native",
                          "app_" + "4" * 24: "web"}
+        # Then every later migration (0010 gives them an empty presentation), as the store reads them.
+        await MigrationRunner(pool, "token", MIGRATIONS).migrate_tenant("acme")
         store = PgApplicationStore(pool)
         old_web = await store.get("acme", "app_" + "1" * 24)
         old_native = await store.get("acme", "app_" + "2" * 24)
@@ -368,5 +370,6 @@ async def test_migration_types_existing_applications(postgres: PostgresServer, t
         assert old_web.accepts_redirect_uri("http://127.0.0.1/cb")
         assert not old_web.accepts_redirect_uri("http://127.0.0.1:5000/cb")
         assert old_native.accepts_redirect_uri("http://127.0.0.1:5000/cb")
+        assert old_web.presentation.logo_hash == "" and old_web.presentation.descriptions == {}
     finally:
         await pool.close()

@@ -355,12 +355,14 @@ def test_client_supplied_internal_headers_never_reach_the_service(http: httpx.Cl
                 "X-Binoauth-Content-Type": "application/json",
                 "X-Binoauth-Authority": "evil.example",
                 "X-Tenant-ID": "chosen",
+                # The admin console's CSRF marker claims nothing: the one client header kept.
+                "X-BinoAuth-Console": "1",
             },
         )
     )
     binoauth = {k: v for k, v in seen.items() if k.startswith("x-binoauth-")}
     assert binoauth == {"x-binoauth-gateway": "1", "x-binoauth-client-ip": "127.0.0.1",
-                        "x-binoauth-authority": http.base_url.netloc.decode()}
+                        "x-binoauth-authority": http.base_url.netloc.decode(), "x-binoauth-console": "1"}
     assert seen["x-tenant-id"] == "chosen"
     assert seen["x-envoy-external-address"] == "127.0.0.1"
 

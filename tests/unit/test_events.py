@@ -34,10 +34,11 @@ class MemoryEvents:
         return removed
 
     async def list(self, tenant_id: str, *, user_id: str, event_type: str, after: tuple[datetime, str] | None,
-                   limit: int) -> list[SecurityEvent]:
+                   limit: int, start: datetime | None = None, end: datetime | None = None) -> list[SecurityEvent]:
         found = sorted(self.events.get(tenant_id, []), key=lambda e: (e.create_time, e.event_id), reverse=True)
         found = [e for e in found if (not user_id or e.user_id == user_id) and (not event_type or e.type == event_type)
-                 and (after is None or (e.create_time, e.event_id) < after)]
+                 and (after is None or (e.create_time, e.event_id) < after)
+                 and (start is None or e.create_time >= start) and (end is None or e.create_time < end)]
         return found[:limit]
 
 
@@ -111,6 +112,27 @@ async def test_pages_filters_and_bad_input() -> None:
         with pytest.raises(InvalidArgument) as refused:
             await log.page("acme", **args)  # type: ignore[arg-type]
         assert refused.value.reason == reason
+
+
+async def test_pages_of_a_time_range_and_bad_times() -> None:
+    store, clock = MemoryEvents(), Clock()
+    log = EventLog(store, timedelta(days=30), clock, chance=lambda: 0.5)
+    times = []
+    for n in range(4):
+        clock.now += timedelta(seconds=1)
+        times.append(clock.now)
+        await log.record("acme", EventType.LOGIN_SUCCEEDED, user_id=f"u{n}")
+    start, end = times[1].isoformat(), times[3].isoformat().replace("+00:00", "Z")
+    first, token = await log.page("acme", user_id="", event_type="", size=1, token="", start_time=start, end_time=end)
+    rest, last = await log.page("acme", user_id="", event_type="", size=1, token=token, start_time=start, end_time=end)
+    assert [e.user_id for e in first + rest] == ["u2", "u1"] and last == ""  # [start, end)
+    for kwargs, field in [({"start_time": "yesterday"}, "start_time"), ({"end_time": "2026-12-01"}, "end_time"),
+                          ({"end_time": "2026-12-01T00:00:00"}, "end_time"),
+                          ({"start_time": end, "end_time": start}, "start_time"),
+                          ({"start_time": start, "end_time": start}, "start_time")]:
+        with pytest.raises(InvalidArgument) as refused:
+            await log.page("acme", user_id="", event_type="", size=10, token="", **kwargs)
+        assert refused.value.details == {"field": field}
 
 
 def test_retention_setting() -> None:

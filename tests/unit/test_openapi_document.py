@@ -41,7 +41,10 @@ def test_fields_carry_their_proto_comments_behaviours_and_json_forms() -> None:
     assert "date-time" in json.dumps(tenant["properties"]["create_time"])
     assert schemas["binoauth.tenant.v1.TenantState"]["enum"][0] == "TENANT_STATE_UNSPECIFIED"
     created = document["paths"]["/api/v1/tenants"]["post"]
-    assert created["security"] == [{"bearerAuth": []}]
+    assert created["security"] == [{"bearerAuth": []}, {"consoleSession": [], "consoleHeader": []}]
+    console_paths = document["paths"]
+    assert console_paths["/api/v1/admin/sessions"]["post"]["security"] == [{}]
+    assert console_paths["/api/v1/admin/sessions/current"]["get"]["security"] == [{"consoleSession": []}]
     assert created["responses"]["4XX"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorEnvelope")
     login = document["paths"]["/api/v1/auth/login"]["post"]
     assert login["security"] == [{}]

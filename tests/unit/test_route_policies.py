@@ -44,7 +44,10 @@ JSON_COOKIE_APIS = {
         "ConfirmTotp", "DisableTotp")
 } | {
     "binoauth.session.v1.SessionService." + m for m in ("ListMySessions", "RevokeMySession", "RevokeMyOtherSessions")
-} | {"binoauth.token.v1.OAuthService.ListMyConsents", "binoauth.token.v1.OAuthService.RevokeMyConsent"}
+} | {"binoauth.token.v1.OAuthService.ListMyConsents", "binoauth.token.v1.OAuthService.RevokeMyConsent"} | {
+    "binoauth.tenant.v1.AdminUserService." + m for m in (
+        "CreateAdminSession", "GetCurrentAdminSession", "EndCurrentAdminSession")
+} | {"binoauth.identity.v1.FederatedIdentityService." + m for m in ("ListMyIdentities", "UnlinkMyIdentity")}
 
 # Browser pages and OAuth wire endpoints with their own CSRF defences (at least these).
 BROWSER_FORMS = {"binoauth.token.v1.OAuthService." + m for m in (

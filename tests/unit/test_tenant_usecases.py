@@ -414,3 +414,18 @@ async def test_suspend_and_delete_end_the_tenants_sessions_at_once() -> None:
     await tenants.delete(platform, "acme")
     ops = [op for op, tenant in provisioner.calls if tenant == "acme"]
     assert ops[-2:] == ["revoke_sessions", "deprovision"]
+
+
+async def test_list_searches_id_and_name_and_filters_by_state(world: TenantWorld) -> None:
+    for tenant_id in ("acme", "beta", "globex"):
+        await create(world, tenant_id)
+    await world.tenants.suspend(PLATFORM, "globex")
+    assert [t.tenant_id for t in (await world.tenants.list(PLATFORM, 20, "", "E"))[0]] == ["acme", "beta", "globex"]
+    assert [t.tenant_id for t in (await world.tenants.list(PLATFORM, 20, "", "glo"))[0]] == ["globex"]
+    suspended, _ = await world.tenants.list(PLATFORM, 20, "", "", TenantState.SUSPENDED)
+    assert [t.tenant_id for t in suspended] == ["globex"]
+    first, token = await world.tenants.list(PLATFORM, 1, "", "e", TenantState.ACTIVE)
+    rest, last = await world.tenants.list(PLATFORM, 1, token, "e", TenantState.ACTIVE)
+    assert [t.tenant_id for t in first + rest] == ["acme", "beta"] and last == ""
+    # a tenant principal's search never reaches another tenant
+    assert [t.tenant_id for t in (await world.tenants.list(tenant_principal("beta"), 20, "", "e"))[0]] == ["beta"]

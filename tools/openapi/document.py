@@ -35,12 +35,21 @@ SECURITY_SCHEMES: Json = {
                    "description": "A platform or tenant API key (`bino_...`) or an administrator token."},
     "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "binoauth_session",
                       "description": "The hosted sign-in's session; same-origin JSON requests only."},
+    "consoleSession": {"type": "apiKey", "in": "cookie", "name": "binoauth_console",
+                       "description": "The admin console's session (POST /api/v1/admin/sessions); counts only "
+                                      "together with the `X-BinoAuth-Console` header and without Authorization."},
+    "consoleHeader": {"type": "apiKey", "in": "header", "name": "X-BinoAuth-Console",
+                      "description": "`1`: marks a same-origin console request (CSRF defence for the console cookie)."},
     "clientBasic": {"type": "http", "scheme": "basic",
                     "description": "client_secret_basic (RFC 6749 section 2.3.1)."},
 }
 _UNAUTHENTICATED_GROUPS = frozenset({"signup", "login", "verification", "public"})
 # Cookie endpoints that start a session rather than need one.
-_SIGN_IN_METHODS = frozenset({"AuthService.Login", "AuthService.CompleteMfaLogin", "AuthService.ConsumeMagicLink"})
+_SIGN_IN_METHODS = frozenset({"AuthService.Login", "AuthService.CompleteMfaLogin", "AuthService.ConsumeMagicLink",
+                              "AdminUserService.CreateAdminSession"})
+# The console's own session methods read its cookie, not the end user's.
+_CONSOLE_SESSION_METHODS = frozenset({"AdminUserService.GetCurrentAdminSession",
+                                      "AdminUserService.EndCurrentAdminSession"})
 DESCRIPTION = """The BinoAuth REST API, transcoded by the gateway from the gRPC services.
 
 **Tenants.** Tenant-scoped operations select their tenant by the `/tenant/{tenant_id}` path
@@ -63,13 +72,16 @@ def _openapi_path(template: str) -> str:
 def _security(service: Service, method: Method) -> list[Json]:
     if method.protocol:
         return []
-    if f"{service.full_name.rsplit('.', 1)[-1]}.{method.name}" in _SIGN_IN_METHODS:
+    qualified = f"{service.full_name.rsplit('.', 1)[-1]}.{method.name}"
+    if qualified in _SIGN_IN_METHODS:
         return [{}]
+    if qualified in _CONSOLE_SESSION_METHODS:
+        return [{"consoleSession": []}]
     if method.cookies == "json_api":
         return [{"sessionCookie": []}]
     if method.rate_limit_group in _UNAUTHENTICATED_GROUPS:
         return [{}]
-    return [{"bearerAuth": []}]
+    return [{"bearerAuth": []}, {"consoleSession": [], "consoleHeader": []}]
 
 
 class DocumentBuilder:

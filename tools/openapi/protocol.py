@@ -40,6 +40,7 @@ REDIRECT = {"description": "A redirect (Location); 302 back to the client, 303 t
             "headers": {"Location": {"schema": {"type": "string"}}}}
 PAGE = {"description": "An HTML page (strict CSP, frame-ancestors 'none', no-store).",
         "content": {HTML: {"schema": {"type": "string"}}}}
+UI_LOCALES = "The pages' language: space-separated BCP 47 tags, best first (before Accept-Language)."
 AUTHORIZE_PARAMETERS = {
     "response_type": "`code` (the only response type).",
     "client_id": "The application's client_id.",
@@ -52,12 +53,13 @@ AUTHORIZE_PARAMETERS = {
     "prompt": "`none`, `login` or `consent`.",
     "max_age": "Seconds; an older sign-in is asked again.",
     "login_hint": "Accepted, not used yet.",
-    "ui_locales": "Accepted, not used yet.",
+    "ui_locales": UI_LOCALES,
     "response_mode": "`query` (the only mode).",
 }
 LOGOUT_PARAMETERS = {
     "id_token_hint": "An ID token this issuer signed (an expired one is fine).",
     "post_logout_redirect_uri": "One of the client's registered post-logout URIs.",
+    "ui_locales": UI_LOCALES,
     "state": "Returned unchanged with the redirect.",
     "client_id": "The client, when there is no hint.",
 }
@@ -109,7 +111,7 @@ PROTOCOL: dict[tuple[str, str], Json] = {
         "body": form({"scope": "Space-separated scopes.", **CLIENT_AUTH}),
         "responses": {"200": json_answer("RFC 8628 section 3.2.", {"type": "object", "required": [
             "device_code", "user_code", "verification_uri", "expires_in"]}), **oauth_errors()}},
-    ("OAuthService", "GetDevicePage"): {"query": {"user_code": "Pre-filled code."},
+    ("OAuthService", "GetDevicePage"): {"query": {"user_code": "Pre-filled code.", "ui_locales": UI_LOCALES},
                                         "responses": {"200": PAGE, "303": REDIRECT}},
     ("OAuthService", "SubmitDevicePage"): {
         "body": form({"user_code": "The code shown on the device.", "decision": "`review`, `allow` or `deny`.",
@@ -155,6 +157,34 @@ PROTOCOL.update({
         "200": {"description": "The tenant's logo.", "content": {"image/*": {"schema": {
             "type": "string", "contentEncoding": "binary"}}}},
         "404": _NOT_FOUND_ASSET}},
+    ("TenantService", "GetTenantLogo"): {"responses": {
+        "200": {"description": "The tenant's uploaded logo (cached for a year: its path carries its hash).",
+                "content": {"image/*": {"schema": {"type": "string", "contentEncoding": "binary"}}}},
+        "404": _NOT_FOUND_ASSET}},
+    ("OAuthService", "GetApplicationLogo"): {"query": {"v": "The logo's hash (cache busting)."}, "responses": {
+        "200": {"description": "The application's logo (cached for a year: its URL carries its hash).",
+                "content": {"image/*": {"schema": {"type": "string", "contentEncoding": "binary"}}}},
+        "404": _NOT_FOUND_ASSET}},
+})
+# Sign-in through an external identity provider (services/identity/federation): a redirect
+# out or back, or a page that says what went wrong: 404 for an unknown or disabled provider,
+# 502 when the provider cannot be reached.
+_FEDERATION = {"200": PAGE, "303": REDIRECT, "400": PAGE, "403": PAGE, "404": PAGE, "429": PAGE, "502": PAGE}
+PROTOCOL.update({
+    ("FederatedSignInService", "StartFederatedSignIn"): {
+        "query": {"return_to": "Where to continue after sign-in: a path on this tenant."},
+        "responses": _FEDERATION},
+    ("FederatedSignInService", "FederatedCallback"): {
+        "query": {"code": "The provider's authorization code.", "state": "The flow's state.",
+                  "iss": "The provider's issuer (RFC 9207).", "error": "The provider's error code.",
+                  "error_description": "The provider's words for it."},
+        "responses": _FEDERATION},
+    ("FederatedSignInService", "StartFederatedLink"): {"responses": _FEDERATION},
+    ("FederatedSignInService", "FederatedCallbackPost"): {
+        "body": form({"code": "The provider's authorization code.", "state": "The flow's state.",
+                      "iss": "The provider's issuer (RFC 9207).", "error": "The provider's error code.",
+                      "user": "Apple: the user's name on the first sign-in (JSON)."}),
+        "responses": _FEDERATION},
 })
 HOSTED_PAGE: Json = {"responses": {"200": PAGE, "303": REDIRECT, "400": PAGE, "401": PAGE, "403": PAGE,
                                    "429": PAGE}}

@@ -20,11 +20,21 @@ from services.common.context import RequestMeta, current_request
 from services.common.cookies import clear_session_cookie, cookie_path, session_cookie_value, set_session_cookie
 from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header, csrf_cookie_header
 from services.common.errors import HTTP_STATUS, DomainError, Unauthenticated, dependency_failure
+from services.common.form_targets import FormTargets
 from services.common.outbound import OutboundPolicy
 from services.common.pages.assets import stylesheet
 from services.common.pages.branding import Branding
-from services.common.pages.i18n import Translator, negotiate
-from services.common.pages.kit import CONTENT_TYPE, Field, Look, Page, form, page_headers
+from services.common.pages.i18n import Translator, negotiate, requested_language
+from services.common.pages.kit import (
+    CONTENT_TYPE,
+    Field,
+    Look,
+    Page,
+    form,
+    page_headers,
+    paragraph,
+    paragraph_with,
+)
 from services.common.pages.logos import LogoSource
 from services.common.pages.problems import problem_text
 from services.common.tenancy import select_tenant
@@ -56,6 +66,9 @@ class Reply:
     location: str = ""
     cookies: list[str] = field(default_factory=list)
     look: Look | None = None
+    # Origins the page's forms may lead to (CSP form-action): only an application origin the
+    # token service vouched for (services/common/form_targets.py) or a configured provider's.
+    form_targets: list[str] = field(default_factory=list)
 
 
 class FormError(Exception):
@@ -87,6 +100,14 @@ class Request:
     csrf_token: str
     fields: dict[str, str] = field(default_factory=dict)
     look: Look = field(default_factory=lambda: look_for(None, None))
+    # The language asked for by ?ui_locales= (or the form carrying it on), as an offered
+    # language code ("" when none was asked for): links and forms keep it.
+    ui_locales: str = ""
+    # return_to -> the application origin vouched for in it, or "" (FormTargets.origin).
+    vouched: Callable[[str], str] = field(default=lambda _return_to: "")
+    # Origins the page's forms may lead to: form() adds the vouched origin of a form that
+    # continues to return_to; the account page's "Connect …" forms add their provider's.
+    form_targets: list[str] = field(default_factory=list)
 
     @property
     def t(self) -> Translator:
@@ -94,7 +115,7 @@ class Request:
 
     def url(self, path: str, **query: str) -> str:
         """A same-origin path of this tenant's pages (keeps the /tenant/<id> prefix)."""
-        params = {k: v for k, v in query.items() if v}
+        params = {k: v for k, v in {**query, "ui_locales": self.ui_locales}.items() if v}
         return page_url(self.meta.path_tenant, path) + (("?" + urlencode(params)) if params else "")
 
     def get(self, name: str) -> str:
@@ -108,7 +129,13 @@ class Request:
         return Page(self.tenant.name, title, **kwargs)
 
     def form(self, path: str, fields: list[Field], button: str, **hidden: str) -> str:
-        return form(self.url(path), (CSRF_FIELD, self.csrf_token), fields, button, hidden)
+        # A form carrying return_to ends, after sign-in, at the application it continues to:
+        # its CSP form-action must allow that origin (browsers check the redirects too).
+        origin = self.vouched(hidden.get("return_to", ""))
+        if origin and origin not in self.form_targets:
+            self.form_targets.append(origin)
+        return form(page_url(self.meta.path_tenant, path), (CSRF_FIELD, self.csrf_token), fields, button,
+                    {**hidden, "ui_locales": self.ui_locales})
 
 
 def ui_locales_of(return_to: str) -> str:
@@ -118,16 +145,22 @@ def ui_locales_of(return_to: str) -> str:
     return values[0] if values else ""
 
 
-def look_for(tenant: Tenant | None, meta: RequestMeta | None, return_to: str = "") -> Look:
-    """The tenant's branding and the language of this request (i18n.negotiate)."""
+def look_for(tenant: Tenant | None, meta: RequestMeta | None, return_to: str = "", ui_locales: str = "") -> Look:
+    """The tenant's branding and the language of this request (i18n.negotiate): the page's
+    own ?ui_locales=, else the one of the authorization request it continues to."""
     if tenant is None or meta is None:
         return Look(Translator(), Branding(PLATFORM_NAME))
     branding = Branding.from_settings(tenant.name, tenant.settings)
-    language = negotiate(ui_locales_of(return_to), meta.accept_language, branding.default_language)
+    language = negotiate(ui_locales or ui_locales_of(return_to), meta.accept_language, branding.default_language)
     return Look(Translator(language), branding, page_url(meta.path_tenant, ""))
 
 
 Handler = Callable[[Request], Awaitable[Reply]]
+# External identity providers on the login and sign-up pages (services/identity/federation/
+# pages.py): the buttons' markup, and a redirect that skips the page (idp_hint).
+ProviderChoice = Callable[[Request, str], Awaitable[tuple[list[str], str]]]
+# The account page's connected providers and "Connect …" forms (the same module).
+Connections = Callable[[Request], Awaitable[list[str]]]
 
 
 def error_status(error: DomainError) -> int:
@@ -136,8 +169,13 @@ def error_status(error: DomainError) -> int:
 
 class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
     def __init__(self, auth: AuthUseCases, account: AccountUseCases, csrf: CsrfTokens, base_domain: str,
-                 secure_cookies: bool, logos: LogoSource | None = None) -> None:
+                 secure_cookies: bool, logos: LogoSource | None = None,
+                 providers: ProviderChoice | None = None, connections: Connections | None = None,
+                 form_targets: FormTargets | None = None) -> None:
+        self._form_targets = form_targets
         self._logos = logos or LogoSource(OutboundPolicy())
+        self._providers = providers
+        self._connections = connections
         self._auth = auth
         self._account = account
         self._csrf = csrf
@@ -146,7 +184,7 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
 
     # --- plumbing ------------------------------------------------------------------------
     async def _serve(self, context: Context, handler: Handler, body: httpbody_pb2.HttpBody | None = None,
-                     return_to: str = "") -> Any:
+                     return_to: str = "", ui_locales: str = "") -> Any:
         meta = current_request(context)
         path = cookie_path(meta.path_tenant)
         cookie = cookie_from_header(meta.cookie)
@@ -158,13 +196,18 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
             tenant = await self._auth.tenant(select_tenant(meta, self._base_domain))
         except DomainError as error:
             status = error_status(error)
-            t = Translator(negotiate("", meta.accept_language))
-            page = Page(PLATFORM_NAME, t("Not available"), problem_text(t, error) if status != 500 else "", error=True)
+            t = Translator(negotiate(ui_locales, meta.accept_language))
+            words = problem_text(t, error) if status < 500 else t("Something went wrong. Please try again in a moment.")
+            page = Page(PLATFORM_NAME, t("Not available"), words, error=True)
             # No cookie for a tenant that does not exist (or cannot be used): the path is
             # attacker-chosen and the cookie would be of no use.
             return await self._send(context, Reply(status, page, look=Look(t, Branding(PLATFORM_NAME))), [])
         token = self._csrf.token_for(tenant.tenant_id, fresh)
-        request = Request(tenant, meta, token, look=look_for(tenant, meta, return_to))
+        request = Request(tenant, meta, token, look=look_for(tenant, meta, return_to, ui_locales),
+                          ui_locales=requested_language(ui_locales))
+        if self._form_targets is not None:
+            targets, tenant_id = self._form_targets, tenant.tenant_id
+            request.vouched = lambda value: targets.origin(tenant_id, value)
         if body is not None:
             try:
                 request.fields = parse_form(body)
@@ -172,7 +215,8 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                 return await self._send(context, Reply(400, request.page(request.t("Bad request"),
                                                                          message=request.t(str(error)), error=True),
                                                        look=request.look), set_cookies)
-            request.look = look_for(tenant, meta, request.get("return_to"))
+            request.ui_locales = requested_language(request.get("ui_locales"))
+            request.look = look_for(tenant, meta, request.get("return_to"), request.ui_locales)
             if not self._csrf.verify(tenant.tenant_id, cookie, request.get(CSRF_FIELD)):
                 _log.info("csrf check failed", cookie_present=bool(cookie))
                 t = request.t
@@ -191,6 +235,7 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
             _log.warning("dependency unavailable", error=type(error).__name__)
             reply = self._error_reply(request, unavailable)
         reply.look = reply.look or request.look
+        reply.form_targets = reply.form_targets or request.form_targets
         return await self._send(context, reply, set_cookies)
 
     @staticmethod
@@ -204,7 +249,7 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
     @staticmethod
     async def _send(context: Context, reply: Reply, set_cookies: list[str]) -> Any:
         look = reply.look or look_for(None, None)
-        headers: list[tuple[str, str]] = list(page_headers())
+        headers: list[tuple[str, str]] = list(page_headers(*reply.form_targets))
         if reply.location:
             headers += [("x-http-status", "303"), ("location", reply.location)]
             page = Page(PLATFORM_NAME, look.t("Redirecting"), links=[(reply.location, look.t("Continue"))])
@@ -249,17 +294,42 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                                                 return_to=request.return_to(return_to))])
         return Reply(status, page)
 
+    async def _with_providers(self, r: Request, reply: Reply, return_to: str) -> Reply:
+        if self._providers is None or reply.page is None:
+            return reply
+        buttons, skip_to = await self._providers(r, r.return_to(return_to))
+        if skip_to:
+            return Reply(location=skip_to)
+        reply.page.parts = [*buttons, *reply.page.parts]
+        return reply
+
+    def _with_connections(self, handler: Handler) -> Handler:
+        async def handle(r: Request) -> Reply:
+            reply = await handler(r)
+            if self._connections is not None and reply.status == 200 and reply.page is not None:
+                reply.page.parts = [*reply.page.parts, *await self._connections(r)]
+            return reply
+        return handle
+
+    # For services/identity/federation/pages.py, which serves its pages through this plumbing.
+    async def serve(self, context: Context, handler: Handler, body: httpbody_pb2.HttpBody | None = None,
+                    return_to: str = "") -> Any:
+        return await self._serve(context, handler, body, return_to=return_to)
+
+    def signed_in(self, request: Request, result: LoginResult, return_to: str) -> Reply:
+        return self._signed_in(request, result, return_to)
+
     async def GetLoginPage(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
-            return self._login_page(r, request.return_to)
-        return await self._serve(context, handle, return_to=request.return_to)
+            return await self._with_providers(r, self._login_page(r, request.return_to), request.return_to)
+        return await self._serve(context, handle, return_to=request.return_to, ui_locales=request.ui_locales)
 
     async def SubmitLogin(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
             email, return_to = r.get("email"), r.get("return_to")
             try:
                 result = await self._auth.login(r.tenant, email, r.get("password"), r.meta.ip_address,
-                                                r.meta.user_agent)
+                                                r.meta.user_agent, language=r.t.language)
             except Unauthenticated:
                 return self._login_page(r, return_to, 401, r.t(LOGIN_FAILED), email)
             except DomainError as error:
@@ -311,14 +381,14 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
             if not r.tenant.allows("signup"):
                 return Reply(403, r.page(r.t("Create an account"), message=r.t("Sign-up is disabled for this tenant."),
                                          error=True, links=[(r.url("/login"), r.t("Sign in"))]))
-            return self._signup_page(r, request.return_to)
-        return await self._serve(context, handle, return_to=request.return_to)
+            return await self._with_providers(r, self._signup_page(r, request.return_to), request.return_to)
+        return await self._serve(context, handle, return_to=request.return_to, ui_locales=request.ui_locales)
 
     async def SubmitSignup(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
             email, name = r.get("email"), r.get("name")
             try:
-                await self._auth.signup(r.tenant, email, r.get("password"), {"name": name})
+                await self._auth.signup(r.tenant, email, r.get("password"), {"name": name}, language=r.t.language)
             except DomainError as error:
                 field_name = str(error.details.get("field", ""))
                 return self._signup_page(r, r.get("return_to"), error_status(error), problem_text(r.t, error),
@@ -341,7 +411,7 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
             if request.code:
                 return await self._verify(r, request.code)
             return self._verify_form(r)
-        return await self._serve(context, handle)
+        return await self._serve(context, handle, ui_locales=request.ui_locales)
 
     async def SubmitVerifyEmail(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
@@ -369,12 +439,12 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
     async def GetForgotPasswordPage(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
             return self._forgot_page(r)
-        return await self._serve(context, handle)
+        return await self._serve(context, handle, ui_locales=request.ui_locales)
 
     async def SubmitForgotPassword(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
             t = r.t
-            await self._auth.request_reset(r.tenant, r.get("email"))
+            await self._auth.request_reset(r.tenant, r.get("email"), language=r.t.language)
             return Reply(200, r.page(
                 t("Check your inbox"), message=t("If an account exists for that address, we sent it a code."),
                 forms=[r.form("/reset-password", [
@@ -386,7 +456,7 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
     async def GetResetPasswordPage(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
             return self._reset_page(r, request.code)
-        return await self._serve(context, handle)
+        return await self._serve(context, handle, ui_locales=request.ui_locales)
 
     async def SubmitResetPassword(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
@@ -422,11 +492,12 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                                   return_to=return_to)
             return Reply(200, r.page(t("Email me a sign-in link"), forms=[request_form],
                                      links=[(r.url("/login", return_to=return_to), t("Sign in with a password"))]))
-        return await self._serve(context, handle, return_to=request.return_to)
+        return await self._serve(context, handle, return_to=request.return_to, ui_locales=request.ui_locales)
 
     async def SubmitMagicLinkRequest(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
-            await self._auth.send_magic_link(r.tenant, r.get("email"), r.return_to(r.get("return_to")))
+            await self._auth.send_magic_link(r.tenant, r.get("email"), r.return_to(r.get("return_to")),
+                                             language=r.t.language)
             return Reply(200, r.page(r.t("Check your inbox"), message=r.t(
                 "If an account exists for that address, we sent it a sign-in link."),
                 links=[(r.url("/login"), r.t("Back to sign in"))]))
@@ -455,10 +526,11 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                 user, _ = await self._account.me(r.tenant, session_cookie_value(r.meta.cookie))
             except Unauthenticated:
                 return Reply(location=r.url("/login", return_to="/account"))
-            return Reply(200, r.page(r.t("You are signed in"), paragraphs=[r.t("Signed in as {email}",
-                                                                               email=user.email)],
+            return Reply(200, r.page(r.t("You are signed in"), parts=[
+                paragraph_with(r.t, "Signed in as {email}", email=user.email),
+                paragraph(r.t("Your account was created on {date}.", date=user.create_time))],
                                      forms=[r.form("/logout", [], r.t("Sign out"))]))
-        return await self._serve(context, handle)
+        return await self._serve(context, self._with_connections(handle), ui_locales=request.ui_locales)
 
     async def SubmitLogout(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:

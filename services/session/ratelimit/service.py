@@ -31,6 +31,7 @@ from grpc import aio
 from prometheus_client import CollectorRegistry, Counter
 from redis.exceptions import RedisError
 
+from services.common.analytics import RATE_LIMITED, Analytics, NoAnalytics
 from services.common.directory import TenantInfo
 from services.common.errors import NotFound
 from services.common.tenancy import TenantSelection
@@ -102,8 +103,10 @@ class RateLimitDecider:
 
     def __init__(self, limiter: RateLimiter, directory: Directory | None, metrics: RateLimitMetrics,
                  base_domain: str, redis_timeout: float = REDIS_TIMEOUT_SECONDS,
-                 defaults: Mapping[str, GroupLimits] = DEFAULTS) -> None:
+                 defaults: Mapping[str, GroupLimits] = DEFAULTS, analytics: Analytics | None = None) -> None:
         self._limiter = limiter
+        # Refused requests count in the analytics API (its rate_limited counter).
+        self._analytics = analytics or NoAnalytics()
         self._defaults = defaults
         self._directory = directory
         self._metrics = metrics
@@ -129,6 +132,7 @@ class RateLimitDecider:
         all_budgets: list[Budget] = []
         seen: set[str] = set()
         unresolved = False
+        tenant_ids: list[str] = []
         for d in descriptors:
             try:
                 info = await self.tenant_for(d)
@@ -140,6 +144,8 @@ class RateLimitDecider:
                 unresolved = True
                 plan.append((len(all_budgets), len(all_budgets)))
                 continue
+            if info is not None:
+                tenant_ids.append(info.tenant_id)
             start = len(all_budgets)
             for b in budgets_for(d, info.tenant_id if info else "", info.settings if info else None,
                                  self._defaults):
@@ -178,6 +184,9 @@ class RateLimitDecider:
         result = "allowed" if allowed else "limited"
         for g in groups:
             self._metrics.count(g, result)
+        if not allowed:
+            # One refused request, counted for the tenant it named (platform-wide only otherwise).
+            await self._analytics.count(tenant_ids[0] if tenant_ids else "", RATE_LIMITED)
         return Decision(allowed, tuple(per_descriptor), result)
 
 
@@ -247,13 +256,13 @@ class RateLimitServicer(rls_pb2_grpc.RateLimitServiceServicer):  # type: ignore[
 
 def build_rate_limiting(
     redis: aioredis.Redis, directory: Directory | None, registry: CollectorRegistry, base_domain: str,
-    defaults: Mapping[str, GroupLimits] | None = None,
+    defaults: Mapping[str, GroupLimits] | None = None, analytics: Analytics | None = None,
 ) -> tuple[RateLimitServicer, Callable[[aio.Server], None]]:
     """The servicer and its registration for the session service's composition root;
     report HEALTH_SERVICE_NAME in ServiceParts.service_names. ``defaults``: the platform
     defaults (policy.DEFAULTS; policy.scaled_defaults(k) for test stacks)."""
     decider = RateLimitDecider(RateLimiter(redis), directory, RateLimitMetrics(registry), base_domain,
-                               defaults=DEFAULTS if defaults is None else defaults)
+                               defaults=DEFAULTS if defaults is None else defaults, analytics=analytics)
     servicer = RateLimitServicer(decider)
 
     def register(server: aio.Server) -> None:

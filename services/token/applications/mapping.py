@@ -12,6 +12,7 @@ from binoauth.token.v1 import application_pb2
 from services.common.errors import InvalidArgument
 from services.common.timestamps import to_timestamp
 from services.token.applications.model import Application, ApplicationType, ClientType, TokenLifetimes
+from services.token.applications.presentation import Presentation
 
 _TYPES = {ClientType.CONFIDENTIAL: application_pb2.CLIENT_TYPE_CONFIDENTIAL,
           ClientType.PUBLIC: application_pb2.CLIENT_TYPE_PUBLIC}
@@ -45,6 +46,10 @@ def application_to_proto(app: Application) -> application_pb2.Application:
         jwks=_jwks_to_struct(app.jwks), jwks_uri=app.jwks_uri, allowed_origins=list(app.allowed_origins),
         application_type=(_APP_TYPES[app.application_type] if app.application_type
                           else application_pb2.APPLICATION_TYPE_UNSPECIFIED),
+        logo_url=app.presentation.logo_url, logo_image=app.presentation.logo_image,
+        homepage_url=app.presentation.homepage_url, privacy_policy_url=app.presentation.privacy_policy_url,
+        terms_of_service_url=app.presentation.terms_of_service_url,
+        scope_descriptions=app.presentation.descriptions,
     )
 
 
@@ -86,6 +91,15 @@ def _application_type(value: application_pb2.ApplicationType, required: bool) ->
     return _APP_TYPES_FROM_PROTO[value]
 
 
+def list_filter(client_type: int, application_type: int) -> tuple[ClientType | None, ApplicationType | None]:
+    """ListApplications' type filters; unspecified means any."""
+    by_number: dict[int, ClientType] = {int(v): k for k, v in _TYPES.items()}
+    if client_type != application_pb2.CLIENT_TYPE_UNSPECIFIED and client_type not in by_number:
+        raise InvalidArgument("client_type must be CLIENT_TYPE_CONFIDENTIAL or CLIENT_TYPE_PUBLIC",
+                              reason="INVALID_CLIENT_TYPE", details={"field": "client_type"})
+    return by_number.get(client_type), _application_type(application_type, required=False)  # type: ignore[arg-type]
+
+
 def application_from_proto(message: application_pb2.Application) -> Application:
     """A draft application for CreateApplication (output-only fields are ignored, AIP-203)."""
     if message.client_type not in _FROM_PROTO:
@@ -99,6 +113,9 @@ def application_from_proto(message: application_pb2.Application) -> Application:
         token_endpoint_auth_method=message.token_endpoint_auth_method, jwks=_jwks_from_struct(message),
         jwks_uri=message.jwks_uri, allowed_origins=tuple(message.allowed_origins),
         application_type=_application_type(message.application_type, required=False),
+        presentation=Presentation(message.logo_url, message.logo_image, message.homepage_url,
+                                  message.privacy_policy_url, message.terms_of_service_url,
+                                  tuple(sorted(message.scope_descriptions.items()))),
     )
 
 
@@ -124,6 +141,8 @@ def application_changes(message: application_pb2.Application, mask: FieldMask, h
             changes[path] = _jwks_from_struct(message)
         elif path == "application_type":
             changes[path] = _application_type(message.application_type, required=True)
+        elif path == "scope_descriptions":
+            changes[path] = dict(message.scope_descriptions)
         elif path.startswith("token_lifetimes."):
             changes[path] = getattr(message.token_lifetimes, path.split(".", 1)[1])
         else:

@@ -15,6 +15,7 @@ from services.common.auth import credential_hash
 from services.common.errors import InvalidArgument
 from services.token.applications.client_keys import clean_jwks, clean_jwks_uri
 from services.token.applications.origins import clean_origins
+from services.token.applications.presentation import Presentation, validated_presentation
 from services.token.applications.redirects import is_private_use, redirect_uri_matches, validate_redirect_uris
 
 
@@ -134,6 +135,8 @@ class Application:
     allowed_origins: tuple[str, ...] = ()
     # None only on a draft that left it out: validated() chooses (default_application_type).
     application_type: ApplicationType | None = None
+    # Logo, links and custom scope words for the consent page.
+    presentation: Presentation = field(default_factory=Presentation)
 
     @property
     def confidential(self) -> bool:
@@ -322,6 +325,7 @@ def validated(app: Application, tenant_tokens: dict[str, Any] | None = None, *,
         jwks=clean_jwks(list(app.jwks)),
         jwks_uri=clean_jwks_uri(app.jwks_uri, allow_http_jwks_uri),
         allowed_origins=clean_origins(app.allowed_origins),
+        presentation=validated_presentation(app.presentation),
     )
     check_consistency(app)
     return app

@@ -11,7 +11,12 @@ from binoauth.token.v1 import application_service_pb2_grpc as pb_grpc
 from services.common.auth import CachedCredentialVerifier
 from services.common.context import current_request
 from services.common.directory import TenantInfo, TenantSelector, admin_tenant
-from services.token.applications.mapping import application_changes, application_from_proto, application_to_proto
+from services.token.applications.mapping import (
+    application_changes,
+    application_from_proto,
+    application_to_proto,
+    list_filter,
+)
 from services.token.applications.usecases import UPDATABLE, ApplicationUseCases
 
 # grpc ships no type information; the context is a grpc.aio.ServicerContext.
@@ -35,7 +40,9 @@ class ApplicationServicer(pb_grpc.ApplicationServiceServicer):
 
     async def ListApplications(self, request: pb.ListApplicationsRequest, context: Context) -> Any:
         tenant = await self._tenant(context, READ)
-        apps, token = await self._apps.list(tenant.tenant_id, request.page_size, request.page_token)
+        client_type, application_type = list_filter(request.client_type, request.application_type)
+        apps, token = await self._apps.list(tenant.tenant_id, request.page_size, request.page_token,
+                                            request.query, client_type, application_type)
         return pb.ListApplicationsResponse(applications=[application_to_proto(a) for a in apps],
                                            next_page_token=token)
 

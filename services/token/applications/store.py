@@ -9,14 +9,16 @@ from typing import Any
 import asyncpg
 
 from services.common.db import in_tenant
+from services.common.pages.logos import logo_version
 from services.token.applications.model import Application, ApplicationType, ClientType, SecretState, TokenLifetimes
+from services.token.applications.presentation import Presentation
 
 SERVICE = "token"
 _COLUMNS = """client_id, display_name, client_type, redirect_uris, post_logout_redirect_uris, grant_types,
     allowed_scopes, token_endpoint_auth_method, first_party, access_token_ttl_seconds, id_token_ttl_seconds,
     refresh_token_idle_ttl_seconds, refresh_token_absolute_ttl_seconds, secret_hash, secret_created_at,
-    previous_secret_hash, previous_secret_expires_at, jwks, jwks_uri, allowed_origins, application_type, created_at,
-    updated_at"""
+    previous_secret_hash, previous_secret_expires_at, jwks, jwks_uri, allowed_origins, application_type, logo_url,
+    logo_image, homepage_url, privacy_policy_url, terms_of_service_url, scope_descriptions, created_at, updated_at"""
 _COLUMN_COUNT = len(_COLUMNS.split(","))
 
 
@@ -37,6 +39,9 @@ def _row_to_app(row: Any) -> Application:
         create_time=row["created_at"], update_time=row["updated_at"], secret=secret, jwks=tuple(row["jwks"]),
         jwks_uri=row["jwks_uri"], allowed_origins=tuple(row["allowed_origins"]),
         application_type=ApplicationType(row["application_type"]),
+        presentation=Presentation(row["logo_url"], row["logo_image"], row["homepage_url"], row["privacy_policy_url"],
+                                  row["terms_of_service_url"], tuple(sorted(row["scope_descriptions"].items())),
+                                  logo_version(row["logo_url"], row["logo_image"])),
     )
 
 
@@ -50,8 +55,13 @@ def _values(app: Application) -> list[Any]:
         lt.refresh_token_idle_ttl_seconds, lt.refresh_token_absolute_ttl_seconds,
         s.secret_hash if s else None, s.created_at if s else None, s.previous_hash if s else None,
         s.previous_expires_at if s else None, list(app.jwks), app.jwks_uri, list(app.allowed_origins),
-        _stored_type(app).value, app.create_time, app.update_time,
+        _stored_type(app).value, *_presentation(app.presentation), app.create_time, app.update_time,
     ]
+
+
+def _presentation(p: Presentation) -> list[Any]:
+    return [p.logo_url, p.logo_image, p.homepage_url, p.privacy_policy_url, p.terms_of_service_url,
+            dict(p.scope_descriptions)]
 
 
 def _stored_type(app: Application) -> ApplicationType:
@@ -79,11 +89,20 @@ class PgApplicationStore:
             row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM applications WHERE client_id = $1", client_id)
         return _row_to_app(row) if row else None
 
-    async def list(self, tenant_id: str, after: str | None, limit: int) -> list[Application]:
+    async def list(self, tenant_id: str, after: str | None, limit: int, pattern: str | None = None,
+                   client_type: ClientType | None = None,
+                   application_type: ApplicationType | None = None) -> list[Application]:
+        # `pattern` is services.common.search.like_pattern's; the type filters use
+        # applications_types (0011). A tenant's applications are few enough that the substring
+        # match runs over the client_id-ordered primary key without a trigram index.
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             rows = await conn.fetch(
-                f"SELECT {_COLUMNS} FROM applications WHERE $1::text IS NULL OR client_id > $1 "
-                "ORDER BY client_id LIMIT $2", after, limit)
+                f"SELECT {_COLUMNS} FROM applications WHERE ($1::text IS NULL OR client_id > $1) "
+                "AND ($3::text IS NULL OR lower(client_id) LIKE $3 OR lower(display_name) LIKE $3) "
+                "AND ($4::text IS NULL OR client_type = $4) AND ($5::text IS NULL OR application_type = $5) "
+                "ORDER BY client_id LIMIT $2", after, limit, pattern,
+                client_type.value if client_type else None,
+                application_type.value if application_type else None)
         return [_row_to_app(r) for r in rows]
 
     async def update(self, tenant_id: str, client_id: str, change: Callable[[Application], Application],

@@ -13,11 +13,14 @@ import structlog
 from services.common.directory import TenantInfo
 from services.common.errors import InvalidArgument, NotFound, Unauthenticated
 from services.common.pagination import decode_page_token, encode_page_token, page_size
+from services.common.search import like_pattern
 from services.common.tenancy import TenantSelection
 from services.common.timestamps import Clock, utcnow
 from services.token.applications.model import (
     LIFETIME_RANGES,
     Application,
+    ApplicationType,
+    ClientType,
     SecretState,
     TokenLifetimes,
     is_client_id,
@@ -28,16 +31,18 @@ from services.token.applications.model import (
     secret_matches,
     validated,
 )
+from services.token.applications.presentation import LINKS
 from services.token.applications.store import PgApplicationStore
 
 _log = structlog.get_logger("token")
+PRESENTATION_FIELDS = ("logo_url", "logo_image", *LINKS, "scope_descriptions")
 UPDATABLE = ("display_name", "redirect_uris", "post_logout_redirect_uris", "grant_types", "allowed_scopes",
              "token_lifetimes", *(f"token_lifetimes.{name}" for name in LIFETIME_RANGES), "first_party",
              "token_endpoint_auth_method", "jwks", "jwks_uri", "allowed_origins",
              # Safe to change, unlike client_type: it only decides which redirect URIs are
              # allowed and how they match, and whoever may update an application may already
              # register any redirect URI; the new set is validated against the new type.
-             "application_type")
+             "application_type", *PRESENTATION_FIELDS)
 
 
 class Tenants(Protocol):
@@ -96,35 +101,43 @@ class ApplicationUseCases:
             await self._notify(APPLICATIONS_TOPIC, f"{tenant_id} {client_id}")
 
     # --- admin API ------------------------------------------------------------------------
-    async def find(self, tenant_id: str, client_id: str, fresh: bool = False) -> Application | None:
+    async def find(self, tenant_id: str, client_id: str, fresh: bool = False,
+                   full: bool = False) -> Application | None:
         """The application, or None (also for a malformed client_id, before any SQL); from
-        the in-process cache unless `fresh`."""
+        the in-process cache unless `fresh`. Without `full`, without its uploaded logo image
+        (up to ~350 KB, which the cache does not keep; pages link the logo by its hash)."""
         if not is_client_id(client_id):
             return None
         key = (tenant_id, client_id)
         hit = self._cache.get(key)
-        if hit is not None and not fresh and hit[0] > self._monotonic():
+        if hit is not None and not fresh and not full and hit[0] > self._monotonic():
             return hit[1]
         forgotten = self._forgotten
         app = await self._store.get(tenant_id, client_id)
+        slim = without_logo_image(app)
         if len(self._cache) > 50_000:
             self._cache.clear()
         if forgotten == self._forgotten:
-            self._cache[key] = (self._monotonic() + CLIENT_CACHE_SECONDS, app)
-        return app
+            self._cache[key] = (self._monotonic() + CLIENT_CACHE_SECONDS, slim)
+        return app if full else slim
 
     async def get(self, tenant_id: str, client_id: str) -> Application:
-        app = await self.find(tenant_id, client_id, fresh=True)
+        app = await self.find(tenant_id, client_id, fresh=True, full=True)
         if app is None:
             raise application_not_found()
         return app
 
-    async def list(self, tenant_id: str, size: int, token: str) -> tuple[list[Application], str]:
+    async def list(self, tenant_id: str, size: int, token: str, query: str = "",
+                   client_type: ClientType | None = None,
+                   application_type: ApplicationType | None = None) -> tuple[list[Application], str]:
+        """One page, filtered by `query` (substring of client id or name) and the types; the
+        token is the last client id, so the filters must stay the same from page to page."""
         limit = page_size(size)
         after = decode_page_token(token)
         if after is not None and not isinstance(after, str):
             raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN")
-        found = await self._store.list(tenant_id, after, limit + 1)
+        found = await self._store.list(tenant_id, after, limit + 1, like_pattern(query), client_type,
+                                       application_type)
         next_token = encode_page_token(found[limit - 1].client_id) if len(found) > limit else ""
         return found[:limit], next_token
 
@@ -208,9 +221,17 @@ class ApplicationUseCases:
         return app
 
 
+def without_logo_image(app: Application | None) -> Application | None:
+    """`app` without its uploaded logo image (up to ~350 KB): what the client cache keeps."""
+    if isinstance(app, Application) and app.presentation.logo_image:
+        return replace(app, presentation=app.presentation.slim())
+    return app
+
+
 def apply_changes(app: Application, changes: dict[str, Any]) -> Application:
     """`app` with the (not yet validated) changes of an update."""
     fields: dict[str, Any] = {}
+    shown: dict[str, Any] = {}
     lifetimes = app.token_lifetimes
     for name, value in changes.items():
         if name == "token_lifetimes":
@@ -225,6 +246,9 @@ def apply_changes(app: Application, changes: dict[str, Any]) -> Application:
             fields[name] = tuple(value or ())
         elif name == "application_type":
             fields[name] = parse_application_type(value)
+        elif name in PRESENTATION_FIELDS:
+            shown[name] = tuple(sorted(dict(value or {}).items())) if name == "scope_descriptions" \
+                else str(value or "")
         else:
             fields[name] = str(value or "")
-    return replace(app, **fields, token_lifetimes=lifetimes)
+    return replace(app, **fields, token_lifetimes=lifetimes, presentation=replace(app.presentation, **shown))

@@ -22,8 +22,10 @@ import structlog
 from services.common.cookies import cookie_path, session_cookie_value
 from services.common.csrf import CSRF_FIELD, CsrfTokens, cookie_from_header
 from services.common.directory import TenantInfo
+from services.common.form_targets import FormTargets
 from services.common.tenancy import tenant_prefix
 from services.token.applications.model import AUTHORIZATION_CODE, Application
+from services.token.oauth.app_logos import logo_path
 from services.token.oauth.errors import OAuthError
 from services.token.oauth.forms import parse_form
 from services.token.oauth.grant_records import CodeGrant
@@ -51,7 +53,10 @@ RESPONSE_MODES: Final = ("query",)
 UNSUPPORTED_FIELDS: Final = ("request", "request_uri", "registration")
 AUTHORIZE_FIELDS: Final = ("response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
                            "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint",
-                           "ui_locales", "response_mode", "login_after")
+                           "ui_locales", "response_mode", "login_after",
+                           # Names the tenant's external identity provider to sign in with
+                           # (services/identity/federation): carried to the login page.
+                           "idp_hint")
 # Far beyond any session's lifetime, far below what a timedelta or an int64 can hold.
 MAX_AGE_LIMIT: Final = 10 * 366 * 86400
 MAX_PARAMETER_LENGTH: Final = 4096
@@ -108,8 +113,9 @@ class AuthorizationEndpoint:
     def __init__(self, applications: Applications, codes: CodeStore, consents: ConsentStore,
                  platform: PlatformGateway, csrf: CsrfTokens, secure_cookies: bool, events: SecurityEvents,
                  issuer_for: Callable[[str], str], clock: Callable[[], datetime],
-                 count: Callable[[str], None] | None = None) -> None:
+                 count: Callable[[str], None] | None = None, form_targets: FormTargets | None = None) -> None:
         self._applications = applications
+        self._form_targets = form_targets
         self._codes = codes
         self._consents = consents
         self._platform = platform
@@ -160,7 +166,7 @@ class AuthorizationEndpoint:
         if signed_in is None or not _fresh_enough(signed_in, request, now):
             if "none" in request.prompt:
                 return back(error="login_required", error_description="the user must sign in")
-            return self._to_login(params, path_tenant, now)
+            return self._to_login(tenant, request, params, path_tenant, now)
         claims = await self._platform.claims(tenant.tenant_id, signed_in.user_id)
         if claims is None:
             return back(error="access_denied", error_description="the account cannot sign in")
@@ -244,8 +250,13 @@ class AuthorizationEndpoint:
         again["login_after"] = str(int(now.timestamp()))
         return "/oauth2/authorize?" + urlencode({**again, **more})
 
-    def _to_login(self, params: dict[str, str], path_tenant: str, now: datetime) -> HttpAnswer:
-        return login_redirect(path_tenant, self._again(params, now))
+    def _to_login(self, tenant: TenantInfo, request: AuthorizationRequest, params: dict[str, str],
+                  path_tenant: str, now: datetime) -> HttpAnswer:
+        # The sign-in form's answer ends at the redirect URI (validated above): vouch for its
+        # origin so the login page may allow it in CSP form-action (services/common/form_targets.py).
+        vouched = (self._form_targets.vouch(tenant.tenant_id, request.client.client_id, request.redirect_uri)
+                   if self._form_targets is not None else {})
+        return login_redirect(path_tenant, self._again(params, now, **vouched))
 
     def _consent(self, tenant: TenantInfo, client: Application, request: AuthorizationRequest,
                  params: dict[str, str], cookie_header: str, path_tenant: str, email: str,
@@ -256,15 +267,19 @@ class AuthorizationEndpoint:
         # "Not you?": the sign-in page, then this request again with prompt=login, so the
         # account that comes back is the one just signed in.
         switch = login_url(path_tenant, self._again(params, now, prompt="login"))
+        shown = client.presentation
         return consent_page(look_for(tenant, path_tenant, params.get("ui_locales", "")), Consent(
             client.display_name, request.scopes, email, f"{tenant_prefix(path_tenant)}/oauth2/authorize/consent",
-            fields, (CSRF_FIELD, token), switch, set_cookie, request.redirect_uri))
+            fields, (CSRF_FIELD, token), switch, set_cookie, request.redirect_uri,
+            logo_path(tenant_prefix(path_tenant), client), shown.homepage_url, shown.privacy_policy_url,
+            shown.terms_of_service_url, shown.descriptions))
 
     async def consent(self, tenant: TenantInfo, content_type: str, body: bytes, cookie_header: str,
                       path_tenant: str) -> HttpAnswer:
         look = look_for(tenant, path_tenant)
         try:
             form = parse_form(content_type, body)
+            look = look_for(tenant, path_tenant, form.get("ui_locales", ""))
         except OAuthError:
             return error_page(look, "the form could not be read")
         if not self._csrf.verify(tenant.tenant_id, cookie_from_header(cookie_header), form.get(CSRF_FIELD, "")):

@@ -3,6 +3,7 @@ next time, and the tokens the user granted that client end)."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,7 +45,11 @@ class ConsentUseCases:
         return signed_in.user_id
 
     async def list(self, tenant_id: str, cookie_header: str) -> list[RememberedConsent]:
-        user_id = await self._user(tenant_id, cookie_header)
+        return await self.list_of(tenant_id, await self._user(tenant_id, cookie_header))
+
+    async def list_of(self, tenant_id: str, user_id: str) -> builtins.list[RememberedConsent]:
+        """Any user's consents, for an administrator (the caller checked the credential)."""
+        _require_user_id(user_id)
         out = []
         for client_id, scopes in await self._grants.consents_of(tenant_id, user_id):
             client = await self._applications.find(tenant_id, client_id)
@@ -52,7 +57,12 @@ class ConsentUseCases:
         return out
 
     async def revoke(self, tenant_id: str, cookie_header: str, client_id: str) -> None:
-        user_id = await self._user(tenant_id, cookie_header)
+        await self.revoke_of(tenant_id, await self._user(tenant_id, cookie_header), client_id)
+
+    async def revoke_of(self, tenant_id: str, user_id: str, client_id: str) -> None:
+        """Withdraws a user's consent as the user would (an administrator's call is the same
+        revocation: the grant families of that client end and their access tokens are denied)."""
+        _require_user_id(user_id)
         if not client_id or len(client_id) > MAX_CLIENT_ID:
             raise InvalidArgument("client_id is required", reason="INVALID_CLIENT_ID", details={"field": "client_id"})
         now = self._clock()
@@ -62,3 +72,8 @@ class ConsentUseCases:
             raise NotFound("no consent for this client", reason="CONSENT_NOT_FOUND")
         _log.info("consent withdrawn", tenant_id=tenant_id, client_id=client_id)
         self._events.report(tenant_id, TokenEvent.CONSENT_REVOKED, user_id=user_id, client_id=client_id)
+
+
+def _require_user_id(user_id: str) -> None:
+    if not user_id or len(user_id) > 64:
+        raise InvalidArgument("user_id is required", reason="INVALID_USER_ID", details={"field": "user_id"})

@@ -33,7 +33,15 @@ from services.token.oauth.device_codes import (
 )
 from services.token.oauth.errors import OAuthError
 from services.token.oauth.forms import client_credentials, parse_form
-from services.token.oauth.pages import HttpAnswer, login_redirect, look_for, message_page, render
+from services.token.oauth.pages import (
+    HttpAnswer,
+    ask_language,
+    asked_language,
+    login_redirect,
+    look_for,
+    message_page,
+    render,
+)
 from services.token.oauth.platform import PlatformGateway
 from services.token.oauth.ports import Applications
 from services.token.oauth.scopes import requested_scopes
@@ -95,7 +103,9 @@ class DeviceFlow:
     # --- the device page ---------------------------------------------------------------------
     def _to_login(self, user_code: str, path_tenant: str) -> HttpAnswer:
         code = normalise_user_code(user_code)
-        return_to = "/device" + (f"?{urlencode({'user_code': format_user_code(code)})}" if code else "")
+        query = {"user_code": format_user_code(code) if code else "", "ui_locales": asked_language()}
+        query = {k: v for k, v in query.items() if v}
+        return_to = "/device" + (f"?{urlencode(query)}" if query else "")
         return login_redirect(path_tenant, return_to)
 
     async def page(self, tenant: TenantInfo, user_code: str, cookie_header: str, path_tenant: str) -> HttpAnswer:
@@ -113,6 +123,9 @@ class DeviceFlow:
             form = parse_form(content_type, body)
         except OAuthError:
             return message_page(look, t("Device sign-in"), t("The form could not be read."), 400, error=True)
+        if ask_language(form.get("ui_locales", "")):
+            look = look_for(tenant, path_tenant)
+            t = look.t
         typed = form.get("user_code", "")
         if not self._csrf.verify(tenant.tenant_id, cookie_from_header(cookie_header), form.get(CSRF_FIELD, "")):
             return message_page(look, t("Device sign-in"), t("The form expired; start again."), 403, error=True)
@@ -139,7 +152,7 @@ class DeviceFlow:
         if decision not in ("allow", "deny"):
             # RFC 8628 section 5.4: say who is asking, and for what, before anyone approves.
             return self._review(tenant, format_user_code(code), client_name, found.scope.split(), cookie_header,
-                                path_tenant)
+                                path_tenant, client.presentation.descriptions if client else {})
         if decision != "allow":
             await self._store.decide(tenant.tenant_id, device_hash(code), None, now)
             _log.info("device authorization denied", client_id=found.client_id)
@@ -167,11 +180,11 @@ class DeviceFlow:
         page = Page(look.branding.display_name, t("Connect a device"), paragraphs=[
             t("Enter the code shown on your device. Only continue if you started this sign-in yourself.")],
             forms=[form(f"{tenant_prefix(path_tenant)}/device", (CSRF_FIELD, token), [code],
-                        [Button(t("Continue"), "decision", "review")])])
+                        [Button(t("Continue"), "decision", "review")], {"ui_locales": asked_language()})])
         return render(look, page, status, extra)
 
     def _review(self, tenant: TenantInfo, user_code: str, client_name: str, scopes: list[str], cookie_header: str,
-                path_tenant: str) -> HttpAnswer:
+                path_tenant: str, client_words: dict[str, str]) -> HttpAnswer:
         token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
                                                 cookie_path(path_tenant))
         extra = (("set-cookie", set_cookie),) if set_cookie else ()
@@ -180,12 +193,12 @@ class DeviceFlow:
         parts = [strong_paragraph(t("Only allow it if your device shows the code {value}."), user_code)]
         if scopes:
             parts += [paragraph(t("It will be able to:")),
-                      scope_list(describe(scopes, t, dict(look.branding.scope_descriptions)))]
+                      scope_list(describe(scopes, t, {**dict(look.branding.scope_descriptions), **client_words}))]
         page = Page(look.branding.display_name, t("{client} wants access to your account", client=client_name),
                     parts=parts, forms=[form(f"{tenant_prefix(path_tenant)}/device", (CSRF_FIELD, token), [],
                                              [Button(t("Allow"), "decision", "allow"),
                                               Button(t("Deny"), "decision", "deny", primary=False)],
-                                             {"user_code": user_code})])
+                                             {"user_code": user_code, "ui_locales": asked_language()})])
         return render(look, page, 200, extra)
 
 

@@ -44,9 +44,12 @@ class LogoutRequest:
     post_logout_redirect_uri: str = ""
     state: str = ""
     client_id: str = ""
+    # The pages' language (OpenID Connect RP-Initiated Logout 1.0 section 2); the
+    # confirmation form carries it on.
+    ui_locales: str = ""
 
 
-LOGOUT_FIELDS = ("id_token_hint", "post_logout_redirect_uri", "state", "client_id")
+LOGOUT_FIELDS = ("id_token_hint", "post_logout_redirect_uri", "state", "client_id", "ui_locales")
 MAX_FIELD_LENGTH = 8192
 
 
@@ -76,7 +79,8 @@ class EndSessionFlow:
         hint = await self.verify_hint(tenant, request.id_token_hint) if request.id_token_hint else None
         signed_in = await self._platform.session(tenant.tenant_id, session_cookie_value(cookie_header))
         if signed_in is not None and (hint is None or hint.user_id != signed_in.user_id):
-            return self._confirmation(tenant, request, cookie_header, path_tenant)
+            return self._confirmation(tenant, request, cookie_header, path_tenant,
+                                      await self._target(tenant, request, hint) or "")
         if signed_in is not None:
             await self._platform.end_session(tenant.tenant_id, signed_in.session_id)
             _log.info("session ended by RP-initiated logout", tenant_id=tenant.tenant_id)
@@ -110,7 +114,7 @@ class EndSessionFlow:
         return signed_out_page(look_for(tenant, path_tenant), clear)
 
     def _confirmation(self, tenant: TenantInfo, request: LogoutRequest, cookie_header: str,
-                      path_tenant: str) -> HttpAnswer:
+                      path_tenant: str, target: str) -> HttpAnswer:
         token, set_cookie = self._csrf.for_form(tenant.tenant_id, cookie_header, self._secure,
                                                 cookie_path(path_tenant))
         fields = {k: v for k, v in asdict(request).items() if v}
@@ -122,8 +126,9 @@ class EndSessionFlow:
                                 [Button(t("Sign out"), "decision", "logout"),
                                  Button(t("Stay signed in"), "decision", "stay", primary=False)], fields)])
         extra = (("set-cookie", set_cookie),) if set_cookie else ()
-        # The form's answer may redirect to the post-logout URI: CSP form-action must allow it.
-        return render(look, page, 200, extra, request.post_logout_redirect_uri)
+        # The form's answer may redirect to the post-logout URI: CSP form-action must allow it,
+        # but only once it is validated (registered for the client): never an origin as asked.
+        return render(look, page, 200, extra, target)
 
     async def _target(self, tenant: TenantInfo, request: LogoutRequest, hint: Hint | None) -> str | None:
         uri = request.post_logout_redirect_uri

@@ -4,22 +4,25 @@ headers as the hosted login pages. Never a redirect to an unverified URI from he
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from services.common.context import current_request_or_none
 from services.common.directory import TenantInfo
 from services.common.pages.branding import Branding
-from services.common.pages.i18n import Translator, negotiate
+from services.common.pages.i18n import Translator, negotiate, requested_language
 from services.common.pages.kit import (
     CONTENT_TYPE,
     Button,
     Look,
     Page,
     account_line,
+    application_header,
     form,
+    link_row,
     page_headers,
-    paragraph,
+    paragraph_with,
     scope_list,
 )
 from services.common.pages.scopes import describe
@@ -34,12 +37,30 @@ class HttpAnswer:
     headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
+# The language a page's own ?ui_locales= (or a form carrying it on) asked for, set by the
+# servicer for the RPC's task (each grpc.aio call runs in its own task and context).
+_asked: ContextVar[str] = ContextVar("ui_locales", default="")
+
+
+def ask_language(ui_locales: str) -> str:
+    """Records the offered language `ui_locales` asks for (or "") for this request's pages."""
+    language = requested_language(ui_locales)
+    _asked.set(language)
+    return language
+
+
+def asked_language() -> str:
+    """What ask_language recorded: pages carry it on in their forms and links."""
+    return _asked.get()
+
+
 def look_for(tenant: TenantInfo, path_tenant: str, ui_locales: str = "") -> Look:
-    """The tenant's look in the language of this request (ui_locales, Accept-Language, the
-    tenant's default)."""
+    """The tenant's look in the language of this request (ui_locales, the page's own
+    ?ui_locales=, Accept-Language, the tenant's default)."""
     branding = Branding.from_settings(tenant.display_name or tenant.tenant_id, tenant.settings)
     meta = current_request_or_none()
-    language = negotiate(ui_locales, meta.accept_language if meta else "", branding.default_language)
+    language = negotiate(ui_locales or _asked.get(), meta.accept_language if meta else "",
+                         branding.default_language)
     return Look(Translator(language), branding, tenant_prefix(path_tenant))
 
 
@@ -74,15 +95,28 @@ class Consent:
     switch_account: str  # "Not you?": sign in again with another account, then back here
     csrf_cookie: str = ""
     redirect_uri: str = ""
+    # The application's own presentation (Application.presentation): logo URL (same-origin,
+    # "" without one), homepage/privacy policy/terms links, words for its custom scopes.
+    client_logo: str = ""
+    homepage_url: str = ""
+    privacy_policy_url: str = ""
+    terms_of_service_url: str = ""
+    scope_descriptions: dict[str, str] = field(default_factory=dict)
 
 
 def consent_page(look: Look, consent: Consent) -> HttpAnswer:
     t, brand = look.t, look.branding
-    described = describe(consent.scopes, t, dict(brand.scope_descriptions))
+    # The application's words for its scopes win over the tenant's.
+    described = describe(consent.scopes, t, {**dict(brand.scope_descriptions), **consent.scope_descriptions})
+    links = [(href, text) for href, text in ((consent.homepage_url, t("Website")),
+                                             (consent.privacy_policy_url, t("Privacy policy")),
+                                             (consent.terms_of_service_url, t("Terms of service"))) if href]
     page = Page(brand.display_name, t("Allow access?"), parts=[
         account_line(t, consent.email, consent.switch_account) if consent.email else "",
-        paragraph(t("{client} asks for access to your account. It will be able to:", client=consent.client_name)),
+        application_header(consent.client_name, consent.client_logo),
+        paragraph_with(t, "{client} asks for access to your account. It will be able to:", client=consent.client_name),
         scope_list(described),
+        link_row(links),
     ], forms=[form(consent.action, consent.csrf, [],
                    [Button(t("Allow"), "decision", "allow"), Button(t("Deny"), "decision", "deny", primary=False)],
                    consent.fields)])

@@ -10,14 +10,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from google.api import httpbody_pb2
+from google.protobuf import empty_pb2
 
 from binoauth.token.v1 import oauth_service_pb2 as oauth_pb
 from binoauth.token.v1 import oauth_service_pb2_grpc as oauth_grpc
+from services.common.auth import CachedCredentialVerifier
 from services.common.context import current_request
 from services.common.cookies import session_cookie_value
 from services.common.csrf import CSRF_FIELD
-from services.common.directory import TenantDirectory, TenantInfo
+from services.common.directory import TenantDirectory, TenantInfo, admin_tenant
 from services.common.tenancy import TenantSelection, select_tenant, tenant_prefix
+from services.token.oauth.app_logos import ApplicationLogos
 from services.token.oauth.authorize import (
     AUTHORIZE_FIELDS,
     UNSUPPORTED_FIELDS,
@@ -32,7 +35,7 @@ from services.token.oauth.errors import OAuthError
 from services.token.oauth.forms import parse_form
 from services.token.oauth.introspection import IntrospectionEndpoint
 from services.token.oauth.logout import LOGOUT_FIELDS, EndSessionFlow, logout_request
-from services.token.oauth.pages import HttpAnswer, error_page, look_for, redirect
+from services.token.oauth.pages import HttpAnswer, ask_language, error_page, look_for, redirect
 from services.token.oauth.revocation import RevocationEndpoint
 from services.token.oauth.token_endpoint import TokenEndpoint
 from services.token.oauth.userinfo import UserInfoEndpoint
@@ -55,11 +58,15 @@ class OAuthParts:
     logout: EndSessionFlow
     consents: ConsentUseCases
     device: DeviceFlow
+    logos: ApplicationLogos
 
 
 class OAuthServicer(oauth_grpc.OAuthServiceServicer):
-    def __init__(self, parts: OAuthParts, directory: TenantDirectory, base_domain: str, cors: CorsPolicy) -> None:
+    def __init__(self, parts: OAuthParts, directory: TenantDirectory, base_domain: str, cors: CorsPolicy,
+                 credentials: CachedCredentialVerifier | None = None) -> None:
         self._parts = parts
+        # Management credentials, for the administrators' consent methods only.
+        self._credentials = credentials
         self._cors = cors
         self._directory = directory
         self._base_domain = base_domain
@@ -149,8 +156,14 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
     async def GetDevicePage(self, request: Any, context: Context) -> Any:
         meta = current_request(context)
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        ask_language(request.ui_locales)
         return await _send(context, await self._parts.device.page(tenant, request.user_code, meta.cookie,
                                                             meta.path_tenant))
+
+    async def GetApplicationLogo(self, request: Any, context: Context) -> Any:
+        meta = current_request(context)
+        tenant = await self._directory.select(select_tenant(meta, self._base_domain))
+        return await _send(context, await self._parts.logos.answer(tenant.tenant_id, request.client_id))
 
     async def SubmitDevicePage(self, request: Any, context: Context) -> Any:
         meta = current_request(context)
@@ -191,6 +204,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         logout = self._parts.logout
         if not request.body.data:
             params = {f: getattr(request, f) for f in LOGOUT_FIELDS}
+            ask_language(request.ui_locales)
             return await _send(context, await logout.end_session(tenant, logout_request(params), meta.cookie,
                                                                  meta.path_tenant))
         try:
@@ -198,6 +212,7 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         except OAuthError:
             return await _send(context, error_page(look_for(tenant, meta.path_tenant),
                                                    "the request body must be a form"))
+        ask_language(form.get("ui_locales", ""))
         if CSRF_FIELD in form:
             return await _send(context, await logout.confirm(tenant, form, meta.cookie, meta.path_tenant))
         if not session_cookie_value(meta.cookie):
@@ -220,6 +235,24 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         tenant = await self._directory.select(select_tenant(meta, self._base_domain))
         await self._parts.consents.revoke(tenant.tenant_id, meta.cookie, request.client_id)
         return oauth_pb.RevokeMyConsentResponse()
+
+    async def _admin_tenant(self, context: Context, scope: str) -> TenantInfo:
+        if self._credentials is None:
+            raise RuntimeError("OAuthServicer was built without a credential verifier")
+        tenant, _ = await admin_tenant(current_request(context), self._credentials, self._directory,
+                                       self._base_domain, scope, require_active=False)
+        return tenant
+
+    async def ListUserConsents(self, request: Any, context: Context) -> Any:
+        tenant = await self._admin_tenant(context, "users:read")
+        consents = await self._parts.consents.list_of(tenant.tenant_id, request.user_id)
+        return oauth_pb.ListUserConsentsResponse(consents=[
+            oauth_pb.Consent(client_id=c.client_id, client_name=c.client_name, scopes=c.scopes) for c in consents])
+
+    async def RevokeUserConsent(self, request: Any, context: Context) -> Any:
+        tenant = await self._admin_tenant(context, "users:write")
+        await self._parts.consents.revoke_of(tenant.tenant_id, request.user_id, request.client_id)
+        return empty_pb2.Empty()
 
 
 def _json(payload: dict[str, Any]) -> httpbody_pb2.HttpBody:

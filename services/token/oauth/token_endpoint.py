@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from services.common.analytics import TOKENS_ISSUED, Analytics, NoAnalytics
 from services.common.directory import TenantInfo
 from services.token.oauth.client_auth import ClientAuthenticator
 from services.token.oauth.errors import OAuthError, invalid_request
@@ -15,10 +16,13 @@ from services.token.oauth.ports import OAuthMetrics
 
 
 class TokenEndpoint:
-    def __init__(self, clients: ClientAuthenticator, grants: Iterable[GrantHandler], metrics: OAuthMetrics) -> None:
+    def __init__(self, clients: ClientAuthenticator, grants: Iterable[GrantHandler], metrics: OAuthMetrics,
+                 analytics: Analytics | None = None) -> None:
         self._clients = clients
         self._grants = {grant.grant_type: grant for grant in grants}
         self._metrics = metrics
+        # One pipelined Redis write per token, no gRPC hop (services/common/analytics.py).
+        self._analytics = analytics or NoAnalytics()
 
     @property
     def grant_types(self) -> list[str]:
@@ -43,4 +47,5 @@ class TokenEndpoint:
             self._metrics.issued(grant_type, error.error)
             raise
         self._metrics.issued(grant_type, "issued")
+        await self._analytics.count(tenant.tenant_id, f"{TOKENS_ISSUED}:{grant_type}")
         return response
