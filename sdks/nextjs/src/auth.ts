@@ -78,12 +78,15 @@ export interface MiddlewareOptions {
   next?: (requestHeaders: Headers) => Response;
 }
 
-/** The cookie's contents (short names: a cookie holds 4 KB). */
+/**
+ * The cookie's contents (short names: a cookie holds 4 KB). `ate` (access token expiry, ms) is
+ * not `exp`: the sealed cookie is a JWT whose own `exp` (seconds) would overwrite it.
+ */
 interface StoredSession {
   at: string;
   rt?: string;
   it?: string;
-  exp?: number;
+  ate?: number;
   scope?: string;
 }
 
@@ -99,7 +102,7 @@ function toStored(tokens: TokenSet): StoredSession {
   const stored: StoredSession = { at: tokens.accessToken };
   if (tokens.refreshToken) stored.rt = tokens.refreshToken;
   if (tokens.idToken) stored.it = tokens.idToken;
-  if (tokens.expiresAt !== undefined) stored.exp = tokens.expiresAt;
+  if (tokens.expiresAt !== undefined) stored.ate = tokens.expiresAt;
   if (tokens.scope) stored.scope = tokens.scope;
   return stored;
 }
@@ -108,7 +111,7 @@ function toTokens(stored: StoredSession): TokenSet {
   const tokens: TokenSet = { accessToken: stored.at, tokenType: "Bearer" };
   if (stored.rt) tokens.refreshToken = stored.rt;
   if (stored.it) tokens.idToken = stored.it;
-  if (stored.exp !== undefined) tokens.expiresAt = stored.exp;
+  if (stored.ate !== undefined) tokens.expiresAt = stored.ate;
   if (stored.scope) tokens.scope = stored.scope;
   return tokens;
 }
@@ -116,7 +119,7 @@ function toTokens(stored: StoredSession): TokenSet {
 function toSession(stored: StoredSession): Session {
   // The ID token was validated when it was received (callback or refresh) and has been sealed since.
   const user = stored.it ? (decodeJwtPayload(stored.it) as UserClaims) : undefined;
-  return { user, accessToken: stored.at, expiresAt: stored.exp, scope: stored.scope };
+  return { user, accessToken: stored.at, expiresAt: stored.ate, scope: stored.scope };
 }
 
 /** Only a path of this application: never `//evil.example` or an absolute URL (open redirect). */
@@ -267,7 +270,7 @@ export function createBinoAuth(options: BinoAuthNextOptions) {
         if (url.pathname.startsWith(`${basePath}/`)) return proceed(request.headers);
         let stored = await readStored(request);
         let setCookie: string | undefined;
-        if (stored?.rt && stored.exp !== undefined && stored.exp - marginMs <= Date.now()) {
+        if (stored?.rt && stored.ate !== undefined && stored.ate - marginMs <= Date.now()) {
           try {
             const fresh = await refresh(stored);
             stored = toStored(fresh);

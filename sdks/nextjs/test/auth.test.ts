@@ -130,6 +130,21 @@ describe("middleware", () => {
     expect(forwarded[0]!.get("cookie")).toBe(`theme=dark; ${value(fresh)}`);
   });
 
+  it("leaves a session alone while its access token is outside the margin, and reports its expiry", async () => {
+    const { server, auth } = setup(300, 60); // five minutes left, refreshed within one
+    const { session } = await signedIn(server, auth);
+    const before = Date.now();
+    const response = await auth.middleware({ protect: ["/account"] })(
+      new Request(`${APP}/account`, { headers: { cookie: value(session) } }));
+    expect(response.headers.get("x-middleware-next")).toBe("1");
+    expect(response.headers.getSetCookie()).toHaveLength(0);
+    expect(server.requests.filter((r) => r.body.get("grant_type") === "refresh_token")).toHaveLength(0);
+    // The access token's expiry, in ms, not the session cookie's (a week away, in seconds).
+    const current = await auth.getSession(new Request(`${APP}/account`, { headers: { cookie: value(session) } }));
+    expect(current?.expiresAt).toBeGreaterThan(before + 240_000);
+    expect(current?.expiresAt).toBeLessThanOrEqual(Date.now() + 300_000);
+  });
+
   it("ends the session when the refresh token is refused", async () => {
     const { server, auth } = setup(30, 60);
     const { session } = await signedIn(server, auth);
