@@ -107,31 +107,12 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 def fetch(url: str, policy: OutboundPolicy, ssl_context: ssl.SSLContext | None = None) -> bytes:
-    """GET `url` under `policy` (blocking; see fetch_json for the async form)."""
-    parts, address = _checked_target(url, policy)
-    host = parts.hostname or ""
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    connection: http.client.HTTPConnection
-    if parts.scheme == "https":
-        connection = _PinnedHTTPSConnection(host, parts.port or 443, address, policy.timeout_seconds,
-                                            ssl_context or ssl.create_default_context())
-    else:
-        connection = _PinnedHTTPConnection(host, parts.port or 80, address, policy.timeout_seconds)
-    try:
-        connection.request("GET", path, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
-        response = connection.getresponse()
-        if 300 <= response.status < 400:
-            raise OutboundRefused("redirects are not followed")
-        if response.status != 200:
-            raise OutboundRefused(f"the server answered {response.status}")
-        body = response.read(policy.max_bytes + 1)
-    except (OSError, http.client.HTTPException) as error:
-        raise OutboundRefused(f"the fetch failed ({type(error).__name__})") from None
-    finally:
-        connection.close()
-    if len(body) > policy.max_bytes:
-        raise OutboundRefused(f"the answer is larger than {policy.max_bytes} bytes")
-    return body
+    """GET `url` under `policy` (blocking; see fetch_json for the async form): the body of a
+    200 answer, or OutboundRefused."""
+    response = send("GET", url, policy, ssl_context=ssl_context)
+    if response.status != 200:
+        raise OutboundRefused(f"the server answered {response.status}")
+    return response.body
 
 
 @dataclass(frozen=True)
