@@ -6,11 +6,13 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 GEN := build/gen
 DESC := build/descriptors/api.pb
+FED_OP := tests/e2e/federation
+FED_OP_INSTALLED := $(FED_OP)/node_modules/.installed
 PROTOS := $(shell find protos -name '*.proto' | sort)
 GOOGLEAPIS = $(shell $(PY) -c 'import google.api, os; print(os.path.dirname(os.path.dirname(google.api.__path__[0])))')
 export PYTHONPATH := $(CURDIR):$(CURDIR)/$(GEN)
 
-.PHONY: python-sdk python-sdk-sync venv protos openapi run observe observability-config test test-sdks test-unit test-integration test-e2e test-faults soak lint lint-protos pages-css gateway-config k8s-check bench bench-tenants clean console test-console
+.PHONY: nextjs-example python-sdk python-sdk-sync venv protos openapi run observe observability-config test test-sdks test-unit test-integration test-e2e test-faults soak lint lint-protos pages-css gateway-config k8s-check bench bench-tenants clean console test-console
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -66,17 +68,23 @@ observability-config: venv  ## Regenerate observability/prometheus.yml, the rule
 	$(PY) -m observability.dashboards
 	$(PY) -m observability.k8s
 
-test: venv protos pages-css lint-protos python-sdk test-sdks test-console  ## All test tiers.
+test: venv protos pages-css lint-protos python-sdk test-sdks test-console nextjs-example $(FED_OP_INSTALLED)  ## All test tiers.
 	$(PY) -m pytest tests -q
 
 # --- tiers and checks -------------------------------------------------------------------
+# The independent upstream OpenID provider of tests/e2e/test_federation_providers.py (panva's
+# oidc-provider): its own lock file, outside the root npm workspace, like the benchmark's peer.
+$(FED_OP_INSTALLED): $(FED_OP)/package-lock.json
+	cd $(FED_OP) && flock /tmp/npm.lock npm ci --no-audit --no-fund --silent
+	touch $@
+
 test-unit: venv protos
 	$(PY) -m pytest tests -q -m unit
 
 test-integration: venv protos
 	$(PY) -m pytest tests -q -m integration
 
-test-e2e: venv protos pages-css console
+test-e2e: venv protos pages-css console nextjs-example $(FED_OP_INSTALLED)
 	$(PY) -m pytest tests -q -m e2e
 
 test-faults: venv protos  ## The fault tier alone: restarts, kills and slow datastores under load (~3 min).
@@ -112,6 +120,14 @@ $(PAGES_CSS): web/pages.css services/common/pages/kit.py node_modules/.bin/buf
 # (strict), typecheck, vitest. The e2e tier (tests/e2e/test_sdk_examples.py) uses the builds.
 test-sdks: node_modules/.bin/buf  ## Build, typecheck and unit-test the TypeScript SDKs (~40 s).
 	npm run --silent test:sdks
+
+# examples/nextjs-app installs on its own (next is ~330 MB, kept out of the root workspace);
+# tests/e2e/test_sdk_examples.py runs it with `next dev`, as its README does.
+NEXT_EXAMPLE := examples/nextjs-app/node_modules/.installed
+nextjs-example: $(NEXT_EXAMPLE)  ## Install the Next.js example's own dependencies (npm ci).
+$(NEXT_EXAMPLE): examples/nextjs-app/package-lock.json
+	cd examples/nextjs-app && flock /tmp/npm.lock npm ci --no-audit --no-fund --silent
+	touch $@
 
 lint-protos: node_modules/.bin/buf $(DESC)
 	node_modules/.bin/buf lint "$(DESC)#format=binpb" --path binoauth --config protos/buf.yaml

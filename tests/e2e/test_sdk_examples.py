@@ -336,3 +336,73 @@ def test_nextjs_helpers_sign_in_refresh_on_every_request_and_sign_out(
         raise
     finally:
         context.close()
+
+
+NEXT_APP = ROOT / "examples" / "nextjs-app"
+
+
+def test_nextjs_example_signs_in_calls_the_api_and_signs_out(
+    chromium: Any, stack: Stack, new_tenant: Callable[..., dict[str, Any]], sdks_built: None,
+    processes: Callable[..., subprocess.Popen[bytes]], tmp_path: Path,
+) -> None:
+    """examples/nextjs-app itself, run as its README says (`setup.mjs --nextjs`, `npm run dev`):
+    the middleware sends a signed-out visitor to the hosted login, the callback sets the
+    encrypted HttpOnly cookie, the account page (a server component) calls the Express example
+    API with the access token, and sign-out ends the session at BinoAuth too."""
+    next_bin = NEXT_APP / "node_modules" / "next" / "dist" / "bin" / "next"
+    assert next_bin.exists(), "examples/nextjs-app is not installed: run `make nextjs-example`"
+    tenant = str(new_tenant(display_name="Next.js example")["tenant_id"])
+    issuer = f"{stack.public_url}/tenant/{tenant}"
+    next_port, api_port = free_port(), free_port()
+    app_url = f"http://localhost:{next_port}"
+    email = f"{unique_id('nextapp')}@example.com"
+    next_env, api_env = tmp_path / "next.env", tmp_path / "api.env"
+    setup = subprocess.run([NODE, str(ROOT / "examples" / "setup.mjs"), "--tenant", tenant, "--email", email,
+                            "--password", PASSWORD, "--nextjs", "--next-url", app_url, "--next-env", str(next_env),
+                            "--api-url", f"http://localhost:{api_port}", "--spa-env", str(tmp_path / "spa.env"),
+                            "--api-env", str(api_env)], cwd=ROOT, capture_output=True, timeout=60,
+                           env={**os.environ, "BINOAUTH_URL": stack.gateway_url,
+                                "BINOAUTH_API_KEY": stack.bootstrap_api_key})
+    assert setup.returncode == 0, setup.stderr.decode()
+    config = dict(line.split("=", 1) for line in next_env.read_text().splitlines())
+    assert config["BINOAUTH_ISSUER"] == issuer and config["APP_URL"] == app_url
+    api = processes([NODE, "server.js"], ROOT / "examples" / "express-api",
+                    dict(line.split("=", 1) for line in api_env.read_text().splitlines()))
+    # The dev server, as `npm run dev` starts it (the SDKs are already built).
+    server = processes([NODE, str(next_bin), "dev", "--hostname", "127.0.0.1", "--port", str(next_port)], NEXT_APP,
+                       {**config, "NEXT_TELEMETRY_DISABLED": "1"})
+    wait_http(f"http://127.0.0.1:{api_port}/api/health", api)
+    wait_http(f"http://127.0.0.1:{next_port}/", server, timeout=180)  # the first page compiles on demand
+
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(60_000)  # each route compiles on its first request
+    try:
+        page.goto(f"{app_url}/")
+        assert page.text_content("#status") == "Signed out."
+        page.click("#sign-in")
+        page.wait_for_url(f"{issuer}/login?**")
+        page.fill("#email", email)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.click("button[value=allow]")
+        page.wait_for_selector("#user")
+        assert page.url == f"{app_url}/account"
+        assert page.text_content("#user") == email
+        assert page.evaluate("document.cookie") == ""  # HttpOnly: no script sees the session
+        assert page.text_content("#api-status") == "200"
+        answer = json.loads(page.text_content("#api") or "{}")
+        assert answer["client_id"] == config["BINOAUTH_CLIENT_ID"] and answer["sub"].startswith("usr_")
+        page.click("#sign-out")
+        page.wait_for_selector("#sign-in")
+        assert page.url == f"{app_url}/"
+        page.goto(f"{app_url}/account")  # signed out at BinoAuth too: the password is asked again
+        page.wait_for_url(f"{issuer}/login?**")
+    except Exception:
+        print("url:", page.url)
+        for process in (api, server):
+            if process.poll() is not None and process.stderr:
+                print(process.args, process.stderr.read().decode()[-2000:])
+        raise
+    finally:
+        context.close()

@@ -1,5 +1,6 @@
-"""examples/nextjs-app stays out of the root npm workspace: `next` (~330 MB) must not reach
-CI's root `npm ci`, and the example installs on its own against the SDK in sdks/nextjs."""
+"""examples/nextjs-app stays out of the root npm workspace: `next` (~330 MB) must not weigh on
+every root `npm ci`; the example installs on its own (`make nextjs-example`) against the SDK in
+sdks/nextjs."""
 
 from __future__ import annotations
 
