@@ -116,6 +116,8 @@ def _message_types(fds: descriptor_pb2.FileDescriptorSet) -> dict[str, descripto
 def _is_idempotent(options: descriptor_pb2.MethodOptions, rule: http_pb2.HttpRule | None) -> bool:
     if options.idempotency_level in _IDEMPOTENT_LEVELS:
         return True
+    if options.HasField("idempotency_level"):
+        return False  # IDEMPOTENCY_UNKNOWN said out loud: a GET with effects (a single-use state)
     if rule is None:
         return False
     # Every binding must be a GET: a POST additional binding reaches the same RPC.

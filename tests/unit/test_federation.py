@@ -42,8 +42,9 @@ from services.identity.federation.idtoken import (
     validate_id_token,
 )
 from services.identity.federation.model import IdentityProvider, ProviderType, validate
+from services.identity.federation.pages import hints_of
 from services.identity.federation.upstream import HttpUpstream, cache_lifetime
-from services.identity.federation.usecases import FederationFailed, FederationUseCases
+from services.identity.federation.usecases import FederationFailed, FederationUseCases, StartHints
 from services.identity.ports import StartedSession
 from services.identity.users import Profile, User, UserState
 
@@ -96,6 +97,13 @@ def test_presets_fill_in_and_bad_fields_are_named() -> None:
             validate(replace(base, **change))
         assert caught.value.details["field"] == field, change
     assert validate(replace(base, issuer="http://127.0.0.1:9/x"), allow_http=True).issuer == "http://127.0.0.1:9/x"
+    # GitHub's endpoints can point elsewhere (GitHub Enterprise Server, the e2e tests' stand-in
+    # on loopback), but only development stacks (BINOAUTH_OUTBOUND_ALLOW_PRIVATE) take http.
+    local = replace(github, token_endpoint="http://127.0.0.1:9/login/oauth/access_token")
+    with pytest.raises(InvalidArgument) as plain:
+        validate(local)
+    assert plain.value.details["field"] == "token_endpoint"
+    assert validate(local, allow_http=True).token_endpoint == local.token_endpoint
     apple = IdentityProvider("apple", ProviderType.APPLE, "", client_id="svc", key_id="K")
     with pytest.raises(InvalidArgument, match="team_id"):
         validate(apple)
@@ -551,6 +559,15 @@ async def test_github_uses_the_verified_primary_email_only() -> None:
     assert result.user.profile.picture == "https://avatars.example/u/1"
     assert h.store.links == {("gh", "1234"): result.user.user_id}
     assert all(c[3].get("Authorization") == "Bearer gho_x" for c in h.fake.calls if c[0] == "GET")
+    # GitHub documents client_id and client_secret as parameters of the token request: the
+    # preset sends them so unless the administrator chose otherwise.
+    token_call = next(c for c in h.fake.calls if c[0] == "POST")
+    form = parse_qs(token_call[2].decode())  # type: ignore[union-attr]
+    assert form["client_id"] == ["client-1"] and form["client_secret"] == ["s3cret"]
+    assert "Authorization" not in token_call[3] and h.store.provider_row.client_auth_method == "client_secret_post"
+    assert validate(IdentityProvider("gh", ProviderType.GITHUB, "", client_id="c",
+                                     client_auth_method="client_secret_basic")).client_auth_method == \
+        "client_secret_basic"
     # A GitHub account whose primary email is unverified cannot create a user.
     h2 = Harness(IdentityProvider("gh", ProviderType.GITHUB, "", client_id="client-1"))
     _, query = await h2.start()
@@ -601,3 +618,37 @@ async def test_a_secret_sealed_under_another_key_is_a_provider_error_not_a_crash
     with pytest.raises(FederationFailed) as caught:
         await h.finish(query["state"][0], code="c")
     assert caught.value.reason == "provider_error" and not any(c[0] == "POST" for c in h.fake.calls)
+
+
+def test_the_application_requests_hints_for_the_provider() -> None:
+    assert hints_of("/oauth2/authorize?client_id=c&login_hint=ada%40example.com&max_age=300") == \
+        StartHints("ada@example.com", False, 300)
+    assert hints_of("/oauth2/authorize?prompt=login") == StartHints("", True, None)
+    assert hints_of("/oauth2/authorize?max_age=0") == StartHints("", True, 0)
+    # return_to comes from the browser: a max_age that is not a plain number is not sent on.
+    for junk in ("-1", "1e3", "\u0661", "9" * 5000, "999999999"):
+        assert hints_of(f"/oauth2/authorize?max_age={junk}").max_age is None, junk
+    assert hints_of("/account?max_age=5&login_hint=x") == StartHints()
+
+
+async def test_max_age_goes_to_the_provider_and_its_auth_time_must_meet_it() -> None:
+    issuer = "https://idp.example"
+    h = Harness(IdentityProvider("corp", ProviderType.OIDC, "Corp", issuer=issuer, client_id="client-1"))
+    h.discovery(issuer)
+
+    async def sign_in(max_age: int | None, **claims: Any) -> LoginResult:
+        url, _ = await h.cases.start(TENANT, "corp", "/oauth2/authorize", "b" * 43, StartHints("", False, max_age))
+        query = parse_qs(urlsplit(url).query)
+        assert query.get("max_age") == ([str(max_age)] if max_age is not None else None)
+        h.fake.on("POST", issuer + "/token", {"id_token": id_token(iss=issuer, nonce=query["nonce"][0], **claims)})
+        result, _ = await h.finish(query["state"][0], code="c")
+        return result
+
+    assert (await sign_in(300, auth_time=int(time.time()) - 200)).user is not None
+    assert (await sign_in(None)).user is not None  # nothing asked, nothing checked
+    # The person authenticated at the provider longer ago than the application allows, or the
+    # provider does not say when: not this sign-in.
+    for claims in ({"auth_time": int(time.time()) - 3600}, {}, {"auth_time": "yesterday"}):
+        with pytest.raises(FederationFailed) as stale:
+            await sign_in(300, **claims)
+        assert stale.value.reason == "invalid_token", claims

@@ -167,11 +167,15 @@ def test_only_get_methods_retry_after_the_request_may_have_arrived(
             for m in svc.method:
                 rule = m.options.Extensions[annotations_pb2.http]
                 bindings = [rule, *rule.additional_bindings]
-                # Only methods reachable by GET alone are retried (UserInfo also takes a POST).
+                # Only methods reachable by GET alone are retried (UserInfo also takes a POST),
+                # unless they say they are not idempotent (the federation callback).
                 if m.options.HasExtension(annotations_pb2.http) and all(
-                        b.WhichOneof("pattern") == "get" for b in bindings):
+                        b.WhichOneof("pattern") == "get" for b in bindings) and not (
+                        m.options.HasField("idempotency_level")
+                        and m.options.idempotency_level == descriptor_pb2.MethodOptions.IDEMPOTENCY_UNKNOWN):
                     gets.add(f"/{file.package}.{svc.name}/{m.name}")
     assert "/binoauth.tenant.v1.TenantService/GetTenant" in gets
+    assert "/binoauth.identity.v1.FederatedSignInService/FederatedCallback" not in gets
     routes = [r for r in _routes(render_config(GatewayValues.local())) if "route" in r]
     exact = {
         r["match"]["path"]: r["route"]["retry_policy"]

@@ -39,6 +39,8 @@ class Flow:
     # A flow that connects the provider to this signed-in user (the account page) instead of
     # signing in; the callback checks that the browser's session is still that user's.
     link_user_id: str = ""
+    # The max_age sent to the provider (None: none was); its ID token's auth_time must meet it.
+    max_age: int | None = None
 
 
 def new_secret() -> str:

@@ -47,6 +47,8 @@ class Preset:
     jwks_uri: str = ""
     # Apple answers with an HTML form POSTed to the callback (response_mode=form_post).
     form_post: bool = False
+    # How the client authenticates at the token endpoint when the administrator does not say.
+    auth_method: str = "client_secret_basic"
 
 
 # What each preset fills in; an administrator's own values win (GitHub Enterprise, a single
@@ -63,7 +65,9 @@ PRESETS: Final[dict[ProviderType, Preset]] = {
         {"name": "name", "picture": "avatar_url", "email": "email"},
         authorization_endpoint="https://github.com/login/oauth/authorize",
         token_endpoint="https://github.com/login/oauth/access_token",  # noqa: S106 - a URL
-        userinfo_endpoint="https://api.github.com/user"),
+        userinfo_endpoint="https://api.github.com/user",
+        # GitHub documents client_id and client_secret as parameters of the token request.
+        auth_method="client_secret_post"),
 }
 
 
@@ -76,7 +80,7 @@ class IdentityProvider:
     display_order: int = 0
     issuer: str = ""
     client_id: str = ""
-    client_auth_method: str = "client_secret_basic"
+    client_auth_method: str = ""  # "": the preset's (client_secret_basic for the others)
     key_id: str = ""
     team_id: str = ""
     scopes: tuple[str, ...] = ()
@@ -137,9 +141,11 @@ def with_preset(provider: IdentityProvider) -> IdentityProvider:
     preset = PRESETS.get(provider.provider_type)
     if preset is None:
         return replace(provider, scopes=provider.scopes or ("openid", "email", "profile"),
-                       display_name=provider.display_name or provider.provider_id)
+                       display_name=provider.display_name or provider.provider_id,
+                       client_auth_method=provider.client_auth_method or "client_secret_basic")
     return replace(
         provider, display_name=provider.display_name or preset.display_name,
+        client_auth_method=provider.client_auth_method or preset.auth_method,
         issuer=provider.issuer or preset.issuer, scopes=provider.scopes or preset.scopes,
         authorization_endpoint=provider.authorization_endpoint or preset.authorization_endpoint,
         token_endpoint=provider.token_endpoint or preset.token_endpoint,

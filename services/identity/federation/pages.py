@@ -65,14 +65,21 @@ def reason_text(t: Translator, reason: str, provider: str) -> str:
     return texts.get(reason, texts["provider_error"])()
 
 
+MAX_AGE_LIMIT = 10 * 366 * 86400  # as the authorization endpoint's
+
+
 def hints_of(return_to: str) -> StartHints:
-    """login_hint and prompt=login/max_age=0 of the authorization request being signed in for."""
+    """login_hint, prompt=login and max_age of the authorization request being signed in for
+    (return_to comes from the browser: a max_age that is not a plain number is dropped)."""
     parts = urlsplit(return_to)
     if parts.path != "/oauth2/authorize":
         return StartHints()
     query = parse_qs(parts.query)
     prompt = query.get("prompt", [""])[0].split()
-    return StartHints(query.get("login_hint", [""])[0], "login" in prompt or query.get("max_age", [""])[0] == "0")
+    raw_age = query.get("max_age", [""])[0]
+    number = raw_age.isascii() and raw_age.isdigit() and len(raw_age) <= 10
+    max_age = int(raw_age) if number and int(raw_age) <= MAX_AGE_LIMIT else None
+    return StartHints(query.get("login_hint", [""])[0], "login" in prompt or max_age == 0, max_age)
 
 
 def idp_hint_of(return_to: str) -> str:

@@ -67,7 +67,6 @@ def provider_from_proto(message: pb.IdentityProvider) -> IdentityProvider:
         raise InvalidArgument("provider_type is required", reason="INVALID_IDENTITY_PROVIDER",
                               details={"field": "provider_type"})
     fields = {name: _field_value(message, name) for name in WRITABLE}
-    fields["client_auth_method"] = fields["client_auth_method"] or "client_secret_basic"
     return IdentityProvider(provider_id=message.provider_id, provider_type=kind, **fields)
 
 
@@ -84,8 +83,6 @@ def provider_update(message: pb.IdentityProvider, paths: list[str]) -> dict[str,
             raise InvalidArgument(f"field {path[:64]!r} cannot be updated", reason="INVALID_UPDATE_MASK",
                                   details={"field": path[:64]})
         changes[path] = _field_value(message, path)
-    if "client_auth_method" in changes and not changes["client_auth_method"]:
-        changes["client_auth_method"] = "client_secret_basic"
     return provider_changes(changes)
 
 

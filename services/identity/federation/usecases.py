@@ -34,6 +34,7 @@ from services.identity.federation import claims as rules
 from services.identity.federation.assertions import apple_client_secret, client_assertion
 from services.identity.federation.flows import FLOW_SECONDS, Flow, binding_hash, bound_to, new_secret, s256
 from services.identity.federation.idtoken import (
+    LEEWAY_SECONDS,
     Expectation,
     InvalidIdToken,
     UnknownKey,
@@ -75,6 +76,10 @@ class StartHints:
 
     login_hint: str = ""
     force_login: bool = False  # prompt=login or max_age=0
+    # max_age of the request: the provider hears it too, and its ID token's auth_time must
+    # satisfy it (our session starts now, but the person may have authenticated upstream
+    # days ago in a session the provider kept).
+    max_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -266,9 +271,10 @@ class FederationUseCases:
         endpoints = await self._endpoints(provider)
         state, nonce, verifier = new_secret(), new_secret(), secrets.token_urlsafe(48)
         redirect_uri = self.callback_url(tenant, provider.provider_id)
+        max_age = hints.max_age if provider.is_oidc else None  # GitHub has no such parameter
         await self._flows.put(tenant.tenant_id, state, Flow(provider.provider_id, binding_hash(binding), nonce,
                                                             verifier, return_to, self._wall(), redirect_uri,
-                                                            link_user_id))
+                                                            link_user_id, max_age))
         if link_user_id:
             # Connecting an account: the provider authenticates the person again, so an
             # upstream session planted in this browser (login CSRF there) is not what links.
@@ -284,6 +290,8 @@ class FederationUseCases:
             params["login_hint"] = hints.login_hint
         if hints.force_login and provider.is_oidc:
             params["prompt"] = "login"
+        if max_age is not None:
+            params["max_age"] = str(max_age)
         self._metrics.started(provider.provider_type.value)
         _log.info("federated sign-in started", provider_id=provider.provider_id)
         separator = "&" if urlsplit(endpoints.authorization).query else "?"
@@ -404,6 +412,8 @@ class FederationUseCases:
         expect = Expectation(endpoints.issuer, provider.client_id, flow.nonce, endpoints.algorithms,
                              ISSUER_ALIASES.get(endpoints.issuer, ()))
         claims = await self._validated(provider, endpoints, str(tokens.get("id_token", "")), expect)
+        if flow.max_age is not None and not fresh_enough(claims.get("auth_time"), flow.max_age, self._wall()):
+            raise FederationFailed("invalid_token", "the provider's authentication is older than max_age")
         try:
             account = rules.map_claims(claims, mapping)
         except ValueError as error:
@@ -511,6 +521,14 @@ class FederationUseCases:
                                           provider_id=provider.provider_id, how="created")
                 return user
         raise FederationFailed("account_exists", "the account changed while signing in")
+
+
+def fresh_enough(auth_time: Any, max_age: int, now: float) -> bool:
+    """OpenID Connect Core 3.1.3.7 (13): with max_age requested, the ID token must carry
+    auth_time, no older than max_age (give or take the clock leeway)."""
+    if isinstance(auth_time, bool) or not isinstance(auth_time, int | float):
+        return False
+    return now - float(auth_time) <= max_age + LEEWAY_SECONDS
 
 
 def _apple_name(raw: str) -> dict[str, str]:
