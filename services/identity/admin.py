@@ -10,6 +10,7 @@ import structlog
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound
 from services.common.pagination import decode_page_token, encode_page_token, page_size
 from services.common.passwords import PasswordHashing
+from services.common.search import like_pattern
 from services.common.timestamps import Clock, utcnow
 from services.identity.auth import Tenant, lockout_subject
 from services.identity.codes import LIFETIME, Purpose, new_code
@@ -58,9 +59,8 @@ class UserAdminUseCases:
     async def list(self, tenant: Tenant, query: str, size: int, token: str) -> tuple[list[User], str]:
         limit = page_size(size)
         after = decode_page_token(token)
-        if len(query) > 200:
-            raise InvalidArgument("query is too long", reason="INVALID_QUERY", details={"field": "query"})
-        found = await self._users.list(tenant.tenant_id, query, after if isinstance(after, str) else None, limit + 1)
+        found = await self._users.list(tenant.tenant_id, like_pattern(query),
+                                       after if isinstance(after, str) else None, limit + 1)
         next_token = encode_page_token(found[limit - 1].user_id) if len(found) > limit else ""
         return found[:limit], next_token
 

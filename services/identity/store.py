@@ -60,8 +60,8 @@ class PgUserStore:
             value: str | None = await conn.fetchval("SELECT password_hash FROM users WHERE user_id = $1", user_id)
         return value
 
-    async def list(self, tenant_id: str, query: str, after: str | None, limit: int) -> list[User]:
-        pattern = f"%{query.lower()}%" if query else None
+    async def list(self, tenant_id: str, pattern: str | None, after: str | None, limit: int) -> list[User]:
+        """`pattern` is services.common.search.like_pattern's (None: every user)."""
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             rows = await conn.fetch(
                 "SELECT * FROM users WHERE ($1::text IS NULL OR user_id > $1) AND ($2::text IS NULL "

@@ -184,6 +184,18 @@ def test_search_query_with_form_encoded_space(admin: Admin) -> None:
     assert [u["user_id"] for u in found.get("users", [])] == [other["user_id"]]
 
 
+def test_search_wildcards_match_themselves(admin: Admin) -> None:
+    """`_` and `%` in a query are the characters, not LIKE wildcards: "a_b" does not find "axb"."""
+    tag = email_of("wild").split("@")[0]
+    underscore = admin.create(f"{tag}_1@example.com")
+    lookalike = admin.create(f"{tag}x1@example.com")
+    found = admin.client.get(admin.users, headers=admin.reader, params={"query": f"{tag}_1"}).json()
+    assert [u["user_id"] for u in found.get("users", [])] == [underscore["user_id"]]
+    assert lookalike["user_id"] != underscore["user_id"]
+    assert admin.client.get(admin.users, headers=admin.reader, params={"query": f"{tag}%"}).json().get(
+        "users", []) == []
+
+
 def test_update_with_mask(admin: Admin) -> None:
     user = admin.create(email_of("upd"), user={"email": email_of("upd"), "name": "Old Name", "locale": "en-US"})
     url = f"{admin.users}/{user['user_id']}"
