@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import statistics
 import subprocess
 import sys
@@ -27,9 +26,8 @@ from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grp
 from tools.bench_analytics import bench_analytics
 from tools.bench_code_flow import bench_code_flow
 from tools.bench_login import bench_login
-from tools.bench_scenarios import bench_scenarios
+from tools.bench_scenarios import bench_scenarios, gateway_without_rate_limits
 from tools.bench_tokens import bench_tokens
-from tools.devstack import free_port
 from tools.stack import Stack, StackConfig
 
 
@@ -73,36 +71,18 @@ def bench_ratelimit_filter_latency(stack: Stack, seconds: float, _concurrency: i
     the same services, two gateways, requests interleaved so both see the same noise."""
     import httpx
 
-    from gateway.render import write_config
-    from gateway.values import GatewayValues
-
-    without_port = free_port()
-    values = GatewayValues.local(
-        {s: [r.grpc_port for r in rs] for s, rs in stack.replicas.items()},
-        listen_port=without_port, admin_port=free_port(),
-    ).with_overrides({"rate_limiting": "false"})
-    config = write_config(values, stack.data_dir / "envoy-no-ratelimit.yaml")
-    envoy = subprocess.Popen(
-        [str(Path(sys.executable).parent / "envoy"), "-c", str(config), "--log-level", "error",
-         "--base-id", str(os.getpid() % 50000 + 7000), "--disable-hot-restart"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
     headers = {"X-Tenant-ID": "bench"}
     latencies: dict[str, list[float]] = {"with": [], "without": []}
-    try:
-        urls = {"with": f"{stack.gateway_url}/api/v1/tenant", "without": f"http://127.0.0.1:{without_port}/api/v1/tenant"}
-        with httpx.Client(timeout=10) as client:
-            _wait_ok(client, urls["without"], headers)
-            deadline = time.perf_counter() + seconds * 2
-            while time.perf_counter() < deadline:
-                for name, url in urls.items():
-                    started = time.perf_counter()
-                    response = client.get(url, headers=headers)
-                    latencies[name].append(time.perf_counter() - started)
-                    response.raise_for_status()
-    finally:
-        envoy.terminate()
-        envoy.wait(10)
+    with gateway_without_rate_limits(stack) as (without_url, _pid), httpx.Client(timeout=10) as client:
+        urls = {"with": f"{stack.gateway_url}/api/v1/tenant", "without": f"{without_url}/api/v1/tenant"}
+        _wait_ok(client, urls["without"], headers)
+        deadline = time.perf_counter() + seconds * 2
+        while time.perf_counter() < deadline:
+            for name, url in urls.items():
+                started = time.perf_counter()
+                response = client.get(url, headers=headers)
+                latencies[name].append(time.perf_counter() - started)
+                response.raise_for_status()
     with_ms = statistics.median(latencies["with"]) * 1000
     without_ms = statistics.median(latencies["without"]) * 1000
     print(f"ratelimit filter: median {with_ms:.2f} ms with vs {without_ms:.2f} ms without "
@@ -141,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
     parser.add_argument("--no-peer", action="store_true", help="skip the oidc-provider comparison")
     parser.add_argument("--scenarios-only", action="store_true", help="skip the component benchmarks")
+    parser.add_argument("--no-hop", action="store_true",
+                        help="skip client_credentials through a gateway without the ratelimit filters")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="binoauth-bench-") as folder, Stack(StackConfig(
         data_dir=Path(folder), free_ports=True, durable=False, replicas=args.replicas, drain_seconds=0.5,
@@ -148,7 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     )) as stack:
         print(f"# make bench, {datetime.now(UTC):%Y-%m-%d}, {args.replicas} replica(s) per service\n")
         bench_scenarios(stack, args.seconds, args.concurrency, peer=not args.no_peer,
-                        only=lambda name: args.only in name)
+                        only=lambda name: args.only in name, hop=not args.no_hop)
+        # The Python of the hot path alone, in processes of its own (CPU time, barely noisy).
+        print("\nhot path, in-process (python -m tools.bench_hotpath):", flush=True)
+        subprocess.run([sys.executable, "-m", "tools.bench_hotpath"], check=False)
         if args.scenarios_only:
             return 0
         create_tenant(stack, "bench")

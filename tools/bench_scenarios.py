@@ -6,7 +6,9 @@ PostgreSQL with its backends, the load client) read from /proc before and after.
 
 Beside them, in the same run: panva's oidc-provider (tools/bench-peer) for client_credentials
 (ES256 JWT access tokens) and introspection, measured with the same load client in slices
-interleaved with ours so that both see the same machine; and argon2id alone beside sign-in.
+interleaved with ours so that both see the same machine; argon2id alone beside sign-in; and
+client_credentials through a second Envoy without the ratelimit filters (same services, same
+slices), which prices the rate-limit hop: what moving the decision elsewhere could save at most.
 """
 
 from __future__ import annotations
@@ -17,8 +19,13 @@ import contextlib
 import json
 import os
 import secrets
-from collections.abc import Callable
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -34,6 +41,10 @@ PASSWORD = "violet harbour lantern quietly"  # noqa: S105 - a throwaway bench us
 FORM = "application/x-www-form-urlencoded"
 UNLIMITED = {"per_ip_per_minute": 1_000_000, "per_tenant_per_minute": 1_000_000}
 ROUNDS = 3  # interleaved slices of ours and the peer's
+# Scenarios also measured through a gateway without the ratelimit filters (the hop's price).
+HOP_SCENARIOS = ("client_credentials",)
+NO_RATE_LIMIT = "(gateway without ratelimit filters)"
+SIGN_IN = "password sign-in"
 
 
 @dataclass
@@ -170,7 +181,7 @@ def our_scenarios(stack: Stack, world: World, concurrency: int) -> dict[str, Cal
         return answer.status == 200
 
     return {"client_credentials": client_credentials, "introspection": introspection, "refresh": refresh,
-            "authorization-code round trip": code_flow, "password sign-in": sign_in,
+            "authorization-code round trip": code_flow, SIGN_IN: sign_in,
             "management read (list applications)": management_read}
 
 
@@ -213,6 +224,44 @@ def stack_processes(stack: Stack) -> dict[str, tuple[int, bool]]:
     return found
 
 
+@contextlib.contextmanager
+def gateway_without_rate_limits(stack: Stack) -> Iterator[tuple[str, int]]:
+    """A second Envoy in front of the same replicas, rendered with rate limiting off: (url, pid)."""
+    from gateway.render import write_config
+    from gateway.values import GatewayValues
+    from tools.devstack import free_port
+
+    port = free_port()
+    values = GatewayValues.local(
+        {s: [r.grpc_port for r in rs] for s, rs in stack.replicas.items()},
+        listen_port=port, admin_port=free_port(),
+    ).with_overrides({"rate_limiting": "false"})
+    config = write_config(values, stack.data_dir / "envoy-no-ratelimit.yaml")
+    envoy = subprocess.Popen(
+        [str(Path(sys.executable).parent / "envoy"), "-c", str(config), "--log-level", "error",
+         "--base-id", str(os.getpid() % 50000 + 7000), "--disable-hot-restart"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/.well-known/openid-configuration", timeout=5).status_code < 500:
+                    break
+            if time.monotonic() > deadline or envoy.poll() is not None:
+                raise RuntimeError("the gateway without rate limiting did not start")
+            time.sleep(0.2)
+        yield url, envoy.pid
+    finally:
+        envoy.terminate()
+        try:
+            envoy.wait(10)
+        except subprocess.TimeoutExpired:
+            envoy.kill()
+            envoy.wait(10)
+
+
 def measure(base_url: str, call: Call, meter: CpuMeter, into: Measured, seconds: float, concurrency: int,
             max_requests: int) -> None:
     before = meter.read()
@@ -224,8 +273,10 @@ def measure(base_url: str, call: Call, meter: CpuMeter, into: Measured, seconds:
 
 
 def bench_scenarios(stack: Stack, seconds: float, concurrency: int, *, peer: bool = True,
-                    max_requests: int = 200_000, only: Callable[[str], bool] = lambda _n: True) -> str:
-    """Runs every scenario and prints (and returns) the markdown tables."""
+                    max_requests: int = 200_000, only: Callable[[str], bool] = lambda _n: True,
+                    hop: bool = True) -> str:
+    """Runs every scenario and prints (and returns) the markdown tables. ``hop``: also measure
+    HOP_SCENARIOS through a gateway without the ratelimit filters."""
     from tools.bench_login import hash_rate
 
     world = make_world(stack)
@@ -233,26 +284,48 @@ def bench_scenarios(stack: Stack, seconds: float, concurrency: int, *, peer: boo
     meter = CpuMeter(stack_processes(stack))
     results: dict[str, Measured] = {}
     peers: dict[str, Measured] = {}
+    bare: dict[str, Measured] = {}  # the same scenario without rate limiting
+    hash_slices: list[tuple[float, float, int]] = []  # argon2id alone: (hashes/s, median ms, workers)
     why_no_peer = Peer.available() if peer else "--no-peer"
-    with Peer() if why_no_peer is None else contextlib.nullcontext() as running:
+    price_hop = hop and any(name in ours for name in HOP_SCENARIOS)
+    with Peer() if why_no_peer is None else contextlib.nullcontext() as running, \
+            gateway_without_rate_limits(stack) if price_hop else contextlib.nullcontext() as without:
         theirs = peer_scenarios(running) if running is not None else {}
         peer_meter = CpuMeter({"oidc-provider": (running.process.pid, False), "client": (os.getpid(), False)}
                               ) if running is not None and running.process is not None else None
+        # The second gateway's Envoy stands in for the first in the per-process figures.
+        bare_meter = CpuMeter({**stack_processes(stack), "envoy": (without[1], False)}) if without else None
         for name, call in ours.items():
             results[name] = Measured(name)
+            variants: list[tuple[str, Call, CpuMeter, Measured]] = []
             if name in theirs and running is not None and peer_meter is not None:
                 peers[name] = Measured(f"oidc-provider {name}")
-                for _ in range(ROUNDS):  # interleaved: both see the same noise
-                    measure(stack.gateway_url, call, meter, results[name], seconds / ROUNDS, concurrency,
-                            max_requests // ROUNDS)
-                    measure(running.url, theirs[name], peer_meter, peers[name], seconds / ROUNDS, concurrency,
-                            max_requests // ROUNDS)
-            else:
+                variants.append((running.url, theirs[name], peer_meter, peers[name]))
+            if name in HOP_SCENARIOS and without is not None and bare_meter is not None:
+                bare[name] = Measured(f"{name} {NO_RATE_LIMIT}")
+                variants.append((without[0], call, bare_meter, bare[name]))
+            if not variants and name != SIGN_IN:
                 measure(stack.gateway_url, call, meter, results[name], seconds, concurrency, max_requests)
-    lines = [_summary(results, peers, concurrency), "", _cpu_table(results, peers)]
-    if "password sign-in" in results:
-        hashes, hash_ms, workers = hash_rate(seconds)
-        sign_ins = results["password sign-in"].result.per_second
+                continue
+            for _ in range(ROUNDS):  # interleaved slices: every variant sees the same noise
+                measure(stack.gateway_url, call, meter, results[name], seconds / ROUNDS, concurrency,
+                        max_requests // ROUNDS)
+                for url, variant, variant_meter, into in variants:
+                    measure(url, variant, variant_meter, into, seconds / ROUNDS, concurrency, max_requests // ROUNDS)
+                if name == SIGN_IN:  # argon2id alone, in slices between sign-in's (not after everything)
+                    hash_slices.append(hash_rate(seconds / ROUNDS))
+    lines = [_summary(results, peers, bare, concurrency), "",
+             _cpu_table([*results.values(), *bare.values(), *peers.values()])]
+    for name, without_rl in bare.items():
+        hop_us = results[name].server_cpu_per_request() - without_rl.server_cpu_per_request()
+        lines += ["", f"the rate-limit hop of {name}: {hop_us:.0f} µs of server CPU per request "
+                      f"({without_rl.result.per_second:.0f}/s without the ratelimit filters vs "
+                      f"{results[name].result.per_second:.0f}/s with them, interleaved)"]
+    if hash_slices:
+        hashes = statistics.mean(rate for rate, _ms, _workers in hash_slices)
+        hash_ms = statistics.median(ms for _rate, ms, _workers in hash_slices)
+        workers = hash_slices[0][2]
+        sign_ins = results[SIGN_IN].result.per_second
         lines += ["", f"password sign-in {sign_ins:.1f}/s vs argon2id alone (same parameters, {workers} threads) "
                       f"{hashes:.1f}/s, median {hash_ms:.1f} ms: ratio {sign_ins / hashes if hashes else 0:.2f}"]
     if why_no_peer is not None:
@@ -262,7 +335,8 @@ def bench_scenarios(stack: Stack, seconds: float, concurrency: int, *, peer: boo
     return text
 
 
-def _summary(results: dict[str, Measured], peers: dict[str, Measured], concurrency: int) -> str:
+def _summary(results: dict[str, Measured], peers: dict[str, Measured], bare: dict[str, Measured],
+             concurrency: int) -> str:
     rows = []
     for name, measured in results.items():
         r = measured.result
@@ -276,19 +350,23 @@ def _summary(results: dict[str, Measured], peers: dict[str, Measured], concurren
             rows.append([f"oidc-provider {name}" + (" (opaque token)" if name == "introspection" else ""),
                          f"{p.per_second:.0f}", f"{p.p50_ms:.2f}", f"{p.p99_ms:.2f}", str(p.failures),
                          f"{peer.server_cpu_per_request():.0f}", "", ""])
+        if name in bare:
+            b = bare[name].result
+            rows.append([bare[name].name, f"{b.per_second:.0f}", f"{b.p50_ms:.2f}", f"{b.p99_ms:.2f}",
+                         str(b.failures), f"{bare[name].server_cpu_per_request():.0f}", "", ""])
     return markdown_table(["scenario (through Envoy unless named)", "req/s", "p50 ms", "p99 ms", "failed",
                            "server CPU µs/req (all but the client)", "oidc-provider req/s", "ratio"], rows) + (
         f"\n\n{concurrency} keep-alive connections, raw HTTP/1.1 load client on uvloop.")
 
 
-def _cpu_table(results: dict[str, Measured], peers: dict[str, Measured]) -> str:
+def _cpu_table(measured: list[Measured]) -> str:
     processes: list[str] = []
-    for measured in [*results.values(), *peers.values()]:
-        processes += [p for p in measured.cpu_us if p not in processes]
+    for m in measured:
+        processes += [p for p in m.cpu_us if p not in processes]
     rows = []
-    for measured in [*results.values(), *peers.values()]:
-        per = measured.cpu_per_request()
-        rows.append([measured.name, *(f"{per[p]:.0f}" if p in per else "" for p in processes)])
+    for m in measured:
+        per = m.cpu_per_request()
+        rows.append([m.name, *(f"{per[p]:.0f}" if p in per else "" for p in processes)])
     return "CPU µs per request, per process (from /proc/<pid>/stat):\n\n" + markdown_table(
         ["scenario", *processes], rows)
 

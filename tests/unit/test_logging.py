@@ -192,3 +192,15 @@ def test_console_renderer_also_redacts(json_logging: pytest.CaptureFixture[str])
     out = json_logging.readouterr().out
     assert "signing in" in out
     assert "hunter2-pw" not in out and API_KEY not in out
+
+
+@pytest.mark.parametrize("value", [
+    "Basic YWJjOmRlZg==", "BEARER abc.def", "bearer\tx", "Ba\u017fic YWJj", "B\u0131noa_abcdefghijk",
+    "binoa_abcdefghijklmn", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", "EYJa.b.c", "postgresql://u:p@h/db",
+    "REDISS://:pw@host:6379", "python-httpx/0.28", "127.0.0.1", "basic", "a basic idea", "", "\u0130stanbul",
+    "B\u0130NO_abcdefghijk", "\u212aey", "bearer\u00a0x", "Bear\u0130r x",
+])
+def test_the_fast_path_redacts_exactly_what_the_pattern_does(value: str) -> None:
+    from services.common.logging import _SECRET_VALUE, _scrub
+
+    assert _scrub(value) == _SECRET_VALUE.sub(REDACTED, value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from services.session.ratelimit.limiter import Budget
@@ -10,6 +12,7 @@ from services.session.ratelimit.policy import (
     FAIL_CLOSED,
     FAIL_OPEN,
     GROUPS,
+    BudgetCache,
     Descriptor,
     GroupLimits,
     budgets,
@@ -131,3 +134,32 @@ def test_scaled_defaults_leave_tenant_overrides_alone() -> None:
     assert scaled_defaults(0.001)["verification"] == GroupLimits(1, 1)
     with pytest.raises(ValueError):
         scaled_defaults(0)
+
+
+@pytest.mark.parametrize("descriptor", [
+    Descriptor("token", remote_address="10.0.0.1", tenant="acme", credential="Basic YTpi"),
+    Descriptor("login", remote_address="2001:db8::1"),
+    Descriptor("public", remote_address="10.0.0.2", credential="Bearer x"),
+    Descriptor("management", credential="x-api-key-value"),
+])
+@pytest.mark.parametrize("tenant_id, settings", [
+    ("", None), ("acme", None), ("acme", {"rate_limits": {"token": {"per_ip_per_minute": 9}}}),
+    ("acme", {"rate_limits": {"login": {"per_ip_per_minute": 2, "per_tenant_per_minute": 30}}}),
+])
+def test_the_budget_cache_gives_exactly_what_budgets_gives(descriptor: Descriptor, tenant_id: str,
+                                                           settings: dict[str, Any] | None) -> None:
+    defaults = scaled_defaults(10)
+    cache = BudgetCache(defaults)
+    expected = budgets(descriptor, tenant_id, settings, defaults)
+    assert cache.budgets(descriptor, tenant_id, settings) == expected
+    assert cache.budgets(descriptor, tenant_id, settings) == expected  # from the cache
+    other = Descriptor(descriptor.group, descriptor.remote_address, credential="another credential")
+    assert cache.budgets(other, tenant_id, settings) == budgets(other, tenant_id, settings, defaults)
+
+
+def test_the_budget_cache_stays_bounded_and_never_keys_on_a_credential() -> None:
+    cache = BudgetCache(max_entries=3)
+    for n in range(10):
+        cache.budgets(Descriptor("token", remote_address=f"10.0.0.{n}", credential="Basic c2VjcmV0"), "acme", None)
+    assert len(cache._entries) <= 3
+    assert "Basic c2VjcmV0" not in repr(cache._entries)

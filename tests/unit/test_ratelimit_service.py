@@ -14,7 +14,7 @@ from services.common.directory import TenantInfo
 from services.common.errors import NotFound
 from services.common.tenancy import TenantSelection
 from services.session.ratelimit.limiter import Budget, Verdict
-from services.session.ratelimit.policy import Descriptor
+from services.session.ratelimit.policy import Descriptor, credential_hash
 from services.session.ratelimit.service import (
     RateLimitDecider,
     RateLimitMetrics,
@@ -116,3 +116,21 @@ async def test_descriptors_without_budget_are_allowed_without_redis() -> None:
     decision = await decider.decide([Descriptor("login")])  # no address, tenant or credential
     assert decision.allowed and not limiter.seen
     assert to_response(decision).overall_code == rls_pb2.RateLimitResponse.OK
+
+
+async def test_a_changed_tenant_override_applies_to_the_next_decision() -> None:
+    # The decider computes a descriptor's budgets once per tenant settings object: a tenant
+    # read again (new settings) must get its new limits at once, the same request twice the same.
+    tenants: dict[str, dict[str, Any]] = {"acme": {"rate_limits": {"login": {"per_ip_per_minute": 3}}}}
+    limiter = FakeLimiter()
+    decider, _ = _decider(limiter, tenants)
+    request = [Descriptor("login", remote_address="10.0.0.1", tenant="acme", credential="Basic c2VjcmV0")]
+    await decider.decide(request)
+    await decider.decide(request)
+    tenants["acme"] = {"rate_limits": {"login": {"per_ip_per_minute": 7, "per_tenant_per_minute": 70}}}
+    await decider.decide(request)
+    keys = ["binoauth:rl:login:ip:acme:10.0.0.1", f"binoauth:rl:login:cred:acme:{credential_hash('Basic c2VjcmV0')}",
+            "binoauth:rl:login:tenant:acme"]
+    assert [[(b.key, b.limit) for b in seen] for seen in limiter.seen] == [
+        list(zip(keys, [3, 3, 600], strict=True)), list(zip(keys, [3, 3, 600], strict=True)),
+        list(zip(keys, [7, 7, 70], strict=True))]

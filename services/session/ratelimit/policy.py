@@ -199,3 +199,45 @@ def budgets(descriptor: Descriptor, tenant_id: str, settings: Mapping[str, Any] 
     if tenant_id and limits.per_tenant is not None:
         out.append(Budget(redis_key(RATE_LIMIT_KIND, group, "tenant", tenant_id), limits.per_tenant, PERIOD_SECONDS))
     return out
+
+
+class BudgetCache:
+    """``budgets`` for the descriptors a gateway sends again and again (one client address, one
+    tenant): the keys and limits of a (group, address, tenant, settings) are computed once. Only
+    the per-credential budget is built per call, so no credential is ever kept as a cache key.
+
+    An entry is valid while the tenant's settings are the very object it was built from: the
+    tenant directory hands out a new TenantInfo whenever it reads the tenant again (TTL or
+    invalidation), so a changed override takes effect exactly when it did without the cache."""
+
+    def __init__(self, defaults: Mapping[str, GroupLimits] = DEFAULTS, max_entries: int = 10_000) -> None:
+        self._defaults = defaults
+        self._max_entries = max_entries
+        # (group, remote_address, tenant_id) -> (settings, limits, per-IP budget, per-tenant budget)
+        self._entries: dict[tuple[str, str, str],
+                            tuple[Mapping[str, Any] | None, GroupLimits, Budget | None, Budget | None]] = {}
+
+    def budgets(self, descriptor: Descriptor, tenant_id: str, settings: Mapping[str, Any] | None) -> list[Budget]:
+        """The same list, in the same order, as ``budgets(descriptor, tenant_id, settings, defaults)``."""
+        settings = settings if tenant_id else None
+        key = (descriptor.group, descriptor.remote_address, tenant_id)
+        entry = self._entries.get(key)
+        if entry is None or entry[0] is not settings:
+            group = descriptor.group
+            limits = limits_for(group, settings, self._defaults)
+            per_ip = (Budget(redis_key(RATE_LIMIT_KIND, group, "ip", tenant_id, descriptor.remote_address),
+                             limits.per_ip, PERIOD_SECONDS) if descriptor.remote_address else None)
+            per_tenant = (Budget(redis_key(RATE_LIMIT_KIND, group, "tenant", tenant_id), limits.per_tenant,
+                                 PERIOD_SECONDS) if tenant_id and limits.per_tenant is not None else None)
+            entry = (settings, limits, per_ip, per_tenant)
+            if len(self._entries) >= self._max_entries:
+                self._entries.clear()  # bounded: a flood of addresses costs recomputation, not memory
+            self._entries[key] = entry
+        _, limits, per_ip, per_tenant = entry
+        out: list[Budget] = [] if per_ip is None else [per_ip]
+        if descriptor.credential:
+            out.append(Budget(redis_key(RATE_LIMIT_KIND, descriptor.group, "cred", tenant_id,
+                                        credential_hash(descriptor.credential)), limits.per_ip, PERIOD_SECONDS))
+        if per_tenant is not None:
+            out.append(per_tenant)
+        return out
