@@ -17,6 +17,7 @@ const ApiKeys = lazy(() => import("./pages/ApiKeys"));
 const Admins = lazy(() => import("./pages/Admins"));
 const SigningKeys = lazy(() => import("./pages/SigningKeys"));
 const Events = lazy(() => import("./pages/Events"));
+const IdentityProviders = lazy(() => import("./pages/IdentityProviders"));
 const AnalyticsPage = lazy(() => import("./pages/Analytics"));
 
 function page(node: ReactNode) {
@@ -50,6 +51,7 @@ export const routes = [
       { path: "t/:tenantId/applications/:clientId", element: page(<ApplicationDetail />) },
       { path: "t/:tenantId/users", element: page(<Users />) },
       { path: "t/:tenantId/users/:userId", element: page(<UserDetail />) },
+      { path: "t/:tenantId/identity-providers", element: page(<IdentityProviders />) },
       { path: "t/:tenantId/api-keys", element: page(<ApiKeys />) },
       { path: "t/:tenantId/admins", element: page(<Admins />) },
       { path: "t/:tenantId/signing-keys", element: page(<SigningKeys />) },

@@ -9,6 +9,7 @@ import { useSession } from "./session";
 const TENANT_SECTIONS: { path: string; label: string; scope?: string }[] = [
   { path: "applications", label: "Applications", scope: "applications:read" },
   { path: "users", label: "Users", scope: "users:read" },
+  { path: "identity-providers", label: "Identity providers", scope: "identity_providers:read" },
   { path: "api-keys", label: "API keys", scope: "api_keys:read" },
   { path: "admins", label: "Administrators", scope: "admins:read" },
   { path: "signing-keys", label: "Signing keys", scope: "tenants:read" },

@@ -15,6 +15,7 @@ export type SecurityEvent = Schemas["binoauth.identity.v1.Event"];
 export type Session = Schemas["binoauth.session.v1.Session"];
 export type Consent = Schemas["binoauth.token.v1.Consent"];
 export type Analytics = Schemas["binoauth.identity.v1.Analytics"];
+export type IdentityProvider = Schemas["binoauth.identity.v1.IdentityProvider"];
 export type AnalyticsBucket = Schemas["binoauth.identity.v1.AnalyticsBucket"];
 
 /** An API error carried as an exception, so pages can `try { await call(...) }`. */

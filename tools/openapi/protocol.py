@@ -180,6 +180,10 @@ PROTOCOL.update({
                   "error_description": "The provider's words for it."},
         "responses": _FEDERATION},
     ("FederatedSignInService", "StartFederatedLink"): {"responses": _FEDERATION},
+    ("FederatedSignInService", "GetIdentityProviderIcon"): {"responses": {
+        "200": {"description": "A provider's uploaded button icon (cached for a year: its path carries its hash).",
+                "content": {"image/*": {"schema": {"type": "string", "contentEncoding": "binary"}}}},
+        "404": _NOT_FOUND_ASSET}},
     ("FederatedSignInService", "FederatedCallbackPost"): {
         "body": form({"code": "The provider's authorization code.", "state": "The flow's state.",
                       "iss": "The provider's issuer (RFC 9207).", "error": "The provider's error code.",

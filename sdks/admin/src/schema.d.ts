@@ -1552,6 +1552,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/federation/{provider_id}/icon/{icon_hash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public: the uploaded icon of a provider's button (IdentityProvider.icon_image holds its path)
+         * @description Public: the uploaded icon of a provider's button (IdentityProvider.icon_image holds its path). The path carries the hash of the image, so the answer is cached for a year; 404 for an unknown provider or hash.
+         */
+        get: operations["FederatedSignInService_GetIdentityProviderIcon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/federation/{provider_id}/link": {
         parameters: {
             query?: never;
@@ -2202,6 +2222,8 @@ export interface components {
             readonly create_time?: string;
             /** Format: date-time */
             readonly update_time?: string;
+            /** @description The button's icon. Presets always show their brand's mark and take no icon. A generic OpenID provider may upload one: a data URL (data:image/png;base64,...; PNG, JPEG, WebP or GIF, at most 256 KiB; SVG is refused, it can carry script). Answers give the icon's path on this origin, /federation/<provider_id>/icon/<hash> (cached for a year: a new image is a new path), which an update may send back unchanged; "" removes the icon. */
+            icon_image?: string;
         };
         /** @description Response for EventService.ListEvents. */
         "binoauth.identity.v1.ListEventsResponse": {
@@ -4647,6 +4669,8 @@ export interface operations {
                     readonly create_time?: string;
                     /** Format: date-time */
                     readonly update_time?: string;
+                    /** @description The button's icon. Presets always show their brand's mark and take no icon. A generic OpenID provider may upload one: a data URL (data:image/png;base64,...; PNG, JPEG, WebP or GIF, at most 256 KiB; SVG is refused, it can carry script). Answers give the icon's path on this origin, /federation/<provider_id>/icon/<hash> (cached for a year: a new image is a new path), which an update may send back unchanged; "" removes the icon. */
+                    icon_image?: string;
                 };
             };
         };
@@ -7136,6 +7160,40 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+        };
+    };
+    FederatedSignInService_GetIdentityProviderIcon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request's `provider_id`. */
+                provider_id: string;
+                /** @description The request's `icon_hash`. */
+                icon_hash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A provider's uploaded button icon (cached for a year: its path carries its hash). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": string;
+                };
+            };
+            /** @description Nothing to serve. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
         };

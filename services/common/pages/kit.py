@@ -202,11 +202,38 @@ def form(action: str, csrf: tuple[str, str], fields: Sequence[Field], buttons: S
     return "".join(out)
 
 
-def provider_buttons(items: Sequence[tuple[str, str]], separator: str) -> str:
-    """"Continue with …" links to external identity providers (href, text), styled as
-    buttons, then a separator line ("or") before the page's own form."""
-    links = "".join(f'<a class="block text-center {_SECONDARY}" href="{esc(href)}">{esc(text)}</a>'
-                    for href, text in items)
+@dataclass(frozen=True)
+class ProviderLink:
+    """One "Continue with …" button: its link, its words, and at most one icon: `mark` a
+    brand mark drawn inline ((viewBox, trusted SVG shapes), literals of the caller) or
+    `icon_href` a same-origin image (an uploaded icon)."""
+
+    href: str
+    text: str
+    mark: tuple[str, str] | None = None
+    icon_href: str = ""
+
+
+def _provider_icon(link: ProviderLink) -> str:
+    # Decorative (aria-hidden, alt=""): the button's text names the provider. Marks are not
+    # mirrored in right-to-left pages (logos keep their shape); the flex row puts them at the
+    # start of the line in either direction.
+    if link.mark is not None:
+        view_box, shapes = link.mark
+        return (f'<svg class="h-5 w-5 shrink-0" viewBox="{esc(view_box)}" aria-hidden="true" focusable="false" '
+                f'xmlns="http://www.w3.org/2000/svg">{shapes}</svg>')
+    if link.icon_href:
+        # On a white tile: an uploaded icon drawn for light backgrounds stays visible in dark mode.
+        return (f'<img class="h-5 w-5 shrink-0 rounded-sm bg-white object-contain p-px" src="{esc(link.icon_href)}" '
+                'alt="" width="20" height="20">')
+    return ""
+
+
+def provider_buttons(items: Sequence[ProviderLink], separator: str) -> str:
+    """"Continue with …" links to external identity providers, styled as buttons with the
+    provider's icon before the words, then a separator line ("or") before the page's own form."""
+    links = "".join(f'<a class="flex items-center justify-center gap-3 {_SECONDARY}" href="{esc(link.href)}">'
+                    f'{_provider_icon(link)}{esc(link.text)}</a>' for link in items)
     return (f'<div class="mb-4 space-y-3">{links}</div>'
             f'<p class="mb-4 text-center text-sm text-slate-600 dark:text-slate-300">{esc(separator)}</p>')
 

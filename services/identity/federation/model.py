@@ -92,6 +92,9 @@ class IdentityProvider:
     token_endpoint: str = ""
     userinfo_endpoint: str = ""
     jwks_uri: str = ""
+    # The uploaded button icon's hash (federation/icons.py; a generic provider's only): the
+    # bytes are stored apart, the pages link /federation/<provider_id>/icon/<icon_hash>.
+    icon_hash: str = ""
     # Sealed with the key-encryption key (services/common/crypto.py); never leave the service.
     sealed_client_secret: bytes | None = None
     sealed_private_key: bytes | None = None

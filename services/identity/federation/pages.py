@@ -11,13 +11,16 @@ from google.api import httpbody_pb2
 
 from binoauth.identity.v1 import identity_provider_service_pb2_grpc as fed_grpc
 from services.common.cookies import cookie_path, session_cookie_value
-from services.common.errors import Unauthenticated, dependency_failure
+from services.common.errors import DomainError, Unauthenticated, dependency_failure
 from services.common.pages.i18n import Translator
-from services.common.pages.kit import paragraph, provider_buttons
+from services.common.pages.kit import ProviderLink, paragraph, provider_buttons
 from services.identity.account import AccountUseCases
 from services.identity.federation.flows import binding_cookie, binding_from_cookies, new_secret
+from services.identity.federation.icons import icon_path
+from services.identity.federation.marks import brand_mark
 from services.identity.federation.model import IdentityProvider
 from services.identity.federation.usecases import FederationFailed, FederationUseCases, StartHints
+from services.identity.pages.paths import page_url
 from services.identity.pages.servicer import (
     Connections,
     FormError,
@@ -94,8 +97,10 @@ def buttons_markup(r: Request, providers: list[IdentityProvider], return_to: str
     """The "Continue with …" buttons of the login and sign-up pages ([] without providers)."""
     if not providers:
         return []
-    items = [(r.url(f"/federation/{p.provider_id}/start", return_to=return_to),
-              r.t("Continue with {provider}", provider=p.display_name)) for p in providers]
+    items = [ProviderLink(r.url(f"/federation/{p.provider_id}/start", return_to=return_to),
+                          r.t("Continue with {provider}", provider=p.display_name), brand_mark(p.provider_type),
+                          page_url(r.meta.path_tenant, icon_path(p.provider_id, p.icon_hash)) if p.icon_hash else "")
+             for p in providers]
     return [provider_buttons(items, r.t("or"))]
 
 
@@ -164,6 +169,22 @@ class FederatedSignInServicer(fed_grpc.FederatedSignInServiceServicer):
             answer = {name: getattr(request, name) for name in CALLBACK_FIELDS if name != "user"}
             return await self._callback(r, request.provider_id, answer)
         return await self._pages.serve(context, handle)
+
+    async def GetIdentityProviderIcon(self, request: Any, context: Context) -> Any:
+        # As the tenant's logo (services/tenant/servicers.py): only checked raster bytes, typed by
+        # what they are, never rendered as a page; the path names the bytes, so cached a year.
+        headers = (("x-content-type-options", "nosniff"), ("content-security-policy", "default-src 'none'"),
+                   ("cross-origin-resource-policy", "same-origin"))
+        try:
+            tenant = await self._pages.tenant_of(context)
+            icon = await self._federation.icon(tenant, request.provider_id, request.icon_hash)
+        except DomainError:
+            icon = None
+        if icon is None:
+            await context.send_initial_metadata((("x-http-status", "404"), ("cache-control", "no-store"), *headers))
+            return httpbody_pb2.HttpBody(content_type="text/plain; charset=utf-8", data=b"")
+        await context.send_initial_metadata((("cache-control", "public, max-age=31536000, immutable"), *headers))
+        return httpbody_pb2.HttpBody(content_type=icon.media_type, data=icon.data)
 
     async def FederatedCallbackPost(self, request: Any, context: Context) -> Any:
         body: httpbody_pb2.HttpBody = request.body

@@ -19,6 +19,7 @@ from services.common.timestamps import to_timestamp
 from services.identity.account import AccountUseCases
 from services.identity.admin import UserAdminUseCases
 from services.identity.auth import AuthUseCases, Tenant
+from services.identity.federation.icons import icon_path
 from services.identity.federation.model import IdentityProvider, ProviderType
 from services.identity.federation.store import LinkedIdentity
 from services.identity.federation.usecases import FederationUseCases, provider_changes
@@ -34,6 +35,8 @@ WRITABLE = ("display_name", "enabled", "display_order", "issuer", "client_id", "
             "team_id", "scopes", "claim_mapping", "allowed_email_domains", "link_by_verified_email",
             "trust_upstream_mfa", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
 SECRETS = ("client_secret", "private_key")
+# Input: an upload or the current path; output: the path (federation/icons.py).
+ICON = "icon_image"
 _TUPLES = ("scopes", "allowed_email_domains")
 
 
@@ -49,7 +52,8 @@ def provider_to_proto(provider: IdentityProvider, callback_url: str) -> pb.Ident
         userinfo_endpoint=provider.userinfo_endpoint, jwks_uri=provider.jwks_uri,
         client_secret_set=provider.sealed_client_secret is not None,
         private_key_set=provider.sealed_private_key is not None, callback_url=callback_url,
-        create_time=to_timestamp(provider.create_time), update_time=to_timestamp(provider.update_time))
+        create_time=to_timestamp(provider.create_time), update_time=to_timestamp(provider.update_time),
+        icon_image=icon_path(provider.provider_id, provider.icon_hash))
 
 
 def _field_value(message: pb.IdentityProvider, name: str) -> Any:
@@ -70,14 +74,24 @@ def provider_from_proto(message: pb.IdentityProvider) -> IdentityProvider:
     return IdentityProvider(provider_id=message.provider_id, provider_type=kind, **fields)
 
 
+def _update_paths(message: pb.IdentityProvider, paths: list[str]) -> list[str]:
+    """AIP-134: without a mask, every populated field."""
+    if paths:
+        return paths
+    present = json_format.MessageToDict(message, preserving_proto_field_name=True)
+    return [p for p in present if p != "provider_id"]
+
+
+def icon_update(message: pb.IdentityProvider, paths: list[str]) -> str | None:
+    """The icon_image of an update; None when the update does not touch the icon."""
+    return message.icon_image if ICON in _update_paths(message, paths) else None
+
+
 def provider_update(message: pb.IdentityProvider, paths: list[str]) -> dict[str, Any]:
-    """{field: value} of an update (AIP-134: without a mask, every populated field)."""
-    if not paths:
-        present = json_format.MessageToDict(message, preserving_proto_field_name=True)
-        paths = [p for p in present if p != "provider_id"]
+    """{field: value} of an update (secrets and the icon are handled on their own)."""
     changes: dict[str, Any] = {}
-    for path in paths:
-        if path in SECRETS:
+    for path in _update_paths(message, paths):
+        if path in SECRETS or path == ICON:
             continue
         if path not in WRITABLE:
             raise InvalidArgument(f"field {path[:64]!r} cannot be updated", reason="INVALID_UPDATE_MASK",
@@ -129,7 +143,7 @@ class IdentityProviderServicer(fed_grpc.IdentityProviderServiceServicer, _Admin)
         tenant = await self._tenant(context, "identity_providers:write")
         given = request.identity_provider
         created = await self._federation.create(tenant, provider_from_proto(given), given.client_secret,
-                                                given.private_key)
+                                                given.private_key, given.icon_image)
         return self._out(tenant, created)
 
     async def UpdateIdentityProvider(self, request: pb.UpdateIdentityProviderRequest, context: Context) -> Any:
@@ -138,7 +152,7 @@ class IdentityProviderServicer(fed_grpc.IdentityProviderServiceServicer, _Admin)
         paths = list(request.update_mask.paths) if request.HasField("update_mask") else []
         changes = provider_update(given, paths)
         updated = await self._federation.update(tenant, given.provider_id, changes, given.client_secret,
-                                                given.private_key)
+                                                given.private_key, icon_update(given, paths))
         return self._out(tenant, updated)
 
     async def DeleteIdentityProvider(self, request: pb.DeleteIdentityProviderRequest, context: Context) -> Any:

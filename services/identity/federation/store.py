@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from services.common.db import in_tenant
+from services.identity.federation.icons import StoredIcon
 from services.identity.federation.model import IdentityProvider, ProviderType
 from services.identity.users import User
 
@@ -65,27 +66,43 @@ class PgFederationStore:
         self._pool = pool
 
     # --- providers -------------------------------------------------------------------------
-    async def insert_provider(self, tenant_id: str, provider: IdentityProvider, now: datetime) -> bool:
-        """False if the provider id is taken in this tenant."""
+    async def insert_provider(self, tenant_id: str, provider: IdentityProvider, now: datetime,
+                              icon: StoredIcon | None = None) -> bool:
+        """False if the provider id is taken in this tenant. The provider and its icon are
+        written in one transaction."""
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             try:
-                await conn.execute(
-                    "INSERT INTO identity_providers (provider_id, provider_type, config, enabled, display_order, "
-                    "client_secret, private_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-                    provider.provider_id, provider.provider_type.value, _config(provider), provider.enabled,
-                    provider.display_order, provider.sealed_client_secret, provider.sealed_private_key, now)
+                async with conn.transaction():
+                    await conn.execute(
+                        "INSERT INTO identity_providers (provider_id, provider_type, config, enabled, display_order, "
+                        "client_secret, private_key, created_at, updated_at) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                        provider.provider_id, provider.provider_type.value, _config(provider), provider.enabled,
+                        provider.display_order, provider.sealed_client_secret, provider.sealed_private_key, now)
+                    await _write_icon(conn, provider, icon)
             except asyncpg.UniqueViolationError:
                 return False
         return True
 
-    async def save_provider(self, tenant_id: str, provider: IdentityProvider, now: datetime) -> IdentityProvider | None:
-        async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
+    async def save_provider(self, tenant_id: str, provider: IdentityProvider, now: datetime,
+                            icon: StoredIcon | None = None) -> IdentityProvider | None:
+        """Saves the provider; `icon` is a new upload (None: the icon is kept, or removed when
+        the provider has no icon_hash any more)."""
+        async with in_tenant(self._pool, SERVICE, tenant_id) as conn:  # one transaction
             row = await conn.fetchrow(
                 "UPDATE identity_providers SET config = $2, enabled = $3, display_order = $4, client_secret = $5, "
                 "private_key = $6, updated_at = $7 WHERE provider_id = $1 RETURNING *",
                 provider.provider_id, _config(provider), provider.enabled, provider.display_order,
                 provider.sealed_client_secret, provider.sealed_private_key, now)
+            if row is not None:
+                await _write_icon(conn, provider, icon)
         return _provider(row) if row else None
+
+    async def icon(self, tenant_id: str, provider_id: str, icon_hash: str) -> StoredIcon | None:
+        async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
+            row = await conn.fetchrow("SELECT media_type, data FROM identity_provider_icons "
+                                      "WHERE provider_id = $1 AND icon_hash = $2", provider_id, icon_hash)
+        return StoredIcon(icon_hash, row["media_type"], bytes(row["data"])) if row else None
 
     async def provider(self, tenant_id: str, provider_id: str) -> IdentityProvider | None:
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
@@ -171,6 +188,16 @@ class PgFederationStore:
                 return "last"
             await conn.execute("DELETE FROM federated_identities WHERE identity_id = $1", identity_id)
         return "unlinked"
+
+
+async def _write_icon(conn: Any, provider: IdentityProvider, icon: StoredIcon | None) -> None:
+    if icon is not None:
+        await conn.execute(
+            "INSERT INTO identity_provider_icons (provider_id, icon_hash, media_type, data) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (provider_id) DO UPDATE SET icon_hash = $2, media_type = $3, data = $4",
+            provider.provider_id, icon.icon_hash, icon.media_type, icon.data)
+    elif not provider.icon_hash:
+        await conn.execute("DELETE FROM identity_provider_icons WHERE provider_id = $1", provider.provider_id)
 
 
 def without_secrets(provider: IdentityProvider) -> IdentityProvider:

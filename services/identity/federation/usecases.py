@@ -33,6 +33,7 @@ from services.identity.events import EventType
 from services.identity.federation import claims as rules
 from services.identity.federation.assertions import apple_client_secret, client_assertion
 from services.identity.federation.flows import FLOW_SECONDS, Flow, binding_hash, bound_to, new_secret, s256
+from services.identity.federation.icons import IconChange, StoredIcon, icon_change, is_icon_hash
 from services.identity.federation.idtoken import (
     LEEWAY_SECONDS,
     Expectation,
@@ -147,11 +148,12 @@ class FederationUseCases:
             raise FederationFailed("provider_error", f"the stored {which} cannot be opened", provider) from None
 
     async def create(self, tenant: Tenant, provider: IdentityProvider, client_secret: str,
-                     private_key: str) -> IdentityProvider:
+                     private_key: str, icon_image: str = "") -> IdentityProvider:
         provider = validate(provider, allow_http=self._allow_http)
         check_credentials(provider, client_secret, private_key)
-        provider = self._seal(tenant, provider, client_secret, private_key)
-        if not await self._store.insert_provider(tenant.tenant_id, provider, self._clock()):
+        icon = icon_change(provider.provider_type, provider.provider_id, icon_image, "")
+        provider = replace(self._seal(tenant, provider, client_secret, private_key), icon_hash=icon.icon_hash)
+        if not await self._store.insert_provider(tenant.tenant_id, provider, self._clock(), icon.upload):
             raise AlreadyExists("an identity provider with this id exists", reason="IDENTITY_PROVIDER_EXISTS",
                                 details={"field": "provider_id"})
         await self._events.record(tenant.tenant_id, EventType.IDENTITY_PROVIDER_CHANGED,
@@ -159,17 +161,21 @@ class FederationUseCases:
         return await self.get(tenant, provider.provider_id)
 
     async def update(self, tenant: Tenant, provider_id: str, changes: dict[str, Any], client_secret: str,
-                     private_key: str) -> IdentityProvider:
+                     private_key: str, icon_image: str | None = None) -> IdentityProvider:
+        """`icon_image` None leaves the icon as it is (not in the update)."""
         current = await self.get(tenant, provider_id)
         updated = validate(replace(current, **changes), allow_http=self._allow_http)
         check_credentials(updated, client_secret, private_key)
-        updated = self._seal(tenant, updated, client_secret, private_key)
-        saved = await self._store.save_provider(tenant.tenant_id, updated, self._clock())
+        icon = IconChange(current.icon_hash) if icon_image is None else \
+            icon_change(current.provider_type, provider_id, icon_image, current.icon_hash)
+        updated = replace(self._seal(tenant, updated, client_secret, private_key), icon_hash=icon.icon_hash)
+        saved = await self._store.save_provider(tenant.tenant_id, updated, self._clock(), icon.upload)
         if saved is None:
             raise NotFound("no such identity provider", reason="IDENTITY_PROVIDER_NOT_FOUND",
                            details={"field": "provider_id"})
+        named = sorted([*changes, *(["icon_image"] if icon_image is not None else [])])
         await self._events.record(tenant.tenant_id, EventType.IDENTITY_PROVIDER_CHANGED, provider_id=provider_id,
-                                  change="updated", fields=",".join(sorted(changes))[:200])
+                                  change="updated", fields=",".join(named)[:200])
         return saved
 
     async def set_enabled(self, tenant: Tenant, provider_id: str, enabled: bool) -> IdentityProvider:
@@ -201,6 +207,16 @@ class FederationUseCases:
                                   identity_id=identity_id)
 
     # --- the sign-in -------------------------------------------------------------------------
+    async def icon(self, tenant: Tenant, provider_id: str, icon_hash: str) -> StoredIcon | None:
+        """A provider's current icon (None: unknown provider, hash or icon). Disabled
+        providers' icons too: the console previews them, and an icon is no secret."""
+        if not is_icon_hash(icon_hash):
+            return None
+        found = await self._store.provider(tenant.tenant_id, provider_id) if provider_id else None
+        if found is None or found.icon_hash != icon_hash:
+            return None
+        return await self._store.icon(tenant.tenant_id, provider_id, icon_hash)
+
     async def buttons(self, tenant: Tenant) -> list[IdentityProvider]:
         return await self._store.providers(tenant.tenant_id, enabled_only=True)
 

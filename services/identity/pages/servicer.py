@@ -319,6 +319,10 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
     def signed_in(self, request: Request, result: LoginResult, return_to: str) -> Reply:
         return self._signed_in(request, result, return_to)
 
+    async def tenant_of(self, context: Context) -> Tenant:
+        """The tenant the request selects (DomainError when none can be used)."""
+        return await self._auth.tenant(select_tenant(current_request(context), self._base_domain))
+
     async def GetLoginPage(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:
             return await self._with_providers(r, self._login_page(r, request.return_to), request.return_to)

@@ -60,6 +60,11 @@ class BinoauthIdentityV1IdentityProvider:
         callback_url (str | Unset): The redirect URI to register at the provider.
         create_time (datetime.datetime | Unset):
         update_time (datetime.datetime | Unset):
+        icon_image (str | Unset): The button's icon. Presets always show their brand's mark and take no icon. A generic
+            OpenID provider may upload one: a data URL (data:image/png;base64,...; PNG, JPEG, WebP or GIF, at most 256 KiB;
+            SVG is refused, it can carry script). Answers give the icon's path on this origin,
+            /federation/<provider_id>/icon/<hash> (cached for a year: a new image is a new path), which an update may send
+            back unchanged; "" removes the icon.
     """
 
     provider_id: str | Unset = UNSET
@@ -88,6 +93,7 @@ class BinoauthIdentityV1IdentityProvider:
     callback_url: str | Unset = UNSET
     create_time: datetime.datetime | Unset = UNSET
     update_time: datetime.datetime | Unset = UNSET
+    icon_image: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         provider_id = self.provider_id
@@ -154,6 +160,8 @@ class BinoauthIdentityV1IdentityProvider:
         if not isinstance(self.update_time, Unset):
             update_time = self.update_time.isoformat()
 
+        icon_image = self.icon_image
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -209,6 +217,8 @@ class BinoauthIdentityV1IdentityProvider:
             field_dict["create_time"] = create_time
         if update_time is not UNSET:
             field_dict["update_time"] = update_time
+        if icon_image is not UNSET:
+            field_dict["icon_image"] = icon_image
 
         return field_dict
 
@@ -293,6 +303,8 @@ class BinoauthIdentityV1IdentityProvider:
         else:
             update_time = datetime.datetime.fromisoformat(_update_time)
 
+        icon_image = d.pop("icon_image", UNSET)
+
         binoauth_identity_v1_identity_provider = cls(
             provider_id=provider_id,
             provider_type=provider_type,
@@ -320,6 +332,7 @@ class BinoauthIdentityV1IdentityProvider:
             callback_url=callback_url,
             create_time=create_time,
             update_time=update_time,
+            icon_image=icon_image,
         )
 
         return binoauth_identity_v1_identity_provider

@@ -57,6 +57,11 @@ class IdentityProviderServiceUpdateIdentityProviderBody:
         callback_url (str | Unset): The redirect URI to register at the provider.
         create_time (datetime.datetime | Unset):
         update_time (datetime.datetime | Unset):
+        icon_image (str | Unset): The button's icon. Presets always show their brand's mark and take no icon. A generic
+            OpenID provider may upload one: a data URL (data:image/png;base64,...; PNG, JPEG, WebP or GIF, at most 256 KiB;
+            SVG is refused, it can carry script). Answers give the icon's path on this origin,
+            /federation/<provider_id>/icon/<hash> (cached for a year: a new image is a new path), which an update may send
+            back unchanged; "" removes the icon.
     """
 
     provider_type: BinoauthIdentityV1ProviderType | Unset = UNSET
@@ -86,6 +91,7 @@ class IdentityProviderServiceUpdateIdentityProviderBody:
     callback_url: str | Unset = UNSET
     create_time: datetime.datetime | Unset = UNSET
     update_time: datetime.datetime | Unset = UNSET
+    icon_image: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         provider_type: str | Unset = UNSET
@@ -150,6 +156,8 @@ class IdentityProviderServiceUpdateIdentityProviderBody:
         if not isinstance(self.update_time, Unset):
             update_time = self.update_time.isoformat()
 
+        icon_image = self.icon_image
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -203,6 +211,8 @@ class IdentityProviderServiceUpdateIdentityProviderBody:
             field_dict["create_time"] = create_time
         if update_time is not UNSET:
             field_dict["update_time"] = update_time
+        if icon_image is not UNSET:
+            field_dict["icon_image"] = icon_image
 
         return field_dict
 
@@ -289,6 +299,8 @@ class IdentityProviderServiceUpdateIdentityProviderBody:
         else:
             update_time = datetime.datetime.fromisoformat(_update_time)
 
+        icon_image = d.pop("icon_image", UNSET)
+
         identity_provider_service_update_identity_provider_body = cls(
             provider_type=provider_type,
             display_name=display_name,
@@ -315,6 +327,7 @@ class IdentityProviderServiceUpdateIdentityProviderBody:
             callback_url=callback_url,
             create_time=create_time,
             update_time=update_time,
+            icon_image=icon_image,
         )
 
         return identity_provider_service_update_identity_provider_body
