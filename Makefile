@@ -12,7 +12,7 @@ PROTOS := $(shell find protos -name '*.proto' | sort)
 GOOGLEAPIS = $(shell $(PY) -c 'import google.api, os; print(os.path.dirname(os.path.dirname(google.api.__path__[0])))')
 export PYTHONPATH := $(CURDIR):$(CURDIR)/$(GEN)
 
-.PHONY: nextjs-example python-sdk python-sdk-sync venv protos openapi run observe observability-config test test-sdks test-unit test-integration test-e2e test-faults soak lint lint-protos pages-css gateway-config k8s-check bench bench-tenants clean console test-console
+.PHONY: nextjs-example python-sdk python-sdk-sync venv protos openapi run observe observability-config test test-sdks test-unit test-integration test-e2e test-faults soak lint lint-protos pages-css gateway-config k8s-check bench bench-tenants bench-analytics bench-console clean console test-console
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -162,8 +162,15 @@ $(BENCH_PEER)/node_modules/.installed: $(BENCH_PEER)/package-lock.json
 	touch $@
 
 N ?= 10000
+USERS ?= 100000
 bench-tenants: venv protos  ## Provision N tenants (N=10000), then token/sign-in p50, start-up, RSS, catalog at #1 and #N.
 	$(PY) -m tools.bench_tenants --tenants $(N)
+
+bench-analytics: venv protos  ## 30-day analytics queries (one tenant, platform-wide) with 10,000 tenants' rows stored.
+	$(PY) -m tools.bench_analytics
+
+bench-console: venv protos console  ## Console: initial JS (gzip) and every page's load time, N tenants and USERS users in one (Chromium).
+	$(PY) -m tools.bench_console --tenants $(N) --users $(USERS)
 
 SOAK_MINUTES ?= 30
 soak: venv protos  ## 30 min of mixed load; memory, fds and connections per process each minute (not in CI).

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import httpx
 
-from tools.bench_support import markdown_table, rss_mib
+from tools.bench_scenarios import stack_processes
+from tools.bench_support import CpuMeter, markdown_table, rss_mib
 from tools.stack import SERVICES, Stack, StackConfig
 
 PASSWORD = "amber meadow compass slowly"  # noqa: S105 - a throwaway bench user
@@ -159,8 +160,10 @@ def measure_catalog(stack: Stack, snapshot: Snapshot) -> None:
     asyncio.run(read())
 
 
-def provision_many(stack: Stack, platform: dict[str, str], first: int, last: int) -> list[float]:
-    """Tenants first..last, PARALLEL at a time; each one's seconds."""
+def provision_many(stack: Stack, platform: dict[str, str], first: int, last: int,
+                   cpu_ms: dict[str, float]) -> list[float]:
+    """Tenants first..last, PARALLEL at a time; each one's seconds. cpu_ms gets the CPU
+    milliseconds per tenant of every process (PostgreSQL with its backends), from /proc."""
     took: list[float] = []
     lock = threading.Lock()
     numbers = iter(range(first, last + 1))
@@ -180,12 +183,16 @@ def provision_many(stack: Stack, platform: dict[str, str], first: int, last: int
                         rate = len(took) / (time.perf_counter() - started)
                         print(f"  {len(took)} tenants provisioned ({rate:.1f}/s)", file=sys.stderr, flush=True)
 
+    meter = CpuMeter(stack_processes(stack))
+    before = meter.read()
     with ThreadPoolExecutor(PARALLEL) as pool:
         list(pool.map(worker, range(PARALLEL)))
+    cpu_ms.update({name: us / 1000 for name, us in CpuMeter.per_operation(before, meter.read(), len(took)).items()})
     return took
 
 
-def report(n: int, alone: Snapshot, full: Snapshot, provisioning: list[float], first: str, last: str) -> str:
+def report(n: int, alone: Snapshot, full: Snapshot, provisioning: list[float], first: str, last: str,
+           cpu_ms: dict[str, float]) -> str:
     def ratio(a: float, b: float) -> str:
         return f"{b / a:.2f}x" if a else ""
 
@@ -194,6 +201,11 @@ def report(n: int, alone: Snapshot, full: Snapshot, provisioning: list[float], f
         f"provisioning p50 / p99 ms ({PARALLEL} in parallel, {len(provisioning)} tenants)", "",
         f"{statistics.median(provisioning) * 1000:.0f} / {ordered[int(len(ordered) * 0.99) - 1] * 1000:.0f}"
         if provisioning else "", ""]]
+    if cpu_ms:
+        spent = {name: ms for name, ms in cpu_ms.items() if name != "client"}
+        rows.append(["provisioning CPU ms per tenant, every process but the load client", "",
+                     f"{sum(spent.values()):.1f}", ""])
+        rows.append(["  of which " + ", ".join(f"{name} {ms:.1f}" for name, ms in spent.items()), "", "", ""])
     for label, values in (("client_credentials token p50 ms", "token_ms"), ("password sign-in p50 ms", "sign_in_ms")):
         lone = getattr(alone, values)[first]
         rows.append([f"{label}, tenant #1", f"{lone:.2f}", f"{getattr(full, values)[first]:.2f}",
@@ -228,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         platform = {"Authorization": f"Bearer {stack.bootstrap_api_key}"}
         first, last = tenant_id(1), tenant_id(n)
         alone, full = Snapshot(1), Snapshot(n)
+        cpu_ms: dict[str, float] = {}
         with httpx.Client(base_url=stack.gateway_url, timeout=120) as client:
             took = [provision(client, platform, first)]
             one = equip(client, platform, first)
@@ -236,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             measure_processes(stack, alone)
             measure_catalog(stack, alone)
             print(f"provisioning tenants #2..#{n} ({PARALLEL} in parallel)", file=sys.stderr, flush=True)
-            took += provision_many(stack, platform, 2, n - 1)
+            took += provision_many(stack, platform, 2, n - 1, cpu_ms)
             took.append(provision(client, platform, last))
             final = equip(client, platform, last)
             measure_start_up(stack, full)
@@ -247,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             measure_catalog(stack, full)
     print(f"\n{n} tenants on this machine ({args.replicas} replica(s) per service), "
           f"{time.strftime('%Y-%m-%d')}:\n")
-    print(report(n, alone, full, took, first, last))
+    print(report(n, alone, full, took, first, last, cpu_ms))
     return 0
 
 

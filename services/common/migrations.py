@@ -1,9 +1,13 @@
 """Versioned SQL migrations for a service's shared schema and for every tenant schema.
 
 Files live in services/<service>/migrations/{shared,tenant}/NNNN_name.sql. Each schema is
-migrated in one transaction under a per-service advisory lock, so two replicas starting at
-once, or a provisioning call retried while the first is still running, never apply a
-migration twice or leave a schema half-made.
+migrated in one transaction under advisory locks, so two replicas starting at once, or a
+provisioning call retried while the first is still running, never apply a migration twice or
+leave a schema half-made: the shared schema under the service's lock held exclusively, a
+tenant schema under its own lock (and the service's lock shared), so tenants are provisioned
+in parallel while a shared migration waits for them. The migrations a schema lacks go to
+PostgreSQL as one script with their bookkeeping rows: a new tenant schema costs a handful of
+round trips however many migrations the service has (issue 13: provisioning time).
 
 Start-up stays flat as tenants grow: a service start migrates its shared schema and reads
 where every tenant schema stands in one query; it never walks the tenant schemas. A schema
@@ -66,6 +70,9 @@ class MigrationRunner:
         # Tenants whose schema this process knows to be current; see start().
         self._current: set[str] = set()
         self._first_use: dict[str, asyncio.Lock] = {}
+        # Whether a transaction of this process committed with the bookkeeping tables there:
+        # until then a tenant migration takes the service's lock exclusively and creates them.
+        self._bookkept = False
 
     @property
     def shared_schema(self) -> str:
@@ -79,36 +86,34 @@ class MigrationRunner:
         async with self._pool.acquire() as conn, conn.transaction():
             await self._lock(conn)
             await self._ensure_bookkeeping(conn)
-            return await self._apply(conn, self.shared_schema, self._shared)
+            version = await self._apply(conn, self.shared_schema, self._shared)
+        self._bookkept = True
+        return version
 
     async def migrate_tenant(self, tenant_id: str) -> tuple[str, int]:
         """Creates the tenant's schema if needed and brings it to the latest version."""
         schema = tenant_schema(self._service, tenant_id)
         async with self._pool.acquire() as conn, conn.transaction():
-            await self._lock(conn)
-            await self._ensure_bookkeeping(conn)
-            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)}")
-            version = await self._apply(conn, schema, self._tenant)
-            await conn.execute(
-                f"INSERT INTO {quote_ident(self.shared_schema)}.tenant_schemas "
-                "(tenant_id, schema_name) VALUES ($1, $2) ON CONFLICT (tenant_id) DO NOTHING",
-                tenant_id, schema,
-            )
+            await self._lock_tenant(conn, schema)
+            version = await self._apply(conn, schema, self._tenant, tenant_id=tenant_id)
+        self._bookkept = True
         self._current.add(tenant_id)
         return schema, version
 
     async def drop_tenant(self, tenant_id: str) -> bool:
         schema = tenant_schema(self._service, tenant_id)
+        shared = quote_ident(self.shared_schema)
         async with self._pool.acquire() as conn, conn.transaction():
-            await self._lock(conn)
-            await self._ensure_bookkeeping(conn)
+            await self._lock_tenant(conn, schema)
             existed = await conn.fetchval(
                 "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", schema
             )
-            await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} CASCADE")
-            shared = quote_ident(self.shared_schema)
-            await conn.execute(f"DELETE FROM {shared}.tenant_schemas WHERE tenant_id = $1", tenant_id)
-            await conn.execute(f"DELETE FROM {shared}.schema_migrations WHERE schema_name = $1", schema)
+            await conn.execute(
+                f"DROP SCHEMA IF EXISTS {quote_ident(schema)} CASCADE; "
+                f"DELETE FROM {shared}.tenant_schemas WHERE tenant_id = {quote_literal(tenant_id)}; "
+                f"DELETE FROM {shared}.schema_migrations WHERE schema_name = {quote_literal(schema)}"
+            )
+        self._bookkept = True
         self._current.discard(tenant_id)
         return bool(existed)
 
@@ -181,7 +186,21 @@ class MigrationRunner:
         return {r["tenant_id"]: r["current"] for r in rows}
 
     async def _lock(self, conn: asyncpg.Connection) -> None:
+        """The service's lock, exclusive: shared migrations and the bookkeeping tables."""
         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", self._lock_key)
+
+    async def _lock_tenant(self, conn: asyncpg.Connection, schema: str) -> None:
+        """One tenant schema's lock, with the service's lock shared (a shared migration waits
+        for the tenant migrations in flight, and they for it). The first tenant migration in a
+        process takes the service's lock exclusively instead and makes sure the bookkeeping
+        tables exist: concurrent CREATE TABLE IF NOT EXISTS of one table is not safe."""
+        if not self._bookkept:
+            await self._lock(conn)
+            await self._ensure_bookkeeping(conn)
+            return
+        await conn.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0)), "
+                           "pg_advisory_xact_lock(hashtextextended($2, 0))",
+                           self._lock_key, f"{self._lock_key}:{schema}")
 
     async def _ensure_bookkeeping(self, conn: asyncpg.Connection) -> None:
         shared = quote_ident(self.shared_schema)
@@ -203,7 +222,12 @@ class MigrationRunner:
             """
         )
 
-    async def _apply(self, conn: asyncpg.Connection, schema: str, migrations: list[Migration]) -> int:
+    async def _apply(self, conn: asyncpg.Connection, schema: str, migrations: list[Migration],
+                     tenant_id: str | None = None) -> int:
+        """Applies what `schema` lacks as one script (the caller holds its lock, in a
+        transaction): the schema, the migrations in order, their bookkeeping rows and, for a
+        tenant, its row in tenant_schemas. Two round trips when the schema is new or behind,
+        one when it is current."""
         shared = quote_ident(self.shared_schema)
         applied = {
             r["version"]
@@ -211,14 +235,42 @@ class MigrationRunner:
                 f"SELECT version FROM {shared}.schema_migrations WHERE schema_name = $1", schema
             )
         }
-        await conn.execute(f"SET LOCAL search_path TO {quote_ident(schema)}")
-        for migration in migrations:
-            if migration.version in applied:
-                continue
-            await conn.execute(migration.sql)
-            await conn.execute(
-                f"INSERT INTO {shared}.schema_migrations (schema_name, version, name) VALUES ($1, $2, $3)",
-                schema, migration.version, migration.name,
-            )
-            _log.info("migration applied", schema=schema, version=migration.version, name=migration.name)
+        missing = [m for m in migrations if m.version not in applied]
+        script = migration_script(self.shared_schema, schema, missing, tenant_id, create=tenant_id is not None)
+        if script:
+            await conn.execute(script)
+        if missing:
+            _log.info("migrations applied", schema=schema, versions=",".join(str(m.version) for m in missing))
         return max([*applied, *(m.version for m in migrations)], default=0)
+
+
+def quote_literal(value: str) -> str:
+    """An SQL string literal (standard_conforming_strings is on: only quotes are special)."""
+    if "\x00" in value:
+        raise ValueError("literal contains NUL")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def migration_script(shared_schema: str, schema: str, missing: list[Migration], tenant_id: str | None,
+                     create: bool) -> str:
+    """One simple-protocol script: each migration runs with search_path set to `schema`, then
+    its bookkeeping row is written; a tenant's schema is created first and registered last.
+    Each file is followed by a newline and a semicolon of its own, so a file that ends in a
+    comment or without a semicolon cannot swallow the next statement. "" when nothing is to
+    be done (a current shared schema)."""
+    if not missing and tenant_id is None:
+        return ""
+    shared = quote_ident(shared_schema)
+    parts: list[str] = []
+    if create:
+        parts.append(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)};")
+    if missing:
+        parts.append(f"SET LOCAL search_path TO {quote_ident(schema)};")
+        for migration in missing:
+            parts.append(f"{migration.sql}\n;")
+        rows = ", ".join(f"({quote_literal(schema)}, {m.version}, {quote_literal(m.name)})" for m in missing)
+        parts.append(f"INSERT INTO {shared}.schema_migrations (schema_name, version, name) VALUES {rows};")
+    if tenant_id is not None:
+        parts.append(f"INSERT INTO {shared}.tenant_schemas (tenant_id, schema_name) VALUES "
+                     f"({quote_literal(tenant_id)}, {quote_literal(schema)}) ON CONFLICT (tenant_id) DO NOTHING;")
+    return "\n".join(parts)

@@ -81,3 +81,26 @@ async def test_recorded_counts_fold_once_and_read_back_exactly(world: dict[str, 
     await store.purge_tenant("acme")
     assert (await queries.report(PLATFORM, "acme", "DAY", None, None)).totals.sign_ins_succeeded == 0
     assert (await queries.report(PLATFORM, "", "DAY", None, None)).totals.sign_ins_succeeded == 10
+
+
+async def test_a_tenants_range_and_month_distinct_users_are_exact_from_one_query(world: dict[str, Any]) -> None:
+    store, queries = world["store"], world["queries"]
+    now = datetime.now(UTC)
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    active = {  # user -> days ago they were active
+        "recent": [0, 3], "earlier": [20], "old": [45], "both": [1, 25], "edge": [6]}
+    async with store._pool.acquire() as conn:
+        await conn.executemany(
+            "INSERT INTO identity.analytics_active_users (tenant_id, granularity, bucket_start, user_id) "
+            "VALUES ('acme', 'd', $1, $2)",
+            [(today - timedelta(days=ago), user) for user, days in active.items() for ago in days])
+        await conn.execute(  # another tenant's users never count
+            "INSERT INTO identity.analytics_active_users VALUES ('globex', 'd', $1, 'recent')", today)
+    assert await store.distinct_users_by_day("acme", today - timedelta(days=6), today - timedelta(days=29),
+                                             now) == (3, 4)  # recent, both, edge; and earlier
+    assert await store.distinct_users_by_day("acme", today - timedelta(days=60), today - timedelta(days=29),
+                                             now) == (5, 4)  # a range longer than the month
+    # The report: the same figures as one count(DISTINCT) per range.
+    week = await queries.report(PLATFORM, "acme", "DAY", today - timedelta(days=6), None)
+    assert week.totals.active_users == 3 == await store.distinct_users("acme", "d", today - timedelta(days=6), now)
+    assert week.monthly_active_users == 4 == await store.distinct_users("acme", "d", today - timedelta(days=29), now)

@@ -208,6 +208,10 @@ class ReportStore:
     async def distinct_users(self, tenant_id: str, granularity: str, start: datetime, end: datetime) -> int:
         return 1
 
+    async def distinct_users_by_day(self, tenant_id: str, start: datetime, month_start: datetime,
+                                    end: datetime) -> tuple[int, int]:
+        return 1, 1
+
     async def load_hlls(self, granularity: str, buckets: list[datetime]) -> dict[datetime, bytes]:
         return {}
 

@@ -24,6 +24,8 @@ class ReportStore(Protocol):
     async def counts(self, tenant_id: str, granularity: str, start: datetime,
                      end: datetime) -> list[tuple[datetime, str, int]]: ...
     async def distinct_users(self, tenant_id: str, granularity: str, start: datetime, end: datetime) -> int: ...
+    async def distinct_users_by_day(self, tenant_id: str, start: datetime, month_start: datetime,
+                                    end: datetime) -> tuple[int, int]: ...
     async def load_hlls(self, granularity: str, buckets: list[datetime]) -> dict[datetime, bytes]: ...
 
 
@@ -82,7 +84,10 @@ class AnalyticsQueries:
         owner = tenant_id or PLATFORM
         rows = await self._store.counts(owner, span.granularity, span.start, span.end)
         mau_days = _days(span.end)
-        if tenant_id:
+        if tenant_id and span.granularity == DAY:
+            # The range's and the month's distinct users in one scan (issue 11: 30 days <= 50 ms).
+            distinct, monthly = await self._store.distinct_users_by_day(owner, span.start, mau_days[0], span.end)
+        elif tenant_id:
             distinct = await self._store.distinct_users(owner, span.granularity, span.start, span.end)
             monthly = await self._store.distinct_users(owner, DAY, mau_days[0], span.end)
         else:

@@ -66,6 +66,18 @@ class PgAnalyticsStore:
             "AND bucket_start >= $3 AND bucket_start < $4", tenant_id, granularity, start, end)
         return int(value or 0)
 
+    async def distinct_users_by_day(self, tenant_id: str, start: datetime, month_start: datetime,
+                                    end: datetime) -> tuple[int, int]:
+        """Distinct users with a day row in [start, end) and in [month_start, end), exactly, in
+        one scan and one hash aggregate (two count(DISTINCT) each sort the rows): both ranges
+        end at `end`, so a user is in one when their latest day in it starts at or after its start."""
+        row = await self._pool.fetchrow(
+            "SELECT count(*) FILTER (WHERE latest >= $2) AS in_range, count(*) FILTER (WHERE latest >= $3) AS in_month "
+            f"FROM (SELECT max(bucket_start) AS latest FROM {ACTIVE} WHERE tenant_id = $1 AND granularity = 'd' "
+            "AND bucket_start >= least($2::timestamptz, $3::timestamptz) AND bucket_start < $4 GROUP BY user_id) u",
+            tenant_id, start, month_start, end)
+        return int(row["in_range"]), int(row["in_month"])
+
     async def save_hll(self, granularity: str, bucket: datetime, registers: bytes) -> None:
         await self._pool.execute(
             f"INSERT INTO {HLL} (granularity, bucket_start, registers) VALUES ($1, $2, $3) "

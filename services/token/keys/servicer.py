@@ -61,7 +61,7 @@ class SigningKeyServicer(service_grpc.SigningKeyServiceServicer):
 
     async def ListSigningKeys(self, request: Any, context: Context) -> Any:
         tenant_id = await self._admin_tenant(context, "tenants:read")
-        keys = await self._keys.keys(tenant_id, fresh=True)
+        keys = await self._keys.keys(tenant_id, fresh=True, complete=True)
         return service_pb.ListSigningKeysResponse(signing_keys=[key_to_proto(k) for k in keys])
 
     async def RotateSigningKeys(self, request: service_pb.RotateSigningKeysRequest, context: Context) -> Any:

@@ -1,10 +1,18 @@
-"""Signing keys of a tenant: created at provisioning, rotated on demand, published as JWKS.
+"""Signing keys of a tenant: created on the tenant's first key read, rotated on demand,
+published as JWKS.
+
+A tenant's first keys are made when they are first needed (its first token, its JWKS, the
+console's key list), not while it is provisioned: an RSA-2048 key costs ~50 ms of CPU, half
+of a provisioning's budget (issue 13), and a tenant that never signs never pays it. Whatever
+reads the keys to sign or publish them asks for the complete set, so no replica signs with,
+or publishes, a partial one.
 
 Key objects are parsed once per kid and kept in process: handing PEM to pyjwt on every call
 would re-parse it (tens of ms for RSA)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -54,9 +62,21 @@ class SigningKeys:
         # Counts forget() calls: a key list read while one ran may predate the change it
         # announced, so it is used but not cached.
         self._forgotten = 0
+        # A burst of first requests for a tenant makes its first keys once in this process.
+        self._first_keys: dict[str, asyncio.Lock] = {}
+
+    async def provisioned(self, tenant_id: str) -> None:
+        """A tenant was just provisioned: every replica drops what it cached under its id (a
+        tenant deleted and created again with the same id must be signed for with its new keys
+        only, at once). Its keys are made on first use (see the module's docstring)."""
+        require_tenant_id(tenant_id)
+        self.forget(tenant_id)
+        if self._notify is not None:
+            await self._notify(KEYS_TOPIC, tenant_id)
 
     async def ensure(self, tenant_id: str) -> None:
-        """Creates the tenant's first key of each algorithm (idempotent: provisioning)."""
+        """Creates the tenant's first key of each algorithm it lacks (idempotent; replicas
+        meet at the store's per-algorithm lock, so each algorithm gets one active key)."""
         require_tenant_id(tenant_id)
         existing = {k.algorithm for k in await self._store.all(tenant_id) if k.state is KeyState.ACTIVE}
         for algorithm in ALGORITHMS:
@@ -82,10 +102,11 @@ class SigningKeys:
         if self._notify is not None:
             await self._notify(KEYS_TOPIC, tenant_id)
         _log.info("signing keys rotated", tenant_id=tenant_id, algorithms=",".join(algorithms))
-        return await self.keys(tenant_id, fresh=True)
+        return await self.keys(tenant_id, fresh=True, complete=True)
 
     async def _add(self, tenant_id: str, algorithm: str, retire_others: bool) -> None:
-        key = generate(algorithm)
+        # In a thread: an RSA key takes tens of ms, which would stall every call in flight.
+        key = await asyncio.to_thread(generate, algorithm)
         jwk = public_jwk(algorithm, key)
         now = self._clock()
         record = SigningKey(jwk["kid"], algorithm, KeyState.ACTIVE, jwk, now)
@@ -100,8 +121,26 @@ class SigningKeys:
         for cached in [k for k in self._private if k[0] == tenant_id]:
             self._private.pop(cached, None)
 
-    async def keys(self, tenant_id: str, fresh: bool = False) -> list[SigningKey]:
-        """Every key still published (active, or retired with tokens possibly outstanding)."""
+    async def keys(self, tenant_id: str, fresh: bool = False, complete: bool = False) -> list[SigningKey]:
+        """Every key still published (active, or retired with tokens possibly outstanding).
+        complete: first make the active key of each algorithm the tenant lacks (to sign or to
+        publish: a new tenant's first keys)."""
+        found = await self._read(tenant_id, fresh)
+        if complete and not _has_every_algorithm(found):
+            await self._make_first_keys(tenant_id)
+            found = await self._read(tenant_id, fresh=True)
+        return found
+
+    async def _make_first_keys(self, tenant_id: str) -> None:
+        lock = self._first_keys.setdefault(tenant_id, asyncio.Lock())
+        async with lock:
+            if not _has_every_algorithm(await self._read(tenant_id, fresh=True)):
+                _log.info("signing keys made on first use", tenant_id=tenant_id)
+                await self.ensure(tenant_id)
+        if self._first_keys.get(tenant_id) is lock and not lock.locked():
+            del self._first_keys[tenant_id]
+
+    async def _read(self, tenant_id: str, fresh: bool) -> list[SigningKey]:
         require_tenant_id(tenant_id)
         cached = self._lists.get(tenant_id)
         if cached and not fresh and cached[0] > self._monotonic():
@@ -116,11 +155,12 @@ class SigningKeys:
         return published
 
     async def jwks(self, tenant_id: str) -> dict[str, Any]:
-        return {"keys": [k.public_jwk for k in await self.keys(tenant_id)]}
+        return {"keys": [k.public_jwk for k in await self.keys(tenant_id, complete=True)]}
 
     async def signer(self, tenant_id: str, algorithm: str) -> tuple[str, PrivateKey]:
         """The active key of an algorithm, parsed once per kid."""
-        active = [k for k in await self.keys(tenant_id) if k.algorithm == algorithm and k.state is KeyState.ACTIVE]
+        active = [k for k in await self.keys(tenant_id, complete=True)
+                  if k.algorithm == algorithm and k.state is KeyState.ACTIVE]
         if not active:
             active = [k for k in await self.keys(tenant_id, fresh=True)
                       if k.algorithm == algorithm and k.state is KeyState.ACTIVE]
@@ -133,3 +173,7 @@ class SigningKeys:
                 raise LookupError(f"signing key {kid} vanished")
             self._private[(tenant_id, kid)] = load_private(self._box.open(sealed, f"{tenant_id}:{kid}"))
         return kid, self._private[(tenant_id, kid)]
+
+
+def _has_every_algorithm(keys: list[SigningKey]) -> bool:
+    return len({k.algorithm for k in keys if k.state is KeyState.ACTIVE}) == len(ALGORITHMS)
