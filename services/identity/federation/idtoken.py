@@ -92,11 +92,20 @@ def validate_id_token(token: str, key_set: dict[str, Any], expect: Expectation, 
     try:
         claims: dict[str, Any] = jwt.decode(
             token, key, algorithms=[alg], audience=expect.client_id, leeway=LEEWAY_SECONDS,
-            options={"require": ["iss", "sub", "aud", "exp", "iat"], "verify_iss": False})
+            # The times are checked below against `now`, the caller's clock, not PyJWT's own.
+            options={"require": ["iss", "sub", "aud", "exp", "iat"], "verify_iss": False,
+                     "verify_exp": False, "verify_iat": False, "verify_nbf": False})
     except jwt.InvalidSignatureError:
         raise UnknownKey("the signature does not verify") from None
     except jwt.PyJWTError as error:
         raise InvalidIdToken(f"{type(error).__name__}: {str(error)[:120]}") from None
+    for name in ("exp", "iat", "nbf"):
+        if name in claims and (isinstance(claims[name], bool) or not isinstance(claims[name], int | float)):
+            raise InvalidIdToken(f"the token's {name} is not a number")
+    if now > float(claims["exp"]) + LEEWAY_SECONDS:
+        raise InvalidIdToken("Expired: the token's exp has passed")
+    if "nbf" in claims and float(claims["nbf"]) > now + LEEWAY_SECONDS:
+        raise InvalidIdToken("the token is not yet valid (nbf)")
     issuer = expected_issuer(expect.issuer, claims)
     if not isinstance(claims.get("iss"), str) or claims["iss"] not in (issuer, *expect.aliases):
         raise InvalidIdToken("the token's issuer is not the provider's")
