@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 
@@ -11,6 +12,20 @@ from grpc import aio
 from services.common import tracing
 
 _HOSTPORT_LIST = re.compile(r"^[\w.\-]+:\d+(,[\w.\-]+:\d+)*$")
+
+# Round robin over the replicas, and a call answered UNAVAILABLE is tried again (at most twice
+# more, on the next replicas): a replica answers so while it stops, or when its connection just
+# went away, or when it cannot reach a datastore, and "try again" is what that status asks of
+# the caller anyway. A rolling restart must cost the caller nothing. Deadlines and the call's own
+# errors are never retried.
+SERVICE_CONFIG = json.dumps({
+    "loadBalancingConfig": [{"round_robin": {}}],
+    "methodConfig": [{
+        "name": [{}],
+        "retryPolicy": {"maxAttempts": 3, "initialBackoff": "0.05s", "maxBackoff": "0.5s",
+                        "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]},
+    }],
+})
 
 
 def grpc_target(address: str) -> str:
@@ -40,7 +55,7 @@ class ServiceChannels:
                 # Carry the W3C trace context to the next service (none when tracing is off).
                 interceptors=tracing.client_interceptors() or None,
                 options=[
-                    ("grpc.lb_policy_name", "round_robin"),
+                    ("grpc.service_config", SERVICE_CONFIG),
                     ("grpc.enable_retries", 1),
                     ("grpc.keepalive_time_ms", 30000),
                 ],
