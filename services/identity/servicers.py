@@ -169,11 +169,13 @@ class UserSelfServicer(self_grpc.UserSelfServiceServicer, _TenantScoped):
         return self_pb.DisableTotpResponse()
 
 
-class UserAdminServicer(admin_grpc.UserAdminServiceServicer):
-    def __init__(self, auth: AuthUseCases, admin: UserAdminUseCases, credentials: CachedCredentialVerifier,
-                 tenants: TenantSelector, base_domain: str) -> None:
+class AdminScoped:
+    """The tenant an administrator's call acts on, once its credential holds `scope` (the user
+    admin API here and the identity-provider APIs in federation/servicers.py)."""
+
+    def __init__(self, auth: AuthUseCases, credentials: CachedCredentialVerifier, tenants: TenantSelector,
+                 base_domain: str) -> None:
         self._auth = auth
-        self._admin = admin
         self._credentials = credentials
         self._tenants = tenants
         self._base_domain = base_domain
@@ -182,6 +184,13 @@ class UserAdminServicer(admin_grpc.UserAdminServiceServicer):
         info, _ = await admin_tenant(current_request(context), self._credentials, self._tenants,
                                      self._base_domain, scope)
         return self._auth.tenant_of(info)
+
+
+class UserAdminServicer(admin_grpc.UserAdminServiceServicer, AdminScoped):
+    def __init__(self, auth: AuthUseCases, admin: UserAdminUseCases, credentials: CachedCredentialVerifier,
+                 tenants: TenantSelector, base_domain: str) -> None:
+        AdminScoped.__init__(self, auth, credentials, tenants, base_domain)
+        self._admin = admin
 
     async def ListUsers(self, request: admin_pb.ListUsersRequest, context: Context) -> Any:
         tenant = await self._tenant(context, "users:read")

@@ -7,37 +7,26 @@ year: new bytes are a new path). A PATCH may send the path back unchanged."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol
 
 import asyncpg
 
 from services.common.db import in_schema
-from services.common.pages.logos import decode_data_url
+from services.common.pages.logos import StoredImage, decode_data_url, is_image_hash
 from services.tenant.tenants import TenantSettings
 
 SCHEMA = "tenant"
 PATH_PREFIX = "/branding/logos/"
-_HASH = re.compile(r"^[0-9a-f]{32}$")
+# An uploaded logo as stored (its bytes, their type and hash).
+StoredLogo = StoredImage
 
-
-@dataclass(frozen=True)
-class StoredLogo:
-    logo_hash: str
-    media_type: str
-    data: bytes
-
-
-def is_logo_hash(value: str) -> bool:
-    return bool(_HASH.fullmatch(value))
 
 
 def stored_logo_hash(logo_image: str) -> str:
     """The hash of a stored logo's path ("" for anything else)."""
     value = logo_image[len(PATH_PREFIX):] if logo_image.startswith(PATH_PREFIX) else ""
-    return value if is_logo_hash(value) else ""
+    return value if is_image_hash(value) else ""
 
 
 def detach_logo(settings: TenantSettings) -> tuple[TenantSettings, StoredLogo | None]:
@@ -47,8 +36,8 @@ def detach_logo(settings: TenantSettings) -> tuple[TenantSettings, StoredLogo | 
     if not image.startswith("data:"):
         return settings, None
     media_type, data = decode_data_url(image)
-    logo = StoredLogo(hashlib.sha256(data).hexdigest()[:32], media_type, data)
-    return replace(settings, branding=replace(settings.branding, logo_image=PATH_PREFIX + logo.logo_hash)), logo
+    logo = StoredImage.of(media_type, data)
+    return replace(settings, branding=replace(settings.branding, logo_image=PATH_PREFIX + logo.image_hash)), logo
 
 
 class LogoStore(Protocol):
@@ -65,7 +54,7 @@ class PgLogoStore:
         async with in_schema(self._pool, SCHEMA) as conn:
             await conn.execute(
                 "INSERT INTO tenant_logos (tenant_id, logo_hash, media_type, data) VALUES ($1, $2, $3, $4) "
-                "ON CONFLICT (tenant_id, logo_hash) DO NOTHING", tenant_id, logo.logo_hash, logo.media_type, logo.data)
+                "ON CONFLICT (tenant_id, logo_hash) DO NOTHING", tenant_id, logo.image_hash, logo.media_type, logo.data)
 
     async def get(self, tenant_id: str, logo_hash: str) -> StoredLogo | None:
         async with in_schema(self._pool, SCHEMA) as conn:

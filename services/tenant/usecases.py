@@ -21,6 +21,7 @@ from services.common.errors import (
     Unauthenticated,
     Unavailable,
 )
+from services.common.pages.logos import is_image_hash
 from services.common.pagination import decode_page_token, encode_page_token, page_size
 from services.common.passwords import PasswordHashing
 from services.common.search import like_pattern
@@ -47,7 +48,7 @@ from services.tenant.credentials import (
     new_id,
     validate_scopes,
 )
-from services.tenant.logos import LogoStore, StoredLogo, detach_logo, is_logo_hash, stored_logo_hash
+from services.tenant.logos import LogoStore, StoredLogo, detach_logo, stored_logo_hash
 from services.tenant.ports import (
     AdminStore,
     ApiKeyStore,
@@ -188,7 +189,7 @@ class TenantUseCases:
 
     async def logo(self, candidates: builtins.list[TenantSelection], logo_hash: str) -> StoredLogo | None:
         """A stored logo of the tenant a public request selected, or None."""
-        if self._logos is None or not is_logo_hash(logo_hash):
+        if self._logos is None or not is_image_hash(logo_hash):
             return None
         tenant = await self.current(candidates)
         return await self._logos.get(tenant.tenant_id, logo_hash)

@@ -50,10 +50,10 @@ async def test_migration_moves_inline_logos_out_of_the_settings(postgres: Postgr
         other = StoredLogo("f" * 32, "image/gif", b"GIF89a")
         await store.put("acme", other)
         await store.put("acme", other)  # idempotent
-        await store.keep_only("acme", other.logo_hash)
-        assert await store.get("acme", digest) is None and await store.get("acme", other.logo_hash) == other
+        await store.keep_only("acme", other.image_hash)
+        assert await store.get("acme", digest) is None and await store.get("acme", other.image_hash) == other
         async with pool.acquire() as conn:  # a deleted tenant's logos go with it
             await conn.execute("DELETE FROM tenant.tenants WHERE tenant_id = 'acme'")
-        assert await store.get("acme", other.logo_hash) is None
+        assert await store.get("acme", other.image_hash) is None
     finally:
         await pool.close()

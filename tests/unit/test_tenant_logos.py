@@ -32,7 +32,7 @@ class Logos:
         self.logos: dict[tuple[str, str], StoredLogo] = {}
 
     async def put(self, tenant_id: str, logo: StoredLogo) -> None:
-        self.logos[(tenant_id, logo.logo_hash)] = logo
+        self.logos[(tenant_id, logo.image_hash)] = logo
 
     async def get(self, tenant_id: str, logo_hash: str) -> StoredLogo | None:
         return self.logos.get((tenant_id, logo_hash))
@@ -44,15 +44,15 @@ class Logos:
 def test_an_upload_becomes_a_hashed_path_and_a_stored_image() -> None:
     settings = TenantSettings(branding=Branding(logo_image=UPLOAD))
     detached, logo = detach_logo(settings)
-    assert logo is not None and logo.data == PNG and logo.media_type == "image/png" and len(logo.logo_hash) == 32
-    assert detached.branding.logo_image == f"/branding/logos/{logo.logo_hash}"
-    assert stored_logo_hash(detached.branding.logo_image) == logo.logo_hash
+    assert logo is not None and logo.data == PNG and logo.media_type == "image/png" and len(logo.image_hash) == 32
+    assert detached.branding.logo_image == f"/branding/logos/{logo.image_hash}"
+    assert stored_logo_hash(detached.branding.logo_image) == logo.image_hash
     assert detach_logo(detached) == (detached, None)  # the path, sent back, stays as it is
     validate_branding(detached.branding)
     with pytest.raises(InvalidArgument):
         validate_branding(Branding(logo_image="/branding/logos/../../etc/passwd"))
     page = PageBranding.from_settings("Acme", detached.to_dict())
-    assert page.logo_href("/tenant/acme") == f"/tenant/acme/branding/logos/{logo.logo_hash}"
+    assert page.logo_href("/tenant/acme") == f"/tenant/acme/branding/logos/{logo.image_hash}"
 
 
 def test_settings_keep_only_the_path_and_old_images_go() -> None:

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import binascii
 import hashlib
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -29,6 +30,27 @@ _MAGIC: dict[str, tuple[bytes, ...]] = {
 CACHE_SECONDS = 3600.0
 FAILURE_CACHE_SECONDS = 300.0
 CACHE_ENTRIES = 256
+
+
+_IMAGE_HASH = re.compile(r"^[0-9a-f]{32}$")
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An uploaded image kept in a table of its own and served content-addressed: the path
+    names the hash of its bytes, so it can be cached for a year (tenant logos, provider icons)."""
+
+    image_hash: str
+    media_type: str
+    data: bytes
+
+    @classmethod
+    def of(cls, media_type: str, data: bytes) -> StoredImage:
+        return cls(hashlib.sha256(data).hexdigest()[:32], media_type, data)
+
+
+def is_image_hash(value: str) -> bool:
+    return bool(_IMAGE_HASH.fullmatch(value))
 
 
 class LogoRefused(ValueError):

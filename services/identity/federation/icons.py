@@ -8,28 +8,16 @@ new path)."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
-from typing import Final
 from urllib.parse import quote
 
 from services.common.errors import InvalidArgument
-from services.common.pages.logos import LogoRefused, decode_data_url
+from services.common.pages.logos import LogoRefused, StoredImage, decode_data_url
 from services.identity.federation.model import PRESETS, ProviderType
 
-_HASH: Final = re.compile(r"^[0-9a-f]{32}$")
+# An uploaded icon as stored (its bytes, their type and hash).
+StoredIcon = StoredImage
 
-
-@dataclass(frozen=True)
-class StoredIcon:
-    icon_hash: str
-    media_type: str
-    data: bytes
-
-
-def is_icon_hash(value: str) -> bool:
-    return bool(_HASH.fullmatch(value))
 
 
 def icon_path(provider_id: str, icon_hash: str) -> str:
@@ -66,5 +54,5 @@ def icon_change(provider_type: ProviderType, provider_id: str, value: str, curre
         media_type, data = decode_data_url(value)
     except LogoRefused as refused:
         raise _bad(f"is refused: {str(refused).replace('logo_image', 'the icon').replace('logo', 'icon')}") from None
-    icon = StoredIcon(hashlib.sha256(data).hexdigest()[:32], media_type, data)
-    return IconChange(icon.icon_hash, icon)
+    icon = StoredImage.of(media_type, data)
+    return IconChange(icon.image_hash, icon)

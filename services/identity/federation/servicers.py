@@ -12,7 +12,7 @@ from binoauth.identity.v1 import identity_provider_service_pb2_grpc as fed_grpc
 from services.common.auth import CachedCredentialVerifier
 from services.common.context import current_request
 from services.common.cookies import session_cookie_value
-from services.common.directory import TenantSelector, admin_tenant
+from services.common.directory import TenantSelector
 from services.common.errors import InvalidArgument
 from services.common.tenancy import select_tenant
 from services.common.timestamps import to_timestamp
@@ -23,6 +23,7 @@ from services.identity.federation.icons import icon_path
 from services.identity.federation.model import IdentityProvider, ProviderType
 from services.identity.federation.store import LinkedIdentity
 from services.identity.federation.usecases import FederationUseCases, provider_changes
+from services.identity.servicers import AdminScoped
 
 Context = Any
 _TYPES = {ProviderType.OIDC: pb.PROVIDER_TYPE_OIDC, ProviderType.GOOGLE: pb.PROVIDER_TYPE_GOOGLE,
@@ -107,21 +108,7 @@ def identity_to_proto(identity: LinkedIdentity) -> pb.FederatedIdentity:
                                 last_login_time=to_timestamp(identity.last_login_time))
 
 
-class _Admin:
-    def __init__(self, auth: AuthUseCases, credentials: CachedCredentialVerifier, tenants: TenantSelector,
-                 base_domain: str) -> None:
-        self._auth = auth
-        self._credentials = credentials
-        self._tenants = tenants
-        self._base_domain = base_domain
-
-    async def _tenant(self, context: Context, scope: str) -> Tenant:
-        info, _ = await admin_tenant(current_request(context), self._credentials, self._tenants,
-                                     self._base_domain, scope)
-        return self._auth.tenant_of(info)
-
-
-class IdentityProviderServicer(fed_grpc.IdentityProviderServiceServicer, _Admin):
+class IdentityProviderServicer(fed_grpc.IdentityProviderServiceServicer, AdminScoped):
     def __init__(self, federation: FederationUseCases, auth: AuthUseCases, credentials: CachedCredentialVerifier,
                  tenants: TenantSelector, base_domain: str) -> None:
         super().__init__(auth, credentials, tenants, base_domain)
@@ -169,7 +156,7 @@ class IdentityProviderServicer(fed_grpc.IdentityProviderServiceServicer, _Admin)
         return self._out(tenant, await self._federation.set_enabled(tenant, request.provider_id, False))
 
 
-class FederatedIdentityServicer(fed_grpc.FederatedIdentityServiceServicer, _Admin):
+class FederatedIdentityServicer(fed_grpc.FederatedIdentityServiceServicer, AdminScoped):
     def __init__(self, federation: FederationUseCases, auth: AuthUseCases, account: AccountUseCases,
                  admin: UserAdminUseCases, credentials: CachedCredentialVerifier, tenants: TenantSelector,
                  base_domain: str) -> None:

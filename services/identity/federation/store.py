@@ -195,7 +195,7 @@ async def _write_icon(conn: Any, provider: IdentityProvider, icon: StoredIcon | 
         await conn.execute(
             "INSERT INTO identity_provider_icons (provider_id, icon_hash, media_type, data) VALUES ($1, $2, $3, $4) "
             "ON CONFLICT (provider_id) DO UPDATE SET icon_hash = $2, media_type = $3, data = $4",
-            provider.provider_id, icon.icon_hash, icon.media_type, icon.data)
+            provider.provider_id, icon.image_hash, icon.media_type, icon.data)
     elif not provider.icon_hash:
         await conn.execute("DELETE FROM identity_provider_icons WHERE provider_id = $1", provider.provider_id)
 

@@ -27,13 +27,14 @@ from services.common.crypto import SecretBox
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.common.form_targets import origin_of
 from services.common.outbound import url_problem
+from services.common.pages.logos import is_image_hash
 from services.common.timestamps import Clock, utcnow
 from services.identity.auth import AuthUseCases, LoginResult, Tenant, lockout_subject
 from services.identity.events import EventType
 from services.identity.federation import claims as rules
 from services.identity.federation.assertions import apple_client_secret, client_assertion
 from services.identity.federation.flows import FLOW_SECONDS, Flow, binding_hash, bound_to, new_secret, s256
-from services.identity.federation.icons import IconChange, StoredIcon, icon_change, is_icon_hash
+from services.identity.federation.icons import IconChange, StoredIcon, icon_change
 from services.identity.federation.idtoken import (
     LEEWAY_SECONDS,
     Expectation,
@@ -210,7 +211,7 @@ class FederationUseCases:
     async def icon(self, tenant: Tenant, provider_id: str, icon_hash: str) -> StoredIcon | None:
         """A provider's current icon (None: unknown provider, hash or icon). Disabled
         providers' icons too: the console previews them, and an icon is no secret."""
-        if not is_icon_hash(icon_hash):
+        if not is_image_hash(icon_hash):
             return None
         found = await self._store.provider(tenant.tenant_id, provider_id) if provider_id else None
         if found is None or found.icon_hash != icon_hash:
