@@ -182,6 +182,13 @@ export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?
   return <span className={`rounded px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
 }
 
+/** A resource's state enum (TENANT_STATE_ACTIVE, ADMIN_USER_STATE_DISABLED, SIGNING_KEY_STATE_RETIRED…) as a badge. */
+export function stateBadge(state: string | undefined) {
+  const short = (state ?? "").replace(/^.*_STATE_/, "");
+  const tone = short === "ACTIVE" ? "green" : short === "SUSPENDED" || short === "DISABLED" || short === "REVOKED" ? "red" : "amber";
+  return <Badge tone={tone}>{short.toLowerCase() || "unknown"}</Badge>;
+}
+
 export function Table({ caption, head, children }: { caption: string; head: string[]; children: ReactNode }) {
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">

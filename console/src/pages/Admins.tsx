@@ -2,11 +2,10 @@ import { useState } from "react";
 import { useParams } from "react-router";
 
 import { api, call, failureOf, type AdminUser, type ApiError } from "../api";
-import { Button, Card, Confirm, Empty, ErrorBanner, Field, FormError, PageHeader, Pager, Spinner, Table, Td, fieldError, formatTime } from "../components/ui";
+import { Button, Card, Confirm, Empty, ErrorBanner, Field, FormError, PageHeader, Pager, Spinner, Table, Td, fieldError, formatTime, stateBadge } from "../components/ui";
 import { usePaged } from "../hooks";
 import { useSession } from "../session";
 import { ScopePicker } from "./ScopePicker";
-import { stateBadge } from "./Tenants";
 
 /** Administrators of one tenant (/t/:tenantId/admins) or of the platform (/admins). */
 export default function Admins() {

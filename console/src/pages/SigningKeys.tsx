@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useParams } from "react-router";
 
 import { call, tenantApi } from "../api";
-import { Badge, Button, Confirm, Empty, ErrorBanner, PageHeader, Spinner, Table, Td, formatTime } from "../components/ui";
+import { Button, Confirm, Empty, ErrorBanner, PageHeader, Spinner, Table, Td, formatTime, stateBadge } from "../components/ui";
 import { useLoad } from "../hooks";
 import { useSession } from "../session";
 
@@ -29,7 +29,7 @@ export default function SigningKeys() {
             <tr key={k.kid}>
               <Td className="font-mono text-xs">{k.kid}</Td>
               <Td>{k.algorithm}</Td>
-              <Td><Badge tone={k.state?.endsWith("ACTIVE") ? "green" : "amber"}>{(k.state ?? "").replace("SIGNING_KEY_STATE_", "").toLowerCase()}</Badge></Td>
+              <Td>{stateBadge(k.state)}</Td>
               <Td>{formatTime(k.create_time)}</Td>
               <Td>{formatTime(k.retire_time)}</Td>
               <Td>{formatTime(k.expire_time)}</Td>

@@ -2,11 +2,10 @@ import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
 
 import { api, call, failureOf, type ApiError, type Tenant } from "../api";
-import { Button, Card, Checkbox, Confirm, ErrorBanner, Field, FormError, PageHeader, Spinner, splitList } from "../components/ui";
+import { Button, Card, Checkbox, Confirm, ErrorBanner, Field, FormError, PageHeader, Spinner, splitList, stateBadge } from "../components/ui";
 import { useLoad } from "../hooks";
 import { useSession } from "../session";
 import { TenantActions } from "./TenantActions";
-import { stateBadge } from "./Tenants";
 
 type Kind = "number" | "bool";
 /** The settings the console edits, by their update_mask path. */

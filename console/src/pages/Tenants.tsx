@@ -2,16 +2,10 @@ import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 
 import { api, call, failureOf, type ApiError, type Tenant } from "../api";
-import { Badge, Button, Card, Confirm, Empty, ErrorBanner, Field, FormError, PageHeader, Pager, Spinner, Table, Td, formatTime } from "../components/ui";
+import { Button, Card, Confirm, Empty, ErrorBanner, Field, FormError, PageHeader, Pager, Spinner, Table, Td, formatTime, stateBadge } from "../components/ui";
 import { usePaged } from "../hooks";
 import { useSession } from "../session";
 import { TenantActions } from "./TenantActions";
-
-export function stateBadge(state: string | undefined) {
-  const short = (state ?? "").replace(/^[A-Z]+_STATE_/, "").replace(/^TENANT_STATE_/, "");
-  const tone = short === "ACTIVE" ? "green" : short === "SUSPENDED" || short === "DISABLED" || short === "REVOKED" ? "red" : "amber";
-  return <Badge tone={tone}>{short.toLowerCase() || "unknown"}</Badge>;
-}
 
 function CreateTenant({ onCreated }: { onCreated: (t: Tenant) => void }) {
   const [tenantId, setTenantId] = useState("");

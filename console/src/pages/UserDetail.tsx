@@ -2,10 +2,9 @@ import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 
 import { call, failureOf, tenantApi, type ApiError, type Consent, type Session, type User } from "../api";
-import { Button, Card, Checkbox, Confirm, Empty, ErrorBanner, Field, FormError, PageHeader, Spinner, Table, Td, formatTime } from "../components/ui";
+import { Button, Card, Checkbox, Confirm, Empty, ErrorBanner, Field, FormError, PageHeader, Spinner, Table, Td, formatTime, stateBadge } from "../components/ui";
 import { useLoad } from "../hooks";
 import { useSession } from "../session";
-import { stateBadge } from "./Tenants";
 
 type Action = "disable" | "enable" | "unlock" | "resetMfa" | "delete" | "revokeAll" | { session: Session } | { consent: Consent };
 

@@ -2,10 +2,9 @@ import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 
 import { call, failureOf, tenantApi, type ApiError, type User } from "../api";
-import { Button, Card, Checkbox, Empty, ErrorBanner, Field, FormError, PageHeader, Pager, Spinner, Table, Td, formatTime } from "../components/ui";
+import { Button, Card, Checkbox, Empty, ErrorBanner, Field, FormError, PageHeader, Pager, Spinner, Table, Td, formatTime, stateBadge } from "../components/ui";
 import { usePaged } from "../hooks";
 import { useSession } from "../session";
-import { stateBadge } from "./Tenants";
 
 function CreateUser({ tenantId, onCreated }: { tenantId: string; onCreated: (u: User) => void }) {
   const [email, setEmail] = useState("");
