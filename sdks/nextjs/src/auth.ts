@@ -155,14 +155,18 @@ export function createBinoAuth(options: BinoAuthNextOptions) {
   // several server instances may still race, as with any cookie session).
   const refreshing = new Map<string, Promise<TokenSet>>();
 
-  const client = (storage = new MemoryStorage(), transactions = new MemoryStorage()) => new BinoAuthClient({
-    issuer: options.issuer, clientId: options.clientId, redirectUri, storage, transactionStorage: transactions,
+  const settings = {
+    issuer: options.issuer, clientId: options.clientId, redirectUri,
     ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
     ...(options.scope ? { scope: options.scope } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  // One client holds the discovery document (fetched once, cached); the per-request clients,
+  // each with the storage of its own request, take it from there.
+  const shared = new BinoAuthClient(settings);
+  const client = (storage = new MemoryStorage(), transactions = new MemoryStorage()) => new BinoAuthClient({
+    ...settings, storage, transactionStorage: transactions, discovery: () => shared.metadata(),
   });
-  // One client for discovery (cached): per-request clients get their own storage.
-  const shared = client();
 
   async function readStored(source: Request | CookieReader): Promise<StoredSession | undefined> {
     const value = source instanceof Request ? readCookie(source.headers.get("cookie"), session.name)
@@ -174,19 +178,17 @@ export function createBinoAuth(options: BinoAuthNextOptions) {
     return serialize(session, await seal({ ...toStored(tokens) }, await keyPromise, session.maxAgeSeconds));
   }
 
-  async function tokenClient(stored: StoredSession): Promise<BinoAuthClient> {
+  function tokenClient(stored: StoredSession): BinoAuthClient {
     const storage = new MemoryStorage();
     storage.set("tokens", JSON.stringify(toTokens(stored)));
-    const perRequest = client(storage);
-    await shared.metadata();
-    return perRequest;
+    return client(storage);
   }
 
   async function refresh(stored: StoredSession): Promise<TokenSet> {
     const key = stored.rt!;
     let pending = refreshing.get(key);
     if (!pending) {
-      pending = tokenClient(stored).then((c) => c.refresh());
+      pending = tokenClient(stored).refresh();
       refreshing.set(key, pending);
       // Kept a little while for requests still carrying the old cookie; never keeps a process alive.
       (setTimeout(() => refreshing.delete(key), 30_000) as unknown as { unref?: () => void }).unref?.();

@@ -55,6 +55,12 @@ describe("route handlers", () => {
     expect(viaCookies?.user?.sub).toBe("usr_1");
   });
 
+  it("fetches the discovery document once for every request it serves", async () => {
+    const { server, auth } = setup();
+    for (let i = 0; i < 3; i++) await signedIn(server, auth);
+    expect(server.requests.filter((r) => r.url.endsWith("/.well-known/openid-configuration"))).toHaveLength(1);
+  });
+
   it("refuses a callback without its transaction, and a tampered or foreign cookie is no session", async () => {
     const { server, auth } = setup();
     const start = await auth.handlers.GET(new Request(`${APP}/auth/sign-in`));

@@ -27,6 +27,12 @@ export interface BinoAuthClientOptions {
   transactionStorage?: StateStorage;
   /** A fetch implementation (tests, proxies); the global one by default. */
   fetch?: typeof fetch;
+  /**
+   * Where the discovery document comes from when several clients of one issuer live side by
+   * side (a server's per-request clients): e.g. `() => sharedClient.metadata()`. By default the
+   * client fetches and caches its own.
+   */
+  discovery?: () => Promise<oauth.AuthorizationServer>;
   /** Allow an `http:` issuer. Defaults to true for loopback hosts only (local development). */
   allowInsecureRequests?: boolean;
   /** Refresh this many seconds before the access token expires (default 30). */
@@ -136,6 +142,7 @@ export class BinoAuthClient {
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   #metadata: Promise<oauth.AuthorizationServer> | undefined;
+  readonly #discovery: (() => Promise<oauth.AuthorizationServer>) | undefined;
   #refreshing: Promise<TokenSet> | undefined;
 
   constructor(options: BinoAuthClientOptions) {
@@ -147,6 +154,7 @@ export class BinoAuthClient {
     this.#storage = options.storage ?? new MemoryStorage();
     this.#transactions = options.transactionStorage ?? this.#storage;
     this.#fetch = options.fetch;
+    this.#discovery = options.discovery;
     this.#insecure = options.allowInsecureRequests ?? (issuer.protocol === "http:" && isLoopback(issuer));
     this.#marginMs = (options.expiryMarginSeconds ?? 30) * 1000;
     this.#now = options.now ?? Date.now;
@@ -170,6 +178,7 @@ export class BinoAuthClient {
 
   /** The tenant's discovery document, fetched once (and again after a failure). */
   metadata(): Promise<oauth.AuthorizationServer> {
+    if (this.#discovery) return this.#discovery();
     if (!this.#metadata) {
       const issuer = new URL(this.issuer);
       this.#metadata = oauth
