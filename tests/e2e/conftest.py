@@ -68,7 +68,11 @@ def chromium() -> Iterator[Any]:
     """The system Chromium under Playwright, for one browser test module at a time (Playwright's
     sync API must not stay up while other modules' tests run their event loops)."""
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing (Debian package 'chromium'; .ci/run installs it)")
+        # In CI a missing browser is a broken set-up: the browser tests must run, not skip.
+        message = f"{CHROMIUM} is missing (Debian package 'chromium'; .ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

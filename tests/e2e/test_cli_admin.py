@@ -102,7 +102,7 @@ def test_cli_administers_a_tenant_end_to_end(stack: Stack, gateway: httpx.Client
         checks = {c["check"]: c["status"] for c in json.loads(doctor.output)}
         assert checks["discovery"] == "ok" and checks["jwks"] == "ok" and checks["clock"] == "ok", doctor.output
         assert checks["rate-limits"] == "ok" and checks["tls"] == "warn"  # plain http on loopback
-        assert doctor.exit_code == (1 if "fail" in checks.values() else 0)
+        assert doctor.exit_code == 0, doctor.output
 
         # Errors: the API's envelope as one line, with the documented exit codes.
         bad = cli(config, "tenants", "create", "Not A Valid Id")

@@ -169,11 +169,11 @@ def test_buttons_in_chromium_light_dark_and_right_to_left(chromium: Any, stack: 
                 assert fill == colour, (fill, colour)
                 page.screenshot(path=str(SHOTS / f"login-providers-{language}-{scheme}.png"), full_page=True)
             page.emulate_media(color_scheme="light")
-            if AXE.exists():
-                page.evaluate(AXE.read_text() + "\n;0")
-                found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
-                                      ".violations.map(v => ({id: v.id, impact: v.impact}))")
-                assert [v for v in found if v["impact"] in ("serious", "critical")] == [], found
+            assert AXE.exists(), f"{AXE} is missing: run npm ci (make test does)"
+            page.evaluate(AXE.read_text() + "\n;0")
+            found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                                  ".violations.map(v => ({id: v.id, impact: v.impact}))")
+            assert [v for v in found if v["impact"] in ("serious", "critical")] == [], found
         assert problems == [], problems
     finally:
         context.close()

@@ -188,10 +188,9 @@ def test_search_wildcards_match_themselves(admin: Admin) -> None:
     """`_` and `%` in a query are the characters, not LIKE wildcards: "a_b" does not find "axb"."""
     tag = email_of("wild").split("@")[0]
     underscore = admin.create(f"{tag}_1@example.com")
-    lookalike = admin.create(f"{tag}x1@example.com")
+    admin.create(f"{tag}x1@example.com")  # "x" where the query has "_": must not match
     found = admin.client.get(admin.users, headers=admin.reader, params={"query": f"{tag}_1"}).json()
     assert [u["user_id"] for u in found.get("users", [])] == [underscore["user_id"]]
-    assert lookalike["user_id"] != underscore["user_id"]
     assert admin.client.get(admin.users, headers=admin.reader, params={"query": f"{tag}%"}).json().get(
         "users", []) == []
 

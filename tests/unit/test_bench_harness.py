@@ -7,8 +7,12 @@ import asyncio
 import os
 import time
 
+import pytest
+
 from tools.bench_load import Connection, run_load
 from tools.bench_support import CpuMeter, cpu_us, markdown_table, rss_mib
+
+pytestmark = pytest.mark.unit
 
 
 async def _server(answers: list[bytes]) -> tuple[asyncio.Server, int, list[bytes]]:

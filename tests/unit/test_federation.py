@@ -22,7 +22,7 @@ from services.common.crypto import SecretBox
 from services.common.errors import InvalidArgument
 from services.common.outbound import OutboundPolicy, OutboundRefused, OutboundResponse
 from services.common.settings import Secret
-from services.identity.auth import LoginResult, Tenant
+from services.identity.auth import LoginResult, Tenant, lockout_subject
 from services.identity.federation import claims as rules
 from services.identity.federation.assertions import APPLE_AUDIENCE, apple_client_secret, client_assertion
 from services.identity.federation.flows import (
@@ -361,8 +361,13 @@ class Flows:
 
 
 class NoLockout:
+    """The lockout port; `locked` holds the subjects (lower-cased emails) that are locked out."""
+
+    def __init__(self) -> None:
+        self.locked: set[str] = set()
+
     async def is_locked(self, tenant_id: str, subject: str) -> bool:
-        return False
+        return subject in self.locked
 
 
 class Events:
@@ -384,8 +389,9 @@ class Harness:
         self.auth = Auth()
         self.events = Events()
         self.flows = Flows()
+        self.lockout = NoLockout()
         self.cases = FederationUseCases(self.store, self.store.users, self.auth, self.flows,  # type: ignore[arg-type]
-                                        HttpUpstream(OutboundPolicy(), self.fake), self.box, NoLockout(),
+                                        HttpUpstream(OutboundPolicy(), self.fake), self.box, self.lockout,
                                         # The tokens above are issued at NOW (import time); the unit
                                         # tier may run many minutes later, so the use cases' clock is NOW.
                                         self.events, wall=lambda: NOW)
@@ -511,6 +517,20 @@ async def test_an_unverified_email_never_links_to_an_existing_account() -> None:
     assert refused.value.reason == "account_exists" and not h.store.links
     result, _ = await _round_trip(h, issuer, {})
     assert result.user is not None and result.user.user_id == "usr_existing"
+
+
+async def test_a_locked_out_user_cannot_sign_in_through_a_provider() -> None:
+    """Issue 12: a sign-in through a provider respects lockout, like a password sign-in."""
+    issuer = "https://idp.example"
+    h = Harness(IdentityProvider("corp", ProviderType.OIDC, "Corp", issuer=issuer, client_id="client-1"))
+    h.discovery(issuer)
+    first, _ = await _round_trip(h, issuer, {})  # the user is created just in time
+    assert first.user is not None
+    h.lockout.locked.add(lockout_subject(first.user.email))
+    h.auth.amr = []
+    with pytest.raises(FederationFailed) as refused:
+        await _round_trip(h, issuer, {})
+    assert refused.value.reason == "account_unavailable" and h.auth.amr == []  # no session started
 
 
 async def test_microsoft_common_checks_each_token_against_its_tenant() -> None:
