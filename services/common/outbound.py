@@ -164,11 +164,10 @@ async def send_async(method: str, url: str, policy: OutboundPolicy, body: bytes 
 
 async def fetch_json(url: str, policy: OutboundPolicy) -> Any:
     """The JSON document at `url`, fetched under `policy`, or OutboundRefused."""
+    response = await send_async("GET", url, policy)
+    if response.status != 200:
+        raise OutboundRefused(f"the server answered {response.status}")
     try:
-        body = await asyncio.wait_for(asyncio.to_thread(fetch, url, policy), timeout=policy.timeout_seconds * 2)
-    except TimeoutError:
-        raise OutboundRefused("the fetch timed out") from None
-    try:
-        return json.loads(body)
+        return json.loads(response.body)
     except ValueError:
         raise OutboundRefused("the answer is not JSON") from None

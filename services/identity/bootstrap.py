@@ -125,7 +125,7 @@ def build(runtime: Runtime) -> ServiceParts:
     pages_servicer = HostedPagesServicer(auth, account, CsrfTokens(derive_key(settings.key_encryption_key)),
                                          settings.base_domain, secure,
                                          LogoSource(outbound), providers=provider_choice(federation),
-                                         connections=connections(federation, account),
+                                         connections=connections(federation),
                                          form_targets=FormTargets(form_target_key(settings.key_encryption_key),
                                                                   utcnow))
     fed_pages = FederatedSignInServicer(pages_servicer, federation, account, secure)

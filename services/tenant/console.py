@@ -69,9 +69,3 @@ class ConsoleSession:
 def start_session(admin_user_id: str, now: datetime, timeouts: ConsoleTimeouts) -> ConsoleSession:
     expire = now + timeouts.absolute
     return ConsoleSession(admin_user_id, now, expire, min(now + timeouts.idle, expire))
-
-
-def slid(session: ConsoleSession, now: datetime, timeouts: ConsoleTimeouts) -> ConsoleSession:
-    """The session after a use at `now`: the idle deadline moves, the absolute one never."""
-    return ConsoleSession(session.admin_user_id, session.create_time, session.expire_time,
-                          min(now + timeouts.idle, session.expire_time))

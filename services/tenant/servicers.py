@@ -33,8 +33,8 @@ from binoauth.tenant.v1 import (
     tenant_service_pb2_grpc as tenant_grpc,
 )
 from services.common.auth import Principal, PrincipalKind, missing_credential
-from services.common.context import CONSOLE_COOKIE, RequestMeta, cookie_value, current_request
-from services.common.cookies import clear_console_cookie, set_console_cookie
+from services.common.context import RequestMeta, current_request
+from services.common.cookies import clear_console_cookie, console_cookie_value, set_console_cookie
 from services.common.settings import Settings
 from services.common.tenancy import select_tenant
 from services.common.timestamps import from_timestamp, to_timestamp, utcnow
@@ -231,7 +231,7 @@ class TenantInternalServicer(internal_grpc.TenantInternalServiceServicer):
 
 def _console_secret(context: Context) -> str:
     # These three methods declare cookie use in their proto, so they may read the header.
-    return cookie_value(_meta(context).cookie, CONSOLE_COOKIE)
+    return console_cookie_value(_meta(context).cookie)
 
 
 def _admin_session(session: ConsoleSession, admin: AdminUser) -> admin_pb.AdminSession:

@@ -80,7 +80,7 @@ def build(runtime: Runtime) -> ServiceParts:
     directory = tenant_directory(runtime.channels, settings.tenant_cache_ttl_seconds, runtime.invalidation,
                                  runtime.registry)
     internal = provisioning_servicer(internal_grpc.TokenInternalServiceServicer, ProvisioningHandler(
-        runner, on_provisioned=keys.provisioned,
+        runner, on_provisioned=keys.discard,
         on_deprovisioned=in_order(keys.discard, key_store.forget_ages,
                                    partial(purge_tenant_keys, runtime.redis))),
         internal_pb)

@@ -143,7 +143,7 @@ async def test_a_provisioned_tenant_gets_its_signing_keys_on_first_use_once_acro
             notes.append((topic, tenant))
 
         replicas = [SigningKeys(PgSigningKeyStore(pool), box, notify=notify) for _ in range(2)]
-        await replicas[0].provisioned("acme")  # what provisioning does: no key made yet
+        await replicas[0].discard("acme")  # what provisioning does: no key made yet
         async with pool.acquire() as conn:
             assert await conn.fetchval("SELECT count(*) FROM token_t_acme.signing_keys") == 0
         assert notes == [("signing-keys", "acme")]  # every replica drops what it cached under the id

@@ -14,11 +14,11 @@ import hmac
 import json
 import secrets
 from dataclasses import asdict, dataclass
-from http.cookies import CookieError, SimpleCookie
 from typing import Any, Final
 
 import redis.asyncio as aioredis
 
+from services.common.context import cookie_value
 from services.common.redis import purge_tenant, tenant_key
 
 FLOW_SECONDS: Final = 600
@@ -52,20 +52,16 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
 
 
-def binding_hash(cookie_value: str) -> str:
-    return hashlib.sha256(b"binoauth-federation:" + cookie_value.encode()).hexdigest()
+def binding_hash(binding: str) -> str:
+    return hashlib.sha256(b"binoauth-federation:" + binding.encode()).hexdigest()
 
 
-def bound_to(flow: Flow, cookie_value: str) -> bool:
-    return bool(cookie_value) and hmac.compare_digest(flow.binding_hash, binding_hash(cookie_value))
+def bound_to(flow: Flow, binding: str) -> bool:
+    return bool(binding) and hmac.compare_digest(flow.binding_hash, binding_hash(binding))
 
 
 def binding_from_cookies(cookie_header: str) -> str:
-    try:
-        morsel = SimpleCookie(cookie_header).get(BINDING_COOKIE)
-    except CookieError:
-        return ""
-    value = morsel.value if morsel else ""
+    value = cookie_value(cookie_header, BINDING_COOKIE)
     return value if 20 <= len(value) <= 100 else ""
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final
+from typing import Final
 
 from services.common.errors import InvalidArgument
 from services.common.outbound import url_problem
@@ -212,7 +212,3 @@ def check_credentials(provider: IdentityProvider, client_secret: str, private_ke
         raise _bad("client_secret", "client_secret is required")
     if len(client_secret) > 1024:
         raise _bad("client_secret", "client_secret is at most 1024 characters")
-
-
-def changed(provider: IdentityProvider, fields: dict[str, Any]) -> IdentityProvider:
-    return replace(provider, **fields)

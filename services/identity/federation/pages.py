@@ -30,6 +30,7 @@ from services.identity.pages.servicer import (
     Request,
     parse_form,
 )
+from services.identity.users import User
 
 Context = Any
 _log = structlog.get_logger("identity.federation")
@@ -225,15 +226,12 @@ def provider_choice(federation: FederationUseCases) -> ProviderChoice:
     return choose
 
 
-def connections(federation: FederationUseCases, account: AccountUseCases) -> Connections:
-    """The account page's providers: which are connected, and a "Connect …" form for the rest."""
-    async def parts(r: Request) -> list[str]:
+def connections(federation: FederationUseCases) -> Connections:
+    """The account page's providers for its signed-in user: which are connected, and a
+    "Connect …" form for the rest."""
+    async def parts(r: Request, user: User) -> list[str]:
         providers = await _providers_or_none(federation, r)
         if not providers:
-            return []
-        try:
-            user, _ = await account.me(r.tenant, session_cookie_value(r.meta.cookie))
-        except Unauthenticated:
             return []
         linked = {i.provider_id for i in await federation.identities(r.tenant, user.user_id)}
         out = [paragraph(r.t("{provider} is connected to your account.", provider=p.display_name))

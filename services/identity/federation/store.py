@@ -4,7 +4,7 @@ identity schema, migrations/tenant/0004_identity_providers.sql)."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -198,7 +198,3 @@ async def _write_icon(conn: Any, provider: IdentityProvider, icon: StoredIcon | 
             provider.provider_id, icon.image_hash, icon.media_type, icon.data)
     elif not provider.icon_hash:
         await conn.execute("DELETE FROM identity_provider_icons WHERE provider_id = $1", provider.provider_id)
-
-
-def without_secrets(provider: IdentityProvider) -> IdentityProvider:
-    return replace(provider, sealed_client_secret=None, sealed_private_key=None)

@@ -211,11 +211,10 @@ class FederationUseCases:
     async def icon(self, tenant: Tenant, provider_id: str, icon_hash: str) -> StoredIcon | None:
         """A provider's current icon (None: unknown provider, hash or icon). Disabled
         providers' icons too: the console previews them, and an icon is no secret."""
-        if not is_image_hash(icon_hash):
+        if not provider_id or not is_image_hash(icon_hash):
             return None
-        found = await self._store.provider(tenant.tenant_id, provider_id) if provider_id else None
-        if found is None or found.icon_hash != icon_hash:
-            return None
+        # The icons table holds each provider's current icon only (replaced, removed and deleted
+        # with it): one read answers.
         return await self._store.icon(tenant.tenant_id, provider_id, icon_hash)
 
     async def buttons(self, tenant: Tenant) -> list[IdentityProvider]:

@@ -41,6 +41,7 @@ from services.common.tenancy import select_tenant
 from services.identity.account import AccountUseCases
 from services.identity.auth import AuthUseCases, LoginResult, Tenant
 from services.identity.pages.paths import continue_to, page_url, tenant_relative
+from services.identity.users import User
 
 Context = Any  # grpc.aio.ServicerContext
 _log = structlog.get_logger("identity.pages")
@@ -160,7 +161,7 @@ Handler = Callable[[Request], Awaitable[Reply]]
 # pages.py): the buttons' markup, and a redirect that skips the page (idp_hint).
 ProviderChoice = Callable[[Request, str], Awaitable[tuple[list[str], str]]]
 # The account page's connected providers and "Connect …" forms (the same module).
-Connections = Callable[[Request], Awaitable[list[str]]]
+Connections = Callable[[Request, User], Awaitable[list[str]]]
 
 
 def error_status(error: DomainError) -> int:
@@ -302,14 +303,6 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
             return Reply(location=skip_to)
         reply.page.parts = [*buttons, *reply.page.parts]
         return reply
-
-    def _with_connections(self, handler: Handler) -> Handler:
-        async def handle(r: Request) -> Reply:
-            reply = await handler(r)
-            if self._connections is not None and reply.status == 200 and reply.page is not None:
-                reply.page.parts = [*reply.page.parts, *await self._connections(r)]
-            return reply
-        return handle
 
     # For services/identity/federation/pages.py, which serves its pages through this plumbing.
     async def serve(self, context: Context, handler: Handler, body: httpbody_pb2.HttpBody | None = None,
@@ -530,11 +523,13 @@ class HostedPagesServicer(pages_grpc.HostedPagesServiceServicer):
                 user, _ = await self._account.me(r.tenant, session_cookie_value(r.meta.cookie))
             except Unauthenticated:
                 return Reply(location=r.url("/login", return_to="/account"))
+            # The signed-in user's providers (connected, or a "Connect …" form) follow.
+            connected = await self._connections(r, user) if self._connections is not None else []
             return Reply(200, r.page(r.t("You are signed in"), parts=[
                 paragraph_with(r.t, "Signed in as {email}", email=user.email),
-                paragraph(r.t("Your account was created on {date}.", date=user.create_time))],
+                paragraph(r.t("Your account was created on {date}.", date=user.create_time)), *connected],
                                      forms=[r.form("/logout", [], r.t("Sign out"))]))
-        return await self._serve(context, self._with_connections(handle), ui_locales=request.ui_locales)
+        return await self._serve(context, handle, ui_locales=request.ui_locales)
 
     async def SubmitLogout(self, request: Any, context: Context) -> Any:
         async def handle(r: Request) -> Reply:

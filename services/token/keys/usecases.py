@@ -65,15 +65,6 @@ class SigningKeys:
         # A burst of first requests for a tenant makes its first keys once in this process.
         self._first_keys: dict[str, asyncio.Lock] = {}
 
-    async def provisioned(self, tenant_id: str) -> None:
-        """A tenant was just provisioned: every replica drops what it cached under its id (a
-        tenant deleted and created again with the same id must be signed for with its new keys
-        only, at once). Its keys are made on first use (see the module's docstring)."""
-        require_tenant_id(tenant_id)
-        self.forget(tenant_id)
-        if self._notify is not None:
-            await self._notify(KEYS_TOPIC, tenant_id)
-
     async def ensure(self, tenant_id: str) -> None:
         """Creates the tenant's first key of each algorithm it lacks (idempotent; replicas
         meet at the store's per-algorithm lock, so each algorithm gets one active key)."""
@@ -82,14 +73,13 @@ class SigningKeys:
         for algorithm in ALGORITHMS:
             if algorithm not in existing:
                 await self._add(tenant_id, algorithm, retire_others=False)
-        # Every replica drops what it cached under this id: a tenant deleted and created
-        # again with the same id must be signed for with the new keys only, at once.
-        self.forget(tenant_id)
-        if self._notify is not None:
-            await self._notify(KEYS_TOPIC, tenant_id)
+        await self.discard(tenant_id)
 
     async def discard(self, tenant_id: str) -> None:
-        """The tenant is deleted (deprovisioning): every replica drops its keys from memory."""
+        """Every replica drops what it cached under this tenant id: when the tenant is deleted,
+        provisioned (a tenant deleted and created again with the same id must be signed for
+        with its new keys only, at once; its keys are made on first use) or given new keys."""
+        require_tenant_id(tenant_id)
         self.forget(tenant_id)
         if self._notify is not None:
             await self._notify(KEYS_TOPIC, tenant_id)
@@ -159,11 +149,9 @@ class SigningKeys:
 
     async def signer(self, tenant_id: str, algorithm: str) -> tuple[str, PrivateKey]:
         """The active key of an algorithm, parsed once per kid."""
+        # complete=True: every algorithm has an active key, made now if the tenant had none.
         active = [k for k in await self.keys(tenant_id, complete=True)
                   if k.algorithm == algorithm and k.state is KeyState.ACTIVE]
-        if not active:
-            active = [k for k in await self.keys(tenant_id, fresh=True)
-                      if k.algorithm == algorithm and k.state is KeyState.ACTIVE]
         if not active:
             raise LookupError(f"tenant {tenant_id} has no active {algorithm} key")
         kid = active[0].kid

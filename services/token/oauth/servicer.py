@@ -63,7 +63,7 @@ class OAuthParts:
 
 class OAuthServicer(oauth_grpc.OAuthServiceServicer):
     def __init__(self, parts: OAuthParts, directory: TenantDirectory, base_domain: str, cors: CorsPolicy,
-                 credentials: CachedCredentialVerifier | None = None) -> None:
+                 credentials: CachedCredentialVerifier) -> None:
         self._parts = parts
         # Management credentials, for the administrators' consent methods only.
         self._credentials = credentials
@@ -237,8 +237,6 @@ class OAuthServicer(oauth_grpc.OAuthServiceServicer):
         return oauth_pb.RevokeMyConsentResponse()
 
     async def _admin_tenant(self, context: Context, scope: str) -> TenantInfo:
-        if self._credentials is None:
-            raise RuntimeError("OAuthServicer was built without a credential verifier")
         tenant, _ = await admin_tenant(current_request(context), self._credentials, self._directory,
                                        self._base_domain, scope, require_active=False)
         return tenant
