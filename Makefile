@@ -39,7 +39,7 @@ $(DESC): $(PROTOS) $(VENV)/.installed
 openapi: venv protos  ## Regenerate openapi/openapi.json from the protos (a test fails when it is stale).
 	$(PY) -m tools.openapi --descriptor $(DESC) --out openapi/openapi.json
 	# The Python client generated from it follows (python-sdk/, ~2 s).
-	$(PY) python-sdk/scripts/sync.py
+	$(MAKE) --no-print-directory python-sdk-sync
 
 # The Python client and CLI (python-sdk/): its admin API client is generated from
 # openapi/openapi.json and its token rules are vendored from services/common/token_rules.py;

@@ -4,7 +4,7 @@ The write path costs one pipelined Redis round trip and never fails the action i
 each event adds 1 to a field of one pending hash (tenant, UTC hour, counter), the hour taken
 when the event happens so that the fold's lag never moves a count into another bucket. The
 identity service folds that hash into PostgreSQL every few seconds
-(services/identity/analytics/flusher.py), where the per-tenant and platform-wide day and hour
+(services/identity/analytics/folding.py), where the per-tenant and platform-wide day and hour
 rows live; no service makes a gRPC call for a count.
 
 Active users go the same way (one field per tenant, hour and user, deduplicated by the fold)
