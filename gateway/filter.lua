@@ -15,6 +15,8 @@
 --   * x-error-json (trailing metadata, or a header for trailers-only errors) replaces the
 --     body; a gRPC error without it gets a generic envelope, never the upstream's message
 --     (grpc_status.lua, placed after the transcoder, records both in dynamic metadata);
+--   * x-ratelimit-* (a service's trailing metadata, services/common/ratelimit/gate.py) become
+--     headers;
 --   * grpc-status, grpc-message, grpc-status-details-bin, grpc-accept-encoding and
 --     x-error-json never reach a REST client.
 
@@ -23,6 +25,7 @@ local PREFIX = "x-binoauth-"
 -- The one client x-binoauth-* header kept: the admin console's "X-BinoAuth-Console: 1", a CSRF
 -- marker the browser sets (a claim of nothing; services/common/context.py CONSOLE_HEADER).
 local CONSOLE = "x-binoauth-console"
+local RATE_LIMIT_HEADERS = {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
 local STRIP = {"grpc-status", "grpc-message", "grpc-status-details-bin",
                "grpc-accept-encoding", "x-error-json", "x-http-status"}
 
@@ -161,6 +164,9 @@ function envoy_on_response(h)
 
   -- Handles die across the yields above: fetch everything again.
   state = h:streamInfo():dynamicMetadata():get(META) or {}
+  for _, k in ipairs(RATE_LIMIT_HEADERS) do      -- recorded from trailers by grpc_status.lua
+    if state[k] then h:headers():replace(k, state[k]) end
+  end
   local error_json = state["error_json"]        -- recorded by grpc_status.lua
   local code = tonumber(state["grpc_status"] or "0") or 2
   if not error_json and code ~= 0 then

@@ -5,8 +5,8 @@
 
 Routes are derived from the descriptor set: one prefix route per public gRPC service
 (``/binoauth.<svc>.v1.<Name>/`` -> cluster ``<svc>``) plus an exact route with wider retries
-for each idempotent (GET) method (and for each method with its own rate-limit group or
-no-store response headers), and one REST-path route that only carries a lenient
+for each idempotent (GET) method (and for each method with no-store response headers),
+and one REST-path route that only carries a lenient
 transcoder config for google.api.HttpBody (OAuth/OIDC) methods. Internal services and
 unknown paths get no route. See gateway/README.md for the header contract.
 """
@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from gateway.descriptor import DEFAULT_RATE_LIMIT_GROUP, DescriptorError, Method, Service, load_fds, load_services
+from gateway.descriptor import DescriptorError, Method, Service, load_fds, load_services
 from gateway.json_fields import build_schema, template_pattern, to_lua
 from gateway.values import SERVICES, GatewayValues, Upstream
 
@@ -51,29 +51,9 @@ TRANSCODER = "envoy.filters.http.grpc_json_transcoder"
 
 _TIMESTAMP = "%START_TIME(%Y-%m-%dT%H:%M:%S.%3fZ)%"
 
-# Rate limiting (gateway/README.md, "Rate limits"): Envoy's global rate limit service, served
-# by the session service. Stage 0 fails closed (503 + Retry-After when the service or its
-# Redis cannot answer), stage 1 fails open.
-RATE_LIMIT_DOMAIN = "binoauth"
-RATE_LIMIT_CLUSTER = "session"
-FAIL_CLOSED_GROUPS = frozenset({"login", "signup", "token", "verification"})
-STAGE_FAIL_CLOSED, STAGE_FAIL_OPEN = 0, 1
-RATE_LIMIT_FILTER = "envoy.filters.http.ratelimit"
-# Retry-After of a 503 caused by the rate limit service failing (fail-closed groups).
-RLS_ERROR_RETRY_AFTER_S = 5
 # Retry-After of the gateway's own 502/503 (no healthy replica, a reset before any answer).
 UNAVAILABLE_STATUSES = frozenset({502, 503})
 UNAVAILABLE_RETRY_AFTER_S = 1
-# Request headers the descriptors carry (absent -> entry left out). x-forwarded-host is set
-# by filter.lua from :authority (a client's own copy is removed first).
-RATE_LIMIT_HEADERS: tuple[tuple[str, str], ...] = (
-    ("x-binoauth-tenant", "tenant"),
-    ("x-forwarded-host", "host"),
-    ("x-tenant-id", "tenant_header"),
-    ("authorization", "credential"),
-    ("x-api-key", "credential"),
-)
-
 # (status, envelope code, message); message None keeps Envoy's own text (%LOCAL_REPLY_BODY%).
 LOCAL_REPLIES: tuple[tuple[int, str, str | None], ...] = (
     (400, "INVALID_ARGUMENT", None),
@@ -157,17 +137,6 @@ def local_reply_config() -> Json:
             "body_format_override": {"text_format_source": {"inline_string": "%LOCAL_REPLY_BODY%"}},
         }
     ]
-    # The rate limit service failed on a fail-closed route: 503, and a client may retry.
-    mappers.append({
-        "filter": {"response_flag_filter": {"flags": ["RLSE"]}},
-        "status_code": 503,
-        "headers_to_add": [{
-            "header": {"key": "retry-after", "value": str(RLS_ERROR_RETRY_AFTER_S)},
-            "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
-        }],
-        "body": {"inline_string": "rate limiting unavailable"},
-        "body_format_override": _json_body("UNAVAILABLE", "%LOCAL_REPLY_BODY%"),
-    })
     for status, code, message in LOCAL_REPLIES:
         mapper: Json = {
             "filter": _status_filter(status),
@@ -255,25 +224,6 @@ def _retry_policy(values: GatewayValues, idempotent: bool) -> Json:
     return policy
 
 
-def rate_limit_stage(group: str) -> int:
-    return STAGE_FAIL_CLOSED if group in FAIL_CLOSED_GROUPS else STAGE_FAIL_OPEN
-
-
-def rate_limits(group: str) -> list[Json]:
-    """One descriptor per request: group, trusted client address, tenant hints, credential.
-
-    remote_address is the address Envoy trusts (use_remote_address + xff_num_trusted_hops),
-    never a client-chosen X-Forwarded-For entry. Header entries are skipped when absent; the
-    rate limit service hashes the credential before it becomes a key."""
-    actions: list[Json] = [
-        {"generic_key": {"descriptor_key": "group", "descriptor_value": group}},
-        {"remote_address": {}},
-    ]
-    for header, key in RATE_LIMIT_HEADERS:
-        actions.append({"request_headers": {"header_name": header, "descriptor_key": key, "skip_if_absent": True}})
-    return [{"stage": rate_limit_stage(group), "actions": actions}]
-
-
 # Every answer of a (binoauth.options.v1.no_store) method: it carries a secret (API key, client
 # secret, token, TOTP seed, recovery codes) that no browser, proxy or CDN may keep (RFC 9111
 # 5.2.2.5; Pragma for HTTP/1.0 caches). Set on the route, so errors carry them too and a
@@ -282,14 +232,12 @@ NO_STORE_HEADERS: tuple[tuple[str, str], ...] = (("cache-control", "no-store"), 
 
 
 def _route(name: str, match: Json, cluster: str, values: GatewayValues, idempotent: bool,
-           group: str = DEFAULT_RATE_LIMIT_GROUP, no_store: bool = False) -> Json:
+           no_store: bool = False) -> Json:
     route: Json = {
         "cluster": cluster,
         "timeout": _duration(values.route_timeout_s),
         "retry_policy": _retry_policy(values, idempotent),
     }
-    if values.rate_limiting:
-        route["rate_limits"] = rate_limits(group)
     out: Json = {
         "name": name,
         # grpc: {} -> only gRPC requests (native, or made by the transcoder) reach a service.
@@ -305,9 +253,8 @@ def _route(name: str, match: Json, cluster: str, values: GatewayValues, idempote
 
 
 def _needs_exact_route(method: Method) -> bool:
-    # GET methods retry more widely; methods outside the default group have their own budget;
-    # no_store methods carry their response headers.
-    return method.idempotent or method.rate_limit_group != DEFAULT_RATE_LIMIT_GROUP or method.no_store
+    # GET methods retry more widely; no_store methods carry their response headers.
+    return method.idempotent or method.no_store
 
 
 OPENAPI_ROUTE = "/api/v1/openapi.json"
@@ -371,8 +318,8 @@ def routes(services: Sequence[Service], values: GatewayValues) -> list[Json]:
             if _needs_exact_route(method):
                 path = svc.method_path(method)
                 out.append(_route(path.lstrip("/"), {"path": path}, svc.cluster, values, method.idempotent,
-                                  method.rate_limit_group, method.no_store))
-        # Every other method: the default group ("management").
+                                  method.no_store))
+        # Every other method.
         out.append(_route(svc.full_name, {"prefix": svc.route_prefix}, svc.cluster, values, False))
     protocol = sorted(
         {
@@ -444,32 +391,6 @@ def _lua(name: str, source: Json) -> Json:
     }
 
 
-def rate_limit_filter(values: GatewayValues, stage: int) -> Json:
-    fail_closed = stage == STAGE_FAIL_CLOSED
-    config: Json = {
-        "@type": _TYPE + "filters.http.ratelimit.v3.RateLimit",
-        "domain": RATE_LIMIT_DOMAIN,
-        "stage": stage,
-        "request_type": "both",
-        "timeout": _duration(values.rate_limit_timeout_s),
-        # Stage 0 (login, signup, token, verification): no answer -> 503 (flag RLSE; the
-        # local reply mapper adds Retry-After). Stage 1: no answer -> the request passes.
-        "failure_mode_deny": fail_closed,
-        "rate_limited_as_resource_exhausted": True,
-        "stat_prefix": "fail_closed" if fail_closed else "fail_open",
-        "rate_limit_service": {
-            "grpc_service": {
-                "envoy_grpc": {"cluster_name": RATE_LIMIT_CLUSTER},
-                "timeout": _duration(values.rate_limit_timeout_s),
-            },
-            "transport_api_version": "V3",
-        },
-    }
-    if fail_closed:
-        config["status_on_error"] = {"code": "ServiceUnavailable"}
-    return {"name": f"{RATE_LIMIT_FILTER}.{'fail_closed' if fail_closed else 'fail_open'}", "typed_config": config}
-
-
 def http_filters(services: Sequence[Service], values: GatewayValues, json_fields_lua: str | None = None) -> list[Json]:
     filters = [
         _lua(LUA_FILTER_NAME, {"filename": values.lua_path}),
@@ -495,12 +416,6 @@ def http_filters(services: Sequence[Service], values: GatewayValues, json_fields
             | transcoder_config(services, values, lenient_query=False),
         },
     ]
-    if values.rate_limiting:
-        # After the transcoder: the routes that carry rate_limits match gRPC paths only, so
-        # a REST request has its route once the transcoder rewrote it. The headers the
-        # descriptors read (x-binoauth-tenant, x-forwarded-host from :authority, credentials)
-        # were set by filter.lua and are left alone by the transcoder.
-        filters += [rate_limit_filter(values, STAGE_FAIL_CLOSED), rate_limit_filter(values, STAGE_FAIL_OPEN)]
     filters += [
         # Sees the raw gRPC response before the transcoder rewrites it. Inlined (like the
         # JSON-field check) so that only filter.lua and api.pb sit next to the config.

@@ -104,9 +104,6 @@ class GatewayValues:
     access_log: bool = True
     # 400 for JSON body keys the request message lacks (the transcoder drops them silently).
     reject_unknown_json_fields: bool = True
-    # Global rate limiting through the session service's RateLimitService.
-    rate_limiting: bool = True
-    rate_limit_timeout_s: float = 0.5
 
     def __post_init__(self) -> None:
         if not 0 < self.listen_port < 65536 or not 0 < self.admin_port < 65536:
@@ -121,8 +118,6 @@ class GatewayValues:
             raise ValueError("max_request_bytes must be > 0")
         if not 1 <= self.max_request_headers_kb <= 8192:
             raise ValueError("max_request_headers_kb must be 1-8192")
-        if self.rate_limit_timeout_s <= 0:
-            raise ValueError("rate_limit_timeout_s must be > 0")
         if self.num_retries < 0:
             raise ValueError("num_retries must be >= 0")
         if self.healthy_panic_threshold is not None and not (0 <= self.healthy_panic_threshold <= 100):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from binoauth.session.v1 import session_internal_service_pb2_grpc as session_grp
 from tools.bench_analytics import bench_analytics
 from tools.bench_code_flow import bench_code_flow
 from tools.bench_login import bench_login
-from tools.bench_scenarios import bench_scenarios, gateway_without_rate_limits
+from tools.bench_scenarios import bench_scenarios
 from tools.bench_tokens import bench_tokens
 from tools.stack import Stack, StackConfig
 
@@ -58,52 +57,6 @@ async def bench_revocation_checks(target: str, seconds: float, concurrency: int)
         return await closed_loop(lambda: stub.CheckToken(request), seconds, concurrency)
 
 
-def bench_rate_limits(stack: Stack, seconds: float, concurrency: int) -> list[tuple[str, float, float]]:
-    from tools.bench_ratelimit import bench_rate_limit_decisions
-
-    target = f"127.0.0.1:{stack.replicas['session'][0].grpc_port}"
-    rate, median = asyncio.run(bench_rate_limit_decisions(target, seconds, concurrency))
-    return [("rate-limit decisions (gRPC ShouldRateLimit)", rate, median)]
-
-
-def bench_ratelimit_filter_latency(stack: Stack, seconds: float, _concurrency: int) -> list[tuple[str, float, float]]:
-    """Median latency of one request through Envoy with and without the ratelimit filters:
-    the same services, two gateways, requests interleaved so both see the same noise."""
-    import httpx
-
-    headers = {"X-Tenant-ID": "bench"}
-    latencies: dict[str, list[float]] = {"with": [], "without": []}
-    with gateway_without_rate_limits(stack) as (without_url, _pid), httpx.Client(timeout=10) as client:
-        urls = {"with": f"{stack.gateway_url}/api/v1/tenant", "without": f"{without_url}/api/v1/tenant"}
-        _wait_ok(client, urls["without"], headers)
-        deadline = time.perf_counter() + seconds * 2
-        while time.perf_counter() < deadline:
-            for name, url in urls.items():
-                started = time.perf_counter()
-                response = client.get(url, headers=headers)
-                latencies[name].append(time.perf_counter() - started)
-                response.raise_for_status()
-    with_ms = statistics.median(latencies["with"]) * 1000
-    without_ms = statistics.median(latencies["without"]) * 1000
-    print(f"ratelimit filter: median {with_ms:.2f} ms with vs {without_ms:.2f} ms without "
-          f"(+{with_ms - without_ms:.2f} ms, x{with_ms / without_ms:.2f})")
-    return [("GET through Envoy, with ratelimit filter (sequential)", 1000 / with_ms, with_ms),
-            ("GET through Envoy, without ratelimit filter (sequential)", 1000 / without_ms, without_ms)]
-
-
-def _wait_ok(client: object, url: str, headers: dict[str, str], timeout: float = 30) -> None:
-    import httpx
-
-    assert isinstance(client, httpx.Client)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.HTTPError):
-            if client.get(url, headers=headers).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer 200")
-
-
 def create_tenant(stack: Stack, tenant_id: str) -> None:
     import httpx
 
@@ -121,8 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
     parser.add_argument("--no-peer", action="store_true", help="skip the oidc-provider comparison")
     parser.add_argument("--scenarios-only", action="store_true", help="skip the component benchmarks")
-    parser.add_argument("--no-hop", action="store_true",
-                        help="skip client_credentials through a gateway without the ratelimit filters")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="binoauth-bench-") as folder, Stack(StackConfig(
         data_dir=Path(folder), free_ports=True, durable=False, replicas=args.replicas, drain_seconds=0.5,
@@ -130,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     )) as stack:
         print(f"# make bench, {datetime.now(UTC):%Y-%m-%d}, {args.replicas} replica(s) per service\n")
         bench_scenarios(stack, args.seconds, args.concurrency, peer=not args.no_peer,
-                        only=lambda name: args.only in name, hop=not args.no_hop)
+                        only=lambda name: args.only in name)
         # The Python of the hot path alone, in processes of its own (CPU time, barely noisy).
         print("\nhot path, in-process (python -m tools.bench_hotpath):", flush=True)
         subprocess.run([sys.executable, "-m", "tools.bench_hotpath"], check=False)
@@ -151,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # Further benchmarks register here: each takes (stack, seconds, concurrency) and returns rows.
 EXTRA_BENCHES: list[Callable[[Stack, float, int], list[tuple[str, float, float]]]] = [
-    bench_rate_limits, bench_ratelimit_filter_latency, bench_login, bench_tokens,
+    bench_login, bench_tokens,
     bench_code_flow, bench_analytics,
 ]
 

@@ -3,10 +3,11 @@ process, with no network (issue 13). Measured with time.process_time, so unlike 
 of `make bench` it barely moves when other work shares the machine: what it reports is what a
 change to this Python bought.
 
-- the rate-limit decision as the session service runs it for every gateway request
-  (ServerInterceptor + RateLimitServicer.ShouldRateLimit + RateLimitDecider, with the budgets
-  of a client_credentials request; the Redis script's answer is a fixed allow, one loop turn);
-- the interceptor alone around a method that does nothing (what every RPC of every service pays).
+- the interceptor with the rate-limit decision around a method that does nothing, as every
+  gateway request to a public method runs it (the budgets of a client_credentials request; the
+  Redis script's answer is a fixed allow, one loop turn);
+- the interceptor alone around a method that does nothing (what every RPC of every service
+  pays; the difference is the decision's own Python).
 
 Each at log level WARNING (what `make bench` runs) and INFO (the default of a deployment).
 """
@@ -22,7 +23,6 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
-from envoy.service.ratelimit.v3 import rls_pb2
 from prometheus_client import CollectorRegistry
 
 from services.common.cross_site import cookie_use
@@ -30,12 +30,10 @@ from services.common.directory import TenantInfo
 from services.common.interceptor import ServerInterceptor
 from services.common.logging import configure_logging
 from services.common.metrics import RpcMetrics
+from services.common.ratelimit import Budget, RateLimitDecider, RateLimiter, RateLimitGate, RateLimitMetrics, Verdict
 from services.common.tenancy import TenantSelection
-from services.session.ratelimit.limiter import Budget, RateLimiter, Verdict
-from services.session.ratelimit.service import RateLimitDecider, RateLimitMetrics, RateLimitServicer
 
-DECISION = "/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit"
-ANY_METHOD = "/binoauth.token.v1.OAuthService/Token"
+OAUTH_TOKEN_RPC = "/binoauth.token.v1.OAuthService/Token"  # noqa: S105 - a method name
 UNLIMITED = {"per_ip_per_minute": 1_000_000, "per_tenant_per_minute": 1_000_000}
 
 
@@ -53,11 +51,14 @@ class _OneTenant:
         return self.info
 
 
-class _EnvoyCall:
-    """The context of one of Envoy's ShouldRateLimit calls (its metadata, no request id)."""
+class _GatewayCall:
+    """The context of a client_credentials request as the gateway forwards it."""
 
     def invocation_metadata(self) -> list[tuple[str, str]]:
-        return [("te", "trailers"), ("content-type", "application/grpc"), ("user-agent", "envoy")]
+        return [("x-binoauth-gateway", "1"), ("x-binoauth-client-ip", "127.0.0.1"),
+                ("x-binoauth-tenant", "bench-hot"), ("x-forwarded-host", "127.0.0.1"),
+                ("x-request-id", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"), ("user-agent", "bench"),
+                ("authorization", "Basic YmVuY2g6c2VjcmV0LXNlY3JldC1zZWNyZXQ=")]
 
     def peer(self) -> str:
         return "ipv4:127.0.0.1:40000"
@@ -65,22 +66,14 @@ class _EnvoyCall:
     def time_remaining(self) -> float:
         return 0.5
 
+    def set_trailing_metadata(self, metadata: Any) -> None:
+        return None
+
     async def abort(self, *args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the benchmark's decision must not fail")
 
     def code(self) -> None:
         return None
-
-
-def _request() -> Any:
-    """A client_credentials request's descriptor, as the gateway sends it."""
-    request = rls_pb2.RateLimitRequest(domain="binoauth")
-    descriptor = request.descriptors.add()
-    for key, value in (("group", "token"), ("remote_address", "127.0.0.1"), ("tenant", "bench-hot"),
-                       ("host", "127.0.0.1:8080"), ("credential", "Basic YmVuY2g6c2VjcmV0LXNlY3JldC1zZWNyZXQ=")):
-        entry = descriptor.entries.add()
-        entry.key, entry.value = key, value
-    return request
 
 
 async def _cpu_per_call(call: Callable[[], Awaitable[object]], calls: int) -> float:
@@ -93,21 +86,23 @@ async def _cpu_per_call(call: Callable[[], Awaitable[object]], calls: int) -> fl
 
 
 async def measure(calls: int) -> dict[str, float]:
+    import binoauth.token.v1.oauth_service_pb2  # noqa: F401 - the method's rate-limit option
+
     # The decider only calls check(): the stand-in has the same signature.
     decider = RateLimitDecider(cast(RateLimiter, _AllowingLimiter()), _OneTenant(),
                                RateLimitMetrics(CollectorRegistry()), "localhost")
-    servicer = RateLimitServicer(decider)
-    interceptor = ServerInterceptor("bench", RpcMetrics.create(CollectorRegistry()))
-    decide = interceptor._wrap(DECISION, servicer.ShouldRateLimit, cookie_use(DECISION))
+    limited = ServerInterceptor("bench", RpcMetrics.create(CollectorRegistry()), RateLimitGate(decider))
+    plain = ServerInterceptor("bench", RpcMetrics.create(CollectorRegistry()))
 
     async def nothing(request: Any, context: Any) -> None:
         return None
 
-    bare = interceptor._wrap(ANY_METHOD, nothing, cookie_use(ANY_METHOD))
-    request, context = _request(), _EnvoyCall()
+    decide = limited._wrap(OAUTH_TOKEN_RPC, nothing, cookie_use(OAUTH_TOKEN_RPC))
+    bare = plain._wrap(OAUTH_TOKEN_RPC, nothing, cookie_use(OAUTH_TOKEN_RPC))
+    context = _GatewayCall()
     return {
-        "rate-limit decision (interceptor + ShouldRateLimit)": await _cpu_per_call(
-            lambda: decide(request, context), calls),
+        "interceptor + rate-limit decision around a method that does nothing": await _cpu_per_call(
+            lambda: decide(None, context), calls),
         "interceptor around a method that does nothing": await _cpu_per_call(lambda: bare(None, context), calls),
     }
 

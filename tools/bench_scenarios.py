@@ -6,9 +6,7 @@ PostgreSQL with its backends, the load client) read from /proc before and after.
 
 Beside them, in the same run: panva's oidc-provider (tools/bench-peer) for client_credentials
 (ES256 JWT access tokens) and introspection, measured with the same load client in slices
-interleaved with ours so that both see the same machine; argon2id alone beside sign-in; and
-client_credentials through a second Envoy without the ratelimit filters (same services, same
-slices), which prices the rate-limit hop: what moving the decision elsewhere could save at most.
+interleaved with ours so that both see the same machine; and argon2id alone beside sign-in.
 """
 
 from __future__ import annotations
@@ -20,12 +18,8 @@ import json
 import os
 import secrets
 import statistics
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -41,9 +35,6 @@ PASSWORD = "violet harbour lantern quietly"  # noqa: S105 - a throwaway bench us
 FORM = "application/x-www-form-urlencoded"
 UNLIMITED = {"per_ip_per_minute": 1_000_000, "per_tenant_per_minute": 1_000_000}
 ROUNDS = 3  # interleaved slices of ours and the peer's
-# Scenarios also measured through a gateway without the ratelimit filters (the hop's price).
-HOP_SCENARIOS = ("client_credentials",)
-NO_RATE_LIMIT = "(gateway without ratelimit filters)"
 SIGN_IN = "password sign-in"
 
 
@@ -224,44 +215,6 @@ def stack_processes(stack: Stack) -> dict[str, tuple[int, bool]]:
     return found
 
 
-@contextlib.contextmanager
-def gateway_without_rate_limits(stack: Stack) -> Iterator[tuple[str, int]]:
-    """A second Envoy in front of the same replicas, rendered with rate limiting off: (url, pid)."""
-    from gateway.render import write_config
-    from gateway.values import GatewayValues
-    from tools.devstack import free_port
-
-    port = free_port()
-    values = GatewayValues.local(
-        {s: [r.grpc_port for r in rs] for s, rs in stack.replicas.items()},
-        listen_port=port, admin_port=free_port(),
-    ).with_overrides({"rate_limiting": "false"})
-    config = write_config(values, stack.data_dir / "envoy-no-ratelimit.yaml")
-    envoy = subprocess.Popen(
-        [str(Path(sys.executable).parent / "envoy"), "-c", str(config), "--log-level", "error",
-         "--base-id", str(os.getpid() % 50000 + 7000), "--disable-hot-restart"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/.well-known/openid-configuration", timeout=5).status_code < 500:
-                    break
-            if time.monotonic() > deadline or envoy.poll() is not None:
-                raise RuntimeError("the gateway without rate limiting did not start")
-            time.sleep(0.2)
-        yield url, envoy.pid
-    finally:
-        envoy.terminate()
-        try:
-            envoy.wait(10)
-        except subprocess.TimeoutExpired:
-            envoy.kill()
-            envoy.wait(10)
-
-
 def measure(base_url: str, call: Call, meter: CpuMeter, into: Measured, seconds: float, concurrency: int,
             max_requests: int) -> None:
     before = meter.read()
@@ -273,10 +226,8 @@ def measure(base_url: str, call: Call, meter: CpuMeter, into: Measured, seconds:
 
 
 def bench_scenarios(stack: Stack, seconds: float, concurrency: int, *, peer: bool = True,
-                    max_requests: int = 200_000, only: Callable[[str], bool] = lambda _n: True,
-                    hop: bool = True) -> str:
-    """Runs every scenario and prints (and returns) the markdown tables. ``hop``: also measure
-    HOP_SCENARIOS through a gateway without the ratelimit filters."""
+                    max_requests: int = 200_000, only: Callable[[str], bool] = lambda _n: True) -> str:
+    """Runs every scenario and prints (and returns) the markdown tables."""
     from tools.bench_login import hash_rate
 
     world = make_world(stack)
@@ -284,26 +235,18 @@ def bench_scenarios(stack: Stack, seconds: float, concurrency: int, *, peer: boo
     meter = CpuMeter(stack_processes(stack))
     results: dict[str, Measured] = {}
     peers: dict[str, Measured] = {}
-    bare: dict[str, Measured] = {}  # the same scenario without rate limiting
     hash_slices: list[tuple[float, float, int]] = []  # argon2id alone: (hashes/s, median ms, workers)
     why_no_peer = Peer.available() if peer else "--no-peer"
-    price_hop = hop and any(name in ours for name in HOP_SCENARIOS)
-    with Peer() if why_no_peer is None else contextlib.nullcontext() as running, \
-            gateway_without_rate_limits(stack) if price_hop else contextlib.nullcontext() as without:
+    with Peer() if why_no_peer is None else contextlib.nullcontext() as running:
         theirs = peer_scenarios(running) if running is not None else {}
         peer_meter = CpuMeter({"oidc-provider": (running.process.pid, False), "client": (os.getpid(), False)}
                               ) if running is not None and running.process is not None else None
-        # The second gateway's Envoy stands in for the first in the per-process figures.
-        bare_meter = CpuMeter({**stack_processes(stack), "envoy": (without[1], False)}) if without else None
         for name, call in ours.items():
             results[name] = Measured(name)
             variants: list[tuple[str, Call, CpuMeter, Measured]] = []
             if name in theirs and running is not None and peer_meter is not None:
                 peers[name] = Measured(f"oidc-provider {name}")
                 variants.append((running.url, theirs[name], peer_meter, peers[name]))
-            if name in HOP_SCENARIOS and without is not None and bare_meter is not None:
-                bare[name] = Measured(f"{name} {NO_RATE_LIMIT}")
-                variants.append((without[0], call, bare_meter, bare[name]))
             if not variants and name != SIGN_IN:
                 measure(stack.gateway_url, call, meter, results[name], seconds, concurrency, max_requests)
                 continue
@@ -314,13 +257,7 @@ def bench_scenarios(stack: Stack, seconds: float, concurrency: int, *, peer: boo
                     measure(url, variant, variant_meter, into, seconds / ROUNDS, concurrency, max_requests // ROUNDS)
                 if name == SIGN_IN:  # argon2id alone, in slices between sign-in's (not after everything)
                     hash_slices.append(hash_rate(seconds / ROUNDS))
-    lines = [_summary(results, peers, bare, concurrency), "",
-             _cpu_table([*results.values(), *bare.values(), *peers.values()])]
-    for name, without_rl in bare.items():
-        hop_us = results[name].server_cpu_per_request() - without_rl.server_cpu_per_request()
-        lines += ["", f"the rate-limit hop of {name}: {hop_us:.0f} µs of server CPU per request "
-                      f"({without_rl.result.per_second:.0f}/s without the ratelimit filters vs "
-                      f"{results[name].result.per_second:.0f}/s with them, interleaved)"]
+    lines = [_summary(results, peers, concurrency), "", _cpu_table([*results.values(), *peers.values()])]
     if hash_slices:
         hashes = statistics.mean(rate for rate, _ms, _workers in hash_slices)
         hash_ms = statistics.median(ms for _rate, ms, _workers in hash_slices)
@@ -335,8 +272,7 @@ def bench_scenarios(stack: Stack, seconds: float, concurrency: int, *, peer: boo
     return text
 
 
-def _summary(results: dict[str, Measured], peers: dict[str, Measured], bare: dict[str, Measured],
-             concurrency: int) -> str:
+def _summary(results: dict[str, Measured], peers: dict[str, Measured], concurrency: int) -> str:
     rows = []
     for name, measured in results.items():
         r = measured.result
@@ -350,10 +286,6 @@ def _summary(results: dict[str, Measured], peers: dict[str, Measured], bare: dic
             rows.append([f"oidc-provider {name}" + (" (opaque token)" if name == "introspection" else ""),
                          f"{p.per_second:.0f}", f"{p.p50_ms:.2f}", f"{p.p99_ms:.2f}", str(p.failures),
                          f"{peer.server_cpu_per_request():.0f}", "", ""])
-        if name in bare:
-            b = bare[name].result
-            rows.append([bare[name].name, f"{b.per_second:.0f}", f"{b.p50_ms:.2f}", f"{b.p99_ms:.2f}",
-                         str(b.failures), f"{bare[name].server_cpu_per_request():.0f}", "", ""])
     return markdown_table(["scenario (through Envoy unless named)", "req/s", "p50 ms", "p99 ms", "failed",
                            "server CPU µs/req (all but the client)", "oidc-provider req/s", "ratio"], rows) + (
         f"\n\n{concurrency} keep-alive connections, raw HTTP/1.1 load client on uvloop.")

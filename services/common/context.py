@@ -15,6 +15,9 @@ import structlog
 # Headers the gateway sets after removing any client-supplied copy; see gateway/README.md.
 GATEWAY_MARK = "x-binoauth-gateway"
 GATEWAY_TENANT = "x-binoauth-tenant"
+# The client address Envoy trusts (TCP peer, or the X-Forwarded-For entry xff_num_trusted_hops
+# allows); what rate limits, lockouts and audit records key on.
+GATEWAY_CLIENT_IP = "x-binoauth-client-ip"
 # The client's Content-Type and :authority, which the transcoder does not pass on.
 GATEWAY_CONTENT_TYPE = "x-binoauth-content-type"
 GATEWAY_AUTHORITY = "x-binoauth-authority"
@@ -133,7 +136,7 @@ def request_meta(metadata: Iterable[tuple[str, str | bytes]] | None, peer: str =
             continue
         md.setdefault(key.lower(), value)
     via_gateway = md.get(GATEWAY_MARK) == "1"
-    ip = md.get("x-envoy-external-address") or (
+    ip = (md.get(GATEWAY_CLIENT_IP, "") if via_gateway else "") or md.get("x-envoy-external-address") or (
         _first_forwarded(md.get("x-forwarded-for", "")) if via_gateway else ""
     )
     if not ip:

@@ -166,7 +166,7 @@ def grpc_tenant_resolver(channels: ServiceChannels) -> Resolve:
                                              timeout=call_timeout(_CALL_TIMEOUT), metadata=outgoing_metadata())
         except aio.AioRpcError as error:
             raise _mapped(error) from None
-        return _tenant_info(reply.tenant)
+        return tenant_info(reply.tenant)
 
     return resolve
 
@@ -179,8 +179,13 @@ def tenant_directory(channels: ServiceChannels, ttl_seconds: float,
                      bus: InvalidationBus | None = None, registry: CollectorRegistry | None = None) -> TenantDirectory:
     """A TenantDirectory over the tenant service that forgets a tenant as soon as it changes;
     with `registry`, its stale serves are counted there."""
-    directory = TenantDirectory(grpc_tenant_resolver(channels), ttl_seconds,
-                                stale_serves=StaleServes(registry, "tenant"))
+    return cached_tenant_directory(grpc_tenant_resolver(channels), ttl_seconds, bus, registry)
+
+
+def cached_tenant_directory(resolve: Resolve, ttl_seconds: float, bus: InvalidationBus | None = None,
+                            registry: CollectorRegistry | None = None) -> TenantDirectory:
+    """tenant_directory over any `resolve` (the tenant service's own reads its store)."""
+    directory = TenantDirectory(resolve, ttl_seconds, stale_serves=StaleServes(registry, "tenant"))
     if bus is not None:
         bus.subscribe(TENANT_TOPIC, directory.forget)
     return directory
@@ -211,7 +216,7 @@ def grpc_credential_verifier(channels: ServiceChannels, bus: InvalidationBus | N
     return verifier
 
 
-def _tenant_info(tenant: tenant_pb2.Tenant) -> TenantInfo:
+def tenant_info(tenant: tenant_pb2.Tenant) -> TenantInfo:
     from google.protobuf import json_format
 
     return TenantInfo(

@@ -45,11 +45,13 @@ class DomainError(Exception):
     """Base of every error a use case may raise on purpose.
 
     `reason` is the stable machine-readable code (UPPER_SNAKE), `message` is for humans and
-    must never contain a secret, `details` are string key/values for the caller."""
+    must never contain a secret, `details` are string key/values for the caller, `headers`
+    are response headers a REST caller gets (trailing metadata on gRPC: Retry-After...)."""
 
     message: str
     reason: str = ""
     details: Mapping[str, str] = field(default_factory=dict)
+    headers: tuple[tuple[str, str], ...] = ()
 
     grpc_code: ClassVar[grpc.StatusCode] = grpc.StatusCode.UNKNOWN
     default_reason: ClassVar[str] = "UNKNOWN"
@@ -171,6 +173,8 @@ class ErrorReply:
     status_details: bytes  # serialized google.rpc.Status, for grpc-status-details-bin
     # DomainError.http_status: replaces the status grpc_code maps to, for REST callers.
     http_override: int | None = None
+    # DomainError.headers.
+    headers: tuple[tuple[str, str], ...] = ()
 
     def envelope(self, request_id: str, now: datetime | None = None) -> dict[str, Any]:
         stamp = (now or datetime.now(UTC)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -194,7 +198,9 @@ class ErrorReply:
 
 def reply_for(error: DomainError, service: str) -> ErrorReply:
     reply = _reply(error.grpc_code, error.reason, error.message, error.details, service)
-    return replace(reply, http_override=error.http_status) if error.http_status else reply
+    if error.http_status or error.headers:
+        return replace(reply, http_override=error.http_status, headers=error.headers)
+    return reply
 
 
 def internal_reply(service: str) -> ErrorReply:

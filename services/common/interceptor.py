@@ -1,4 +1,5 @@
-"""One server interceptor for every service: request context, the canonical log line,
+"""One server interceptor for every service: request context, rate limits (for requests that
+came through the gateway; services/common/ratelimit/gate.py), the canonical log line,
 metrics, the mapping of errors to gRPC status + ErrorInfo + REST envelope, and the cookie
 policy of each method's proto (services/common/cross_site.py).
 
@@ -26,23 +27,18 @@ from services.common.errors import (
     retry_after,
 )
 from services.common.metrics import RpcMetrics
+from services.common.ratelimit.gate import RateLimitGate, method_group
 
 _QUIET_PREFIXES = ("/grpc.health.", "/grpc.reflection.")
-# Methods called once per gateway request on the gateway's behalf: Envoy's access log already
-# has a line for the request, and binoauth_ratelimit_decisions_total counts every decision, so
-# a successful call writes no line of its own (its errors and slow calls still do). Profiled:
-# the line was a twentieth of the session service's CPU per request.
-QUIET_SUCCESS_METHODS = frozenset({"/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit"})
-# A call this slow is logged even when it succeeded and its method is quiet.
-SLOW_CALL_SECONDS = 0.25
 
 Behavior = Callable[[Any, aio.ServicerContext], Awaitable[Any]]
 
 
 class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
-    def __init__(self, service: str, metrics: RpcMetrics) -> None:
+    def __init__(self, service: str, metrics: RpcMetrics, rate_limits: RateLimitGate | None = None) -> None:
         self._service = service
         self._metrics = metrics
+        self._rate_limits = rate_limits
         self._log = structlog.get_logger("rpc")
         self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
 
@@ -69,9 +65,10 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
 
     def _wrap(self, method: str, behavior: Behavior, cookies: CookieUse = CookieUse.NONE) -> Behavior:
         short = method.rsplit("/", 1)[-1]
-        quiet = method in QUIET_SUCCESS_METHODS
         # A method whose proto does not declare cookie use cannot read or set one.
         undeclared = method if cookies is CookieUse.NONE else ""
+        gate = self._rate_limits
+        group = method_group(method) if gate is not None else None
 
         async def run(request: Any, context: aio.ServicerContext) -> Any:
             meta = request_meta(context.invocation_metadata(), context.peer(), undeclared)
@@ -87,14 +84,22 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
             tracing.annotate(tenant_id=tenant if isinstance(tenant, str) else "", request_id=meta.request_id)
             started = time.perf_counter()
             code = "OK"
+            limits: tuple[tuple[str, str], ...] = ()
             try:
+                if group is not None and gate is not None and meta.via_gateway:
+                    with tracing.span("ratelimit", group=group):
+                        limits = await gate.admit(group, meta)
+                    if limits:
+                        # With the status, not as initial metadata of their own (a separate
+                        # send per call); the gateway makes them response headers.
+                        context.set_trailing_metadata(limits)
                 if cookies is CookieUse.JSON_API:
                     refuse_cross_site(meta)
                 return await behavior(request, context)
             except DomainError as error:
                 reply = reply_for(error, self._service)
                 code = reply.code.name
-                await self._abort(context, reply, meta.request_id, meta.via_gateway)
+                await self._abort(context, reply, meta.request_id, meta.via_gateway, limits)
             except aio.AbortError:
                 code = _code_name(context)
                 raise
@@ -104,26 +109,25 @@ class ServerInterceptor(aio.ServerInterceptor):  # type: ignore[misc]
                     reply = reply_for(unavailable, self._service)
                     code = reply.code.name
                     self._log.warning("dependency unavailable", method=method, error=type(error).__name__)
-                    await self._abort(context, reply, meta.request_id, meta.via_gateway)
+                    await self._abort(context, reply, meta.request_id, meta.via_gateway, limits)
                 code = "INTERNAL"
                 self._log.exception("unhandled error", method=method)
-                await self._abort(context, internal_reply(self._service), meta.request_id, meta.via_gateway)
+                await self._abort(context, internal_reply(self._service), meta.request_id, meta.via_gateway, limits)
             finally:
                 elapsed = time.perf_counter() - started
                 self._metrics.observe(self._service, short, code, elapsed)
-                if not quiet or code != "OK" or elapsed >= SLOW_CALL_SECONDS:
-                    self._log.info(
-                        "rpc", method=method, status=code, duration_ms=round(elapsed * 1000, 2)
-                    )
+                self._log.info("rpc", method=method, status=code, duration_ms=round(elapsed * 1000, 2))
                 structlog.contextvars.clear_contextvars()
 
         return run
 
     @staticmethod
     async def _abort(
-        context: aio.ServicerContext, reply: ErrorReply, request_id: str, via_gateway: bool
+        context: aio.ServicerContext, reply: ErrorReply, request_id: str, via_gateway: bool,
+        limits: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        trailing: list[tuple[str, str | bytes]] = [("grpc-status-details-bin", reply.status_details)]
+        trailing: list[tuple[str, str | bytes]] = [
+            ("grpc-status-details-bin", reply.status_details), *reply.headers, *limits]
         if reply.code is grpc.StatusCode.UNAVAILABLE:
             # Every 503 says when to try again: a trailers-only answer's trailers are its
             # headers, which the gateway passes on to REST clients.

@@ -30,6 +30,7 @@ from services.common.invalidation import InvalidationBus
 from services.common.logging import configure_logging
 from services.common.metrics import DependencyProbe, RpcMetrics, serve_metrics
 from services.common.migrations import MigrationRunner
+from services.common.ratelimit import RateLimitGate
 from services.common.settings import Settings, SettingsError
 
 _log = structlog.get_logger("server")
@@ -58,6 +59,9 @@ class ServiceParts:
     # Run once the database and Redis answer (migrations, bootstrap); then SERVING.
     on_ready: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Decides the rate limits of every request the gateway sends to this service's public
+    # methods (services/common/ratelimit); None: not limited (tests of a lone service).
+    rate_limits: RateLimitGate | None = None
 
 
 BuildFn = Callable[[Runtime], ServiceParts]
@@ -86,7 +90,8 @@ class ServiceServer:
         self._parts = self._build(self._runtime)
         server = aio.server(
             # The trace span (from the caller's traceparent) wraps everything our interceptor does.
-            interceptors=[*tracing.server_interceptors(), ServerInterceptor(s.service, RpcMetrics.create(registry))],
+            interceptors=[*tracing.server_interceptors(), ServerInterceptor(s.service, RpcMetrics.create(registry),
+                                                                          self._parts.rate_limits)],
             options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 4 * 1024 * 1024)],
         )
         for register in self._parts.registrations:

@@ -23,6 +23,7 @@ from services.common.outbound import OutboundPolicy
 from services.common.pages.logos import LogoSource
 from services.common.passwords import PasswordHashing
 from services.common.provisioning import ProvisioningHandler, in_order
+from services.common.ratelimit import rate_limit_gate
 from services.common.server import Runtime, ServiceParts
 from services.common.timestamps import utcnow
 from services.identity.account import AccountUseCases, TotpFactor
@@ -153,4 +154,5 @@ def build(runtime: Runtime) -> ServiceParts:
         service_names=SERVICE_NAMES,
         on_ready=[on_ready],
         on_stop=[on_stop],
+        rate_limits=rate_limit_gate(runtime, directory, analytics.counts),
     )

@@ -12,14 +12,13 @@ from services.common.analytics import RedisAnalytics
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler, in_order
+from services.common.ratelimit import rate_limit_gate
+from services.common.ratelimit.policy import is_tenant_budget
 from services.common.redis import purge_keys, tenant_scan_pattern
 from services.common.server import Runtime, ServiceParts
 from services.common.timestamps import utcnow
 from services.session.live import RedisLiveState
 from services.session.metrics import PromSessionMetrics
-from services.session.ratelimit import HEALTH_SERVICE_NAME as RATE_LIMIT_SERVICE
-from services.session.ratelimit import build_rate_limiting, scaled_defaults
-from services.session.ratelimit.policy import is_tenant_budget
 from services.session.servicers import SessionInternalServicer, SessionServicer
 from services.session.store import PgRevocationStore, PgSessionStore
 from services.session.usecases import Revocation, Sessions
@@ -68,16 +67,13 @@ def build(runtime: Runtime) -> ServiceParts:
         runner, on_deprovisioned=in_order(live.purge_tenant, purge_budgets)))
     credentials = grpc_credential_verifier(runtime.channels, runtime.invalidation)
     public = SessionServicer(sessions, credentials, directory, settings.base_domain)
-    _rate_limits, register_rate_limits = build_rate_limiting(
-        runtime.redis, directory, runtime.registry, settings.base_domain,
-        defaults=scaled_defaults(settings.rate_limit_scale), analytics=RedisAnalytics(runtime.redis))
     return ServiceParts(
         registrations=[
             lambda s: internal_grpc.add_SessionInternalServiceServicer_to_server(internal, s),
             lambda s: public_grpc.add_SessionServiceServicer_to_server(public, s),
-            register_rate_limits,
         ],
-        service_names=[*SERVICE_NAMES, RATE_LIMIT_SERVICE],
+        service_names=SERVICE_NAMES,
         on_ready=[on_ready],
         on_stop=[on_stop],
+        rate_limits=rate_limit_gate(runtime, directory, RedisAnalytics(runtime.redis)),
     )

@@ -17,11 +17,14 @@ from binoauth.tenant.v1 import (
 from binoauth.tenant.v1 import (
     tenant_service_pb2_grpc as tenant_grpc,
 )
+from services.common.analytics import RedisAnalytics
 from services.common.failures import RedisFailureCounter
 from services.common.migrations import MigrationRunner
 from services.common.passwords import PasswordHashing
+from services.common.ratelimit import rate_limit_gate
 from services.common.server import Runtime, ServiceParts
 from services.tenant.console import ConsoleTimeouts
+from services.tenant.directory import local_tenant_directory
 from services.tenant.logos import PgLogoStore
 from services.tenant.ports import Provisioner
 from services.tenant.provisioner import GrpcProvisioner
@@ -80,4 +83,5 @@ def build(runtime: Runtime, provisioner: Provisioner | None = None) -> ServicePa
         service_names=SERVICE_NAMES,
         on_ready=[on_ready],
         on_stop=[on_stop],
+        rate_limits=rate_limit_gate(runtime, local_tenant_directory(runtime, tenants), RedisAnalytics(runtime.redis)),
     )

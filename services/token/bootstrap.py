@@ -20,6 +20,7 @@ from services.common.migrations import MigrationRunner
 from services.common.outbound import OutboundPolicy
 from services.common.pages.logos import LogoSource
 from services.common.provisioning import ProvisioningHandler, in_order, provisioning_servicer
+from services.common.ratelimit import rate_limit_gate
 from services.common.server import Runtime, ServiceParts
 from services.common.timestamps import utcnow
 from services.common.tokens import AccessTokenVerifier
@@ -109,6 +110,7 @@ def build(runtime: Runtime) -> ServiceParts:
         service_names=[*SERVICE_NAMES, applications.service_name],
         on_ready=[on_ready],
         on_stop=[reporter.drain, key_ages.stop],
+        rate_limits=rate_limit_gate(runtime, directory, RedisAnalytics(runtime.redis)),
     )
 
 

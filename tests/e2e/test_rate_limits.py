@@ -1,5 +1,5 @@
-"""Rate limits end to end: Envoy's ratelimit filters -> the session service's
-RateLimitService -> Redis.
+"""Rate limits end to end: gateway -> the serving service's interceptor -> Redis (until
+2026-12-05: Envoy's ratelimit filters -> the session service; these tests ran unchanged).
 
 These tests run their OWN stack (one replica per service): they exhaust budgets of loopback
 addresses and stop Redis, which must not disturb the shared stack of the other e2e tests.

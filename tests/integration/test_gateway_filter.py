@@ -26,7 +26,6 @@ from typing import Any
 import grpc
 import httpx
 import pytest
-from envoy.service.ratelimit.v3 import rls_pb2, rls_pb2_grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from binoauth.tenant.v1 import (
@@ -68,6 +67,16 @@ def _metadata(context: grpc.aio.ServicerContext[Any, Any]) -> dict[str, str]:
 class FakeTenantService(tenant_service_pb2_grpc.TenantServiceServicer):
     async def GetCurrentTenant(self, request: Any, context: Any) -> tenant_service_pb2.PublicTenant:
         md = _metadata(context)
+        # As services/common/ratelimit/gate.py answers: tenant "limited" is over its limit, any
+        # other request carries its budget in trailing metadata.
+        if md.get("x-binoauth-tenant") == "limited":
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, "too many requests", trailing_metadata=(
+                ("retry-after", "17"), ("x-ratelimit-limit", "20"), ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", "17"), ("x-error-json", json.dumps({"error": {
+                    "code": "RATE_LIMITED", "message": "too many requests", "details": {},
+                    "timestamp": "2026-01-01T00:00:00.000Z", "request_id": md.get("x-request-id", "")}}))))
+        context.set_trailing_metadata((("x-ratelimit-limit", "20"), ("x-ratelimit-remaining", "7"),
+                                       ("x-ratelimit-reset", "3")))
         # Echo what the gateway sent: the tenant and host it derived, plus every header.
         return tenant_service_pb2.PublicTenant(
             tenant_id=md.get("x-binoauth-tenant", ""),
@@ -104,35 +113,6 @@ class FakeInternalService(tenant_internal_service_pb2_grpc.TenantInternalService
         return tenant_internal_service_pb2.ResolveTenantResponse()
 
 
-class FakeRateLimitService(rls_pb2_grpc.RateLimitServiceServicer):  # type: ignore[misc]
-    """Stands in for the session service's RateLimitService: records every descriptor and
-    answers by the tenant the gateway derived (tenant "limited": OVER_LIMIT; "rls-error":
-    UNAVAILABLE, as when Redis is down)."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[str, int, list[dict[str, str]]]] = []
-
-    async def ShouldRateLimit(self, request: Any, context: Any) -> Any:
-        descriptors = [{e.key: e.value for e in d.entries} for d in request.descriptors]
-        self.requests.append((request.domain, request.hits_addend, descriptors))
-        tenants = {d.get("tenant", "") for d in descriptors}
-        if "rls-error" in tenants:
-            await context.abort(grpc.StatusCode.UNAVAILABLE, "redis down")
-        if "limited" in tenants:
-            return rls_pb2.RateLimitResponse(
-                overall_code=rls_pb2.RateLimitResponse.OVER_LIMIT,
-                response_headers_to_add=[
-                    {"key": "retry-after", "value": "17"},
-                    {"key": "x-ratelimit-limit", "value": "20"},
-                    {"key": "x-ratelimit-remaining", "value": "0"},
-                ],
-            )
-        return rls_pb2.RateLimitResponse(
-            overall_code=rls_pb2.RateLimitResponse.OK,
-            response_headers_to_add=[{"key": "x-ratelimit-remaining", "value": "7"}],
-        )
-
-
 class UpstreamThread:
     """A grpc.aio server on 127.0.0.1:<free port>, run by its own event loop in a thread."""
 
@@ -140,7 +120,6 @@ class UpstreamThread:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="fake-upstream", daemon=True)
         self.internal = FakeInternalService()
-        self.ratelimit = FakeRateLimitService()
         self.server: grpc.aio.Server | None = None
         self.port = 0
 
@@ -148,7 +127,6 @@ class UpstreamThread:
         self.server = grpc.aio.server()
         tenant_service_pb2_grpc.add_TenantServiceServicer_to_server(FakeTenantService(), self.server)
         tenant_internal_service_pb2_grpc.add_TenantInternalServiceServicer_to_server(self.internal, self.server)
-        rls_pb2_grpc.add_RateLimitServiceServicer_to_server(self.ratelimit, self.server)
         checker = health.aio.HealthServicer()
         await checker.set("", health_pb2.HealthCheckResponse.SERVING)
         health_pb2_grpc.add_HealthServicer_to_server(checker, self.server)
@@ -206,7 +184,6 @@ class Gateway:
 def _start_envoy(tmp: Path, upstream_port: int) -> tuple[subprocess.Popen[bytes], int, int, Path, Path]:
     listen, admin = free_port(), free_port()
     values = GatewayValues.local(
-        # The fake upstream also plays the session service's RateLimitService.
         {"tenant": [upstream_port], "identity": [free_port()], "token": [free_port()], "session": [upstream_port]},
         listen_port=listen,
         admin_port=admin,
@@ -594,48 +571,33 @@ def test_access_log_is_json_without_queries_or_credentials(gateway: Gateway, htt
 # --- rate limiting -------------------------------------------------------------------------
 
 
-def _descriptor_for(gateway: Gateway, marker: str) -> dict[str, str]:
-    for _domain, _hits, descriptors in reversed(gateway.upstream.ratelimit.requests):
-        for d in descriptors:
-            if marker in d.values():
-                return d
-    raise AssertionError(f"no rate limit request with {marker!r}")
-
-
-def test_rate_limit_descriptors_carry_group_client_tenant_host_and_credential(
-    gateway: Gateway, http: httpx.Client
-) -> None:
+def test_the_rate_limit_inputs_reach_the_service_and_its_budget_the_client(http: httpx.Client) -> None:
+    # What services/common/ratelimit/policy.py builds a descriptor from: the address Envoy
+    # trusts (never the client's X-Forwarded-For), the path tenant, the host, the credential.
     marker = f"t{uuid.uuid4().hex[:8]}"
     response = http.get(
         f"/tenant/{marker}/api/v1/tenant",
         headers={"Host": "Login.Example.COM:8443", "X-Forwarded-For": "203.0.113.9", "X-Tenant-ID": "other",
-                 "Authorization": "Bearer secret-credential", "X-Binoauth-Tenant": "evil"},
+                 "Authorization": "Bearer secret-credential", "X-Binoauth-Tenant": "evil",
+                 "X-Binoauth-Client-Ip": "198.51.100.1"},
     )
     assert response.status_code == 200, response.text
-    assert response.headers["x-ratelimit-remaining"] == "7"  # the service's headers reach the client
-    d = _descriptor_for(gateway, marker)
-    assert d == {
-        "group": "public", "remote_address": "127.0.0.1", "tenant": marker, "host": "login.example.com",
-        "tenant_header": "other", "credential": "Bearer secret-credential",
-    }
-    domain, hits, _ = gateway.upstream.ratelimit.requests[-1]
-    assert domain == "binoauth" and hits in (0, 1)
-
-    # A management method (prefix route) and the login method (its own exact route).
-    http.post(f"/tenant/{marker}/api/v1/tenants", json={"tenant_id": "x"})
-    assert _descriptor_for(gateway, marker)["group"] == "management"
-    http.post(f"/tenant/{marker}/api/v1/admin/login", json={"email": "a@b.c", "password": "x"})
-    assert _descriptor_for(gateway, marker)["group"] == "login"
+    seen = json.loads(response.json()["display_name"])
+    assert {k: seen.get(k) for k in ("x-binoauth-gateway", "x-binoauth-client-ip", "x-binoauth-tenant",
+                                     "x-forwarded-host", "x-tenant-id", "authorization")} == {
+        "x-binoauth-gateway": "1", "x-binoauth-client-ip": "127.0.0.1", "x-binoauth-tenant": marker,
+        "x-forwarded-host": "login.example.com", "x-tenant-id": "other", "authorization": "Bearer secret-credential"}
+    # The service's trailing metadata are the REST client's headers.
+    assert (response.headers["x-ratelimit-limit"], response.headers["x-ratelimit-remaining"],
+            response.headers["x-ratelimit-reset"]) == ("20", "7", "3")
 
 
-def test_over_limit_is_429_with_retry_after_and_the_envelope(gateway: Gateway, http: httpx.Client) -> None:
-    for path in ("/tenant/limited/api/v1/tenant", "/tenant/limited/api/v1/admin/login"):
-        response = http.request("GET" if path.endswith("tenant") else "POST", path,
-                                json=None if path.endswith("tenant") else {"email": "a@b.c", "password": "x"})
-        _assert_envelope(response, 429, "RATE_LIMITED")
-        assert response.headers["retry-after"] == "17"
-        assert response.headers["x-ratelimit-limit"] == "20"
-        assert response.headers["x-ratelimit-remaining"] == "0"
+def test_over_limit_is_429_with_retry_after_and_the_envelope(http: httpx.Client) -> None:
+    response = http.get("/tenant/limited/api/v1/tenant")
+    _assert_envelope(response, 429, "RATE_LIMITED")
+    assert response.headers["retry-after"] == "17"
+    assert response.headers["x-ratelimit-limit"] == "20"
+    assert response.headers["x-ratelimit-remaining"] == "0"
 
 
 def test_over_limit_over_native_grpc_is_resource_exhausted(gateway: Gateway) -> None:
@@ -650,9 +612,3 @@ def test_over_limit_over_native_grpc_is_resource_exhausted(gateway: Gateway) -> 
         assert raised.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
-def test_rate_limit_service_failure_closes_login_and_opens_the_rest(gateway: Gateway, http: httpx.Client) -> None:
-    response = http.post("/tenant/rls-error/api/v1/admin/login", json={"email": "a@b.c", "password": "x"})
-    _assert_envelope(response, 503, "UNAVAILABLE")
-    assert int(response.headers["retry-after"]) >= 1
-    # Fail-open groups are served.
-    assert http.get("/tenant/rls-error/api/v1/tenant").status_code == 200

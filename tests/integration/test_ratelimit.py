@@ -1,5 +1,5 @@
 """Rate limiting against a real Redis: GCRA script, atomicity, key isolation, failure policy,
-recovery, and the RateLimitService over real gRPC."""
+recovery, and the decision in a real gRPC server's interceptor."""
 
 from __future__ import annotations
 
@@ -12,17 +12,18 @@ from typing import Any
 import grpc
 import pytest
 import redis.asyncio as aioredis
-from envoy.service.ratelimit.v3 import rls_pb2, rls_pb2_grpc
 from prometheus_client import CollectorRegistry
 
 from services.common.directory import TenantInfo
 from services.common.errors import NotFound
+from services.common.interceptor import ServerInterceptor
+from services.common.metrics import RpcMetrics
+from services.common.ratelimit import RateLimitGate
+from services.common.ratelimit.decider import RateLimitDecider, RateLimitMetrics, RateLimitUnavailable
+from services.common.ratelimit.limiter import Budget, RateLimiter
+from services.common.ratelimit.policy import Descriptor, budgets
 from services.common.redis import create_redis
 from services.common.tenancy import TenantSelection
-from services.session.ratelimit import HEALTH_SERVICE_NAME, build_rate_limiting
-from services.session.ratelimit.limiter import Budget, RateLimiter
-from services.session.ratelimit.policy import Descriptor, budgets
-from services.session.ratelimit.service import RateLimitDecider, RateLimitMetrics, RateLimitUnavailable
 from tools.devstack import RedisServer
 
 pytestmark = pytest.mark.integration
@@ -166,55 +167,61 @@ async def test_redis_down_fails_closed_or_open_and_recovers(own_redis: RedisServ
         await redis.aclose()
 
 
-# --- the RateLimitService over real gRPC ------------------------------------------------------
+# --- in a real gRPC server, through the interceptor ------------------------------------------
+
+RESEND = "/binoauth.identity.v1.AuthService/ResendVerification"  # group verification
+LOGIN = "/binoauth.identity.v1.AuthService/Login"  # group login (fails closed)
+CURRENT_TENANT = "/binoauth.tenant.v1.TenantService/GetCurrentTenant"  # group public (fails open)
 
 
-def _request(group: str, ip: str, **entries: str) -> Any:
-    request = rls_pb2.RateLimitRequest(domain="binoauth", hits_addend=1)
-    descriptor = request.descriptors.add()
-    for key, value in (("group", group), ("remote_address", ip), *entries.items()):
-        entry = descriptor.entries.add()
-        entry.key, entry.value = key, value
-    return request
+async def _echo(request: bytes, context: Any) -> bytes:
+    return b""
 
 
-async def test_rate_limit_service_over_grpc(own_redis: RedisServer) -> None:
+async def test_rate_limits_in_the_serving_interceptor(own_redis: RedisServer) -> None:
+    import binoauth.identity.v1.auth_service_pb2
+    import binoauth.tenant.v1.tenant_service_pb2  # noqa: F401 - the methods' options, for method_group
+
     registry = CollectorRegistry()
     redis = create_redis(own_redis.url)
     directory = Directory({"acme": {"rate_limits": {"verification": {"per_ip_per_minute": 2}}}})
-    _servicer, register = build_rate_limiting(redis, directory, registry, "example.com")
-    assert HEALTH_SERVICE_NAME == "envoy.service.ratelimit.v3.RateLimitService"
-    server = grpc.aio.server()
-    register(server)
+    gate = RateLimitGate(RateLimitDecider(RateLimiter(redis), directory, RateLimitMetrics(registry), "example.com"))
+    server = grpc.aio.server(interceptors=[ServerInterceptor("test", RpcMetrics.create(registry), gate)])
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(service, {
+        name: grpc.unary_unary_rpc_method_handler(_echo)}) for service, name in (
+            m.strip("/").split("/") for m in (RESEND, LOGIN, CURRENT_TENANT))])
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
+
+    def gateway(ip: str) -> tuple[tuple[str, str], ...]:
+        return (("x-binoauth-gateway", "1"), ("x-binoauth-client-ip", ip), ("x-forwarded-host", "acme.example.com"),
+                ("authorization", f"Bearer never-logged-{ip}"))
+
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub = rls_pb2_grpc.RateLimitServiceStub(channel)
+            async def call(method: str, ip: str) -> tuple[grpc.StatusCode, dict[str, str]]:
+                rpc = channel.unary_unary(method)(b"", metadata=gateway(ip), timeout=5)
+                try:
+                    await rpc
+                except grpc.aio.AioRpcError:
+                    pass
+                trailing = {k: v for k, v in (await rpc.trailing_metadata() or ()) if isinstance(v, str)}
+                return await rpc.code(), trailing
+
             ip = _ip()
-            codes = []
-            for _ in range(3):
-                reply = await stub.ShouldRateLimit(_request("verification", ip, host="acme.example.com",
-                                                            credential="Bearer never-logged"), timeout=5)
-                codes.append(reply.overall_code)
-            assert codes == [rls_pb2.RateLimitResponse.OK] * 2 + [rls_pb2.RateLimitResponse.OVER_LIMIT]
-            headers = {h.key: h.value for h in reply.response_headers_to_add}
-            assert int(headers["retry-after"]) >= 1 and headers["x-ratelimit-limit"] == "2"
-            assert headers["x-ratelimit-remaining"] == "0"
-            assert reply.statuses[0].code == rls_pb2.RateLimitResponse.OVER_LIMIT
-            # Another IP of the same tenant still has its own budget.
-            other = await stub.ShouldRateLimit(_request("verification", _ip(), host="acme.example.com"), timeout=5)
-            assert other.overall_code == rls_pb2.RateLimitResponse.OK
-            # No descriptors at all: nothing to limit.
-            empty = await stub.ShouldRateLimit(rls_pb2.RateLimitRequest(domain="binoauth"), timeout=5)
-            assert empty.overall_code == rls_pb2.RateLimitResponse.OK
+            answers = [await call(RESEND, ip) for _ in range(3)]
+            assert [code for code, _ in answers] == [grpc.StatusCode.OK] * 2 + [grpc.StatusCode.RESOURCE_EXHAUSTED]
+            # The tenant's override (2 per address), its budget state on every answer.
+            assert [t["x-ratelimit-remaining"] for _, t in answers] == ["1", "0", "0"]
+            refused = answers[2][1]
+            assert int(refused["retry-after"]) >= 1 and refused["x-ratelimit-limit"] == "2"
+            # Another address of the same tenant still has its own budget.
+            assert (await call(RESEND, _ip()))[0] is grpc.StatusCode.OK
 
             await asyncio.to_thread(own_redis.stop)
-            with pytest.raises(grpc.aio.AioRpcError) as raised:
-                await stub.ShouldRateLimit(_request("login", _ip()), timeout=5)
-            assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
-            public = await stub.ShouldRateLimit(_request("public", _ip()), timeout=5)
-            assert public.overall_code == rls_pb2.RateLimitResponse.OK
+            code, trailing = await call(LOGIN, _ip())
+            assert code is grpc.StatusCode.UNAVAILABLE and trailing["retry-after"] == "5"
+            assert (await call(CURRENT_TENANT, _ip()))[0] is grpc.StatusCode.OK
             assert _count(registry, "public", "failed_open") == 1
             assert _count(registry, "login", "failed_closed") == 1
             assert _count(registry, "verification", "limited") == 1

@@ -117,7 +117,7 @@ def test_one_sign_in_is_one_trace_across_envoy_identity_and_session(traced: tupl
     # The identity service's own call continues the trace in the session service.
     session_names = {s["name"] for s in by_service["binoauth-session"]}
     assert any(name.endswith("/CreateSession") for name in session_names), session_names
-    # Envoy's span is the parent of the chain; its rate-limit call lands in the same trace.
+    # Envoy's span is the parent of the chain.
     # Envoy's request span is the root (exported when the request ends, in batches).
     def root() -> dict[str, Any] | None:
         return next((s for s in receiver.snapshot() if s["span_id"] == login_span["parent"]), None)
@@ -128,8 +128,10 @@ def test_one_sign_in_is_one_trace_across_envoy_identity_and_session(traced: tupl
     envoy_span = root()
     assert envoy_span is not None and envoy_span["service"] == "binoauth-gateway", "identity's parent is not Envoy's"
     assert envoy_span["trace_id"] == login_span["trace_id"] and not envoy_span["parent"]
-    # Envoy's rate-limit decision is a span of the same trace, answered by the session service.
-    assert any(name.endswith("/ShouldRateLimit") for name in session_names), session_names
+    # The rate-limit decision is a span of its own inside the serving RPC (group login).
+    decision = [s for s in by_service["binoauth-identity"] if s["name"] == "ratelimit"]
+    assert [(s["parent"], s["attributes"].get("binoauth.group")) for s in decision] == [
+        (login_span["span_id"], "login")], decision
     text = json.dumps(spans)
     for secret in (PASSWORD, session_cookie, stack.bootstrap_api_key):
         assert not secret or secret not in text, "a secret reached a span"

@@ -183,15 +183,12 @@ def test_only_get_methods_retry_after_the_request_may_have_arrived(
         if "path" in r["match"] and "reset" in r["route"]["retry_policy"]["retry_on"]
     }
     assert set(exact) == gets
-    # Other exact routes exist only for a rate-limit group of their own or no-store response
-    # headers, and retry safely.
+    # Other exact routes exist only for no-store response headers, and retry safely.
     others = [r for r in routes if "path" in r["match"] and r["match"]["path"] not in gets]
-    grouped = {f"/{file.package}.{svc.name}/{m.name}" for file in descriptor.file for svc in file.service
-               for m in svc.method if (m.options.HasExtension(options_pb2.rate_limit)
-               and m.options.Extensions[options_pb2.rate_limit].group != "management")
-               or m.options.Extensions[options_pb2.no_store]}
-    assert "/binoauth.tenant.v1.AdminUserService/AdminLogin" in grouped
-    assert {r["match"]["path"] for r in others} == grouped - gets
+    no_store = {f"/{file.package}.{svc.name}/{m.name}" for file in descriptor.file for svc in file.service
+                for m in svc.method if m.options.Extensions[options_pb2.no_store]}
+    assert "/binoauth.tenant.v1.ApiKeyService/CreateApiKey" in no_store
+    assert {r["match"]["path"] for r in others} == no_store - gets
     for route in others:
         assert route["route"]["retry_policy"]["retry_on"] == "connect-failure,refused-stream"
         assert "per_try_timeout" not in route["route"]["retry_policy"]
@@ -335,92 +332,14 @@ def test_path_templates_become_lua_patterns(template: str, pattern: str) -> None
 # --- rate limiting -------------------------------------------------------------------------
 
 
-def _groups(fds: descriptor_pb2.FileDescriptorSet) -> dict[str, str]:
-    """gRPC path -> rate-limit group, read through the generated options module."""
-    from binoauth.options.v1 import options_pb2
-
-    out = {}
-    for file in fds.file:
-        for svc in file.service:
-            if svc.name.endswith("InternalService"):
-                continue
-            for m in svc.method:
-                # Re-parse so that the extension is recognised whatever parsed the set first.
-                options = descriptor_pb2.MethodOptions.FromString(m.options.SerializeToString())
-                group = options.Extensions[options_pb2.rate_limit].group or "management"
-                out[f"/{file.package}.{svc.name}/{m.name}"] = group
-    return out
-
-
-def _stage_of(route: dict[str, Any]) -> tuple[str, int]:
-    (limit,) = route["route"]["rate_limits"]
-    group = limit["actions"][0]["generic_key"]
-    assert group["descriptor_key"] == "group"
-    return group["descriptor_value"], limit["stage"]
-
-
-def test_every_route_is_rate_limited_by_its_methods_group(descriptor: descriptor_pb2.FileDescriptorSet) -> None:
-    groups = _groups(descriptor)
-    assert groups["/binoauth.tenant.v1.AdminUserService/AdminLogin"] == "login"
-    assert groups["/binoauth.tenant.v1.TenantService/GetCurrentTenant"] == "public"
-    for values in (GatewayValues.local(), _k8s_values()):
-        routes = [r for r in _routes(render_config(values)) if "route" in r]
-        by_path = {r["match"]["path"]: r for r in routes if "path" in r["match"]}
-        prefixes = [r for r in routes if "prefix" in r["match"]]
-        for path, group in groups.items():
-            # The route Envoy picks: the exact one, else the service prefix.
-            route = by_path.get(path) or next(r for r in prefixes if path.startswith(r["match"]["prefix"]))
-            expected_stage = 0 if group in ("login", "signup", "token", "verification") else 1
-            assert _stage_of(route) == (group, expected_stage), path
-        for route in prefixes:
-            assert _stage_of(route) == ("management", 1)
-
-
-def test_descriptors_use_the_trusted_address_and_optional_headers(descriptor: object) -> None:
-    route = next(r for r in _routes(render_config(GatewayValues.local())) if "route" in r)
-    actions = route["route"]["rate_limits"][0]["actions"]
-    assert actions[1] == {"remote_address": {}}  # never a request header such as X-Forwarded-For
-    headers = {a["request_headers"]["header_name"]: a["request_headers"] for a in actions[2:]}
-    assert set(headers) == {"x-binoauth-tenant", "x-forwarded-host", "x-tenant-id", "authorization", "x-api-key"}
-    assert all(h["skip_if_absent"] for h in headers.values())
-    assert "x-forwarded-for" not in json.dumps(actions).lower()
-
-
-def test_two_ratelimit_filters_after_the_transcoder_fail_closed_then_open(descriptor: object) -> None:
+def test_the_gateway_leaves_rate_limits_to_the_services(descriptor: object) -> None:
+    # Decided where the request is served (services/common/ratelimit/gate.py): no ratelimit
+    # filter, no descriptors on any route, no call to a rate limit service per request.
     for values in (GatewayValues.local(), _k8s_values()):
         config = render_config(values)
-        names = [f["name"] for f in _hcm(config)["http_filters"]]
-        closed, opened = "envoy.filters.http.ratelimit.fail_closed", "envoy.filters.http.ratelimit.fail_open"
-        # After filter.lua (tenant, host) and after the transcoder (the routes match gRPC paths).
-        assert names.index("binoauth.gateway") < names.index("envoy.filters.http.grpc_json_transcoder")
-        assert names.index("envoy.filters.http.grpc_json_transcoder") < names.index(closed) < names.index(opened)
-        assert names.index(opened) < names.index("envoy.filters.http.router")
-        for name, stage, deny in ((closed, 0, True), (opened, 1, False)):
-            rl = _filter(config, name)
-            assert rl["domain"] == "binoauth" and rl["stage"] == stage and rl["failure_mode_deny"] is deny
-            assert rl["rate_limit_service"]["transport_api_version"] == "V3"
-            assert rl["rate_limit_service"]["grpc_service"]["envoy_grpc"] == {"cluster_name": "session"}
-            assert rl["timeout"] == "0.5s"
-        assert _filter(config, closed)["status_on_error"] == {"code": "ServiceUnavailable"}
-        session = next(c for c in config["static_resources"]["clusters"] if c["name"] == "session")
-        assert "http2_protocol_options" in json.dumps(session)
-
-
-def test_rate_limit_service_failure_is_503_with_retry_after(descriptor: object) -> None:
-    mappers = _hcm(render_config(GatewayValues.local()))["local_reply_config"]["mappers"]
-    (rlse,) = [m for m in mappers if "response_flag_filter" in m["filter"]]
-    assert rlse["filter"]["response_flag_filter"]["flags"] == ["RLSE"]
-    assert rlse["status_code"] == 503
-    assert rlse["body_format_override"]["json_format"]["error"]["code"] == "UNAVAILABLE"
-    (header,) = rlse["headers_to_add"]
-    assert header["header"]["key"] == "retry-after" and int(header["header"]["value"]) >= 1
-    # Before the plain 503 mapper (the first match wins).
-    statuses = [m["filter"].get("status_code_filter", {}).get("comparison", {}).get("value", {}).get("default_value")
-                for m in mappers]
-    assert mappers.index(rlse) < statuses.index(503)
-
-
-def test_rate_limiting_can_be_switched_off(descriptor: object) -> None:
-    config = render_config(GatewayValues.local().with_overrides({"rate_limiting": "false"}))
-    assert "ratelimit" not in json.dumps(_hcm(config)["http_filters"])
-    assert all("rate_limits" not in r.get("route", {}) for r in _routes(config))
+        filters = _hcm(config)["http_filters"]
+        assert not [f for f in filters if "ratelimit" in f["name"] or "ratelimit" in f["typed_config"]["@type"]]
+        assert all("rate_limits" not in r.get("route", {}) for r in _routes(config))
+        assert '"rate_limit_service"' not in json.dumps(config)
+        mappers = _hcm(config)["local_reply_config"]["mappers"]
+        assert not [m for m in mappers if "response_flag_filter" in m["filter"]]

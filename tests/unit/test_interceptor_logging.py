@@ -1,5 +1,4 @@
-"""The interceptor's log line and metrics: every RPC counted, every failed or slow one logged,
-successful calls logged except the rate-limit decision the gateway makes for every request."""
+"""The interceptor's log line and metrics: every RPC counted and logged."""
 
 from __future__ import annotations
 
@@ -11,14 +10,12 @@ import structlog
 from grpc import aio
 from prometheus_client import CollectorRegistry
 
-from services.common import interceptor as interceptor_module
 from services.common.errors import NotFound
 from services.common.interceptor import ServerInterceptor
 from services.common.metrics import RpcMetrics
 
 pytestmark = pytest.mark.unit
 
-DECISION = "/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit"
 TOKEN = "/binoauth.token.v1.OAuthService/Token"
 
 
@@ -77,19 +74,7 @@ async def test_a_successful_call_is_logged_and_counted() -> None:
     assert _count(registry, TOKEN, "OK") == 3
 
 
-async def test_a_successful_rate_limit_decision_is_counted_but_not_logged() -> None:
-    lines, registry = await _calls(DECISION, _ok, times=3)
-    assert lines == []
-    assert _count(registry, DECISION, "OK") == 3
-
-
-async def test_a_failed_rate_limit_decision_is_logged() -> None:
-    lines, registry = await _calls(DECISION, _missing)
-    assert [(line["method"], line["status"]) for line in lines] == [(DECISION, "NOT_FOUND")]
-    assert _count(registry, DECISION, "NOT_FOUND") == 1
-
-
-async def test_a_slow_rate_limit_decision_is_logged(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(interceptor_module, "SLOW_CALL_SECONDS", 0.0)
-    lines, _ = await _calls(DECISION, _ok)
-    assert [(line["method"], line["status"]) for line in lines] == [(DECISION, "OK")]
+async def test_a_failed_call_is_logged_and_counted() -> None:
+    lines, registry = await _calls(TOKEN, _missing)
+    assert [(line["method"], line["status"]) for line in lines] == [(TOKEN, "NOT_FOUND")]
+    assert _count(registry, TOKEN, "NOT_FOUND") == 1

@@ -1,4 +1,4 @@
-"""services.session.ratelimit.policy: groups, defaults, tenant overrides, descriptors, keys."""
+"""services.common.ratelimit.policy: groups, defaults, tenant overrides, descriptors, keys."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from services.session.ratelimit.limiter import Budget
-from services.session.ratelimit.policy import (
+from services.common.context import RequestMeta, request_meta
+from services.common.ratelimit.limiter import Budget
+from services.common.ratelimit.policy import (
     DEFAULTS,
     FAIL_CLOSED,
     FAIL_OPEN,
@@ -19,7 +20,6 @@ from services.session.ratelimit.policy import (
     credential_hash,
     fails_closed,
     limits_for,
-    parse_descriptor,
     scaled_defaults,
 )
 
@@ -63,14 +63,20 @@ def test_tenant_overrides_merge_with_defaults() -> None:
     assert limits_for("nonsense", settings) == GroupLimits(600, 5)  # treated as management
 
 
-def test_parse_descriptor() -> None:
-    d = parse_descriptor([("group", "login"), ("remote_address", "10.0.0.1"), ("tenant", "acme"),
-                          ("host", "acme.example.com"), ("tenant_header", "other"),
-                          ("credential", "Bearer s3cret"), ("credential", "second"), ("unknown", "x")])
-    assert d == Descriptor("login", "10.0.0.1", "acme", "acme.example.com", "other", "Bearer s3cret")
+def _meta(**headers: str) -> RequestMeta:
+    return request_meta([("x-binoauth-gateway", "1"), *headers.items()], "ipv4:10.9.9.9:5000")
+
+
+def test_descriptor_for_request_reads_what_the_gateway_set() -> None:
+    meta = _meta(**{"x-binoauth-client-ip": "203.0.113.7", "x-forwarded-for": "198.51.100.1, 10.0.0.2",
+                    "x-binoauth-tenant": "acme", "x-forwarded-host": "acme.example.com", "x-tenant-id": "other",
+                    "authorization": "Bearer s3cret", "x-api-key": "second"})
+    d = Descriptor.for_request("login", meta)
+    assert d == Descriptor("login", "203.0.113.7", "acme", "acme.example.com", "other", "Bearer s3cret")
     assert "s3cret" not in repr(d) and "s3cret" not in str(d)
-    assert parse_descriptor([("remote_address", "10.0.0.1")]) is None
-    assert parse_descriptor([("group", "weird")]) == Descriptor("management")
+    # No Authorization: the API key is the credential; an unknown group is management's.
+    assert Descriptor.for_request("weird", _meta(**{"x-api-key": "k1"})) == Descriptor(
+        "management", "10.9.9.9", credential="k1")
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,10 @@ from prometheus_client import CollectorRegistry
 
 from services.common.directory import StaleServes, TenantDirectory, TenantInfo
 from services.common.errors import NotFound, Unavailable
+from services.common.ratelimit.decider import RateLimitDecider, RateLimitMetrics, RateLimitUnavailable
+from services.common.ratelimit.limiter import Budget, Verdict
+from services.common.ratelimit.policy import Descriptor
 from services.common.tenancy import TenantSelection
-from services.session.ratelimit.limiter import Budget, Verdict
-from services.session.ratelimit.policy import Descriptor
-from services.session.ratelimit.service import RateLimitDecider, RateLimitMetrics, RateLimitUnavailable
 
 pytestmark = pytest.mark.unit
 RAISED = {"rate_limits": {"login": {"per_ip_per_minute": 5000, "per_tenant_per_minute": 90000}}}

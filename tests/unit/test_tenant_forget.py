@@ -14,13 +14,13 @@ import pytest
 from services.common.auth import ALL_SCOPES, Principal, PrincipalKind
 from services.common.crypto import SecretBox
 from services.common.directory import TENANT_TOPIC
+from services.common.ratelimit.policy import Descriptor, budgets, is_tenant_budget
 from services.common.redis import is_tenant_key, redis_key, tenant_key, tenant_scan_pattern
 from services.common.revocation import jti_key, tenant_nbf_key, user_nbf_key
 from services.common.settings import Secret
 from services.identity import lockout
 from services.identity.lockout import AccountLockout
 from services.session import live
-from services.session.ratelimit.policy import Descriptor, budgets, is_tenant_budget
 from services.tenant.tenants import TenantState
 from services.tenant.usecases import TenantUseCases
 from services.token.applications.model import new_client_id

@@ -1,12 +1,11 @@
-"""Envoy's global rate limit service (envoy.service.ratelimit.v3.RateLimitService).
+"""The rate-limit decision: one request's descriptor in, allowed or refused out.
 
-One ShouldRateLimit call = one Redis round trip for every budget of every descriptor
-(all-or-nothing, see limiter.py). Failure policy when Redis cannot answer:
+One decision = one Redis round trip for every budget (all-or-nothing, see limiter.py).
+Failure policy when Redis cannot answer:
 
-* fail-closed groups (login, signup, token, verification): the RPC fails with UNAVAILABLE;
-  the gateway's stage-0 ratelimit filter runs with failure_mode_deny and answers 503 with
-  Retry-After.
-* fail-open groups (management, public): OK, counted as ``failed_open``.
+* fail-closed groups (login, signup, token, verification): RateLimitUnavailable, which the
+  gate (gate.py) answers with 503 UNAVAILABLE + Retry-After;
+* fail-open groups (management, public): allowed, counted as ``failed_open``.
 
 Tenant resolution (directory lookups, cached by TenantDirectory, which serves a known tenant
 stale while the tenant service cannot answer) failing never means platform defaults: a tenant
@@ -18,48 +17,33 @@ a budget (``failed_open``).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-import grpc
-import redis.asyncio as aioredis
 import structlog
-from envoy.config.core.v3 import base_pb2
-from envoy.service.ratelimit.v3 import rls_pb2, rls_pb2_grpc
-from grpc import aio
 from prometheus_client import CollectorRegistry, Counter
 from redis.exceptions import RedisError
 
 from services.common.analytics import RATE_LIMITED, Analytics, NoAnalytics
 from services.common.directory import TenantInfo
 from services.common.errors import NotFound
-from services.common.tenancy import TenantSelection
-from services.session.ratelimit.limiter import Budget, RateLimiter, Verdict
-from services.session.ratelimit.policy import (
+from services.common.ratelimit.limiter import Budget, RateLimiter, Verdict
+from services.common.ratelimit.policy import (
     DEFAULTS,
     BudgetCache,
     Descriptor,
     GroupLimits,
     fails_closed,
-    parse_descriptor,
 )
+from services.common.tenancy import TenantSelection
 
-HEALTH_SERVICE_NAME = "envoy.service.ratelimit.v3.RateLimitService"
-DOMAIN = "binoauth"
-# Answer before the gateway's 0.5 s timeout, so a slow Redis is our decision, not Envoy's.
+# A Redis slower than this is an unavailable Redis: the request is not kept waiting for it.
 REDIS_TIMEOUT_SECONDS = 0.35
-# Retry-After on an error answer (the gateway's 503 carries its own, see gateway/render.py).
-ERROR_RETRY_AFTER_SECONDS = 5
 # Bound of the per-descriptor caches (tenant selections); a flood of distinct values clears them.
 _MAX_CACHED = 10_000
 
 _log = structlog.get_logger("ratelimit")
-
-Code = rls_pb2.RateLimitResponse.Code
-_OK = rls_pb2.RateLimitResponse.OK
-_OVER = rls_pb2.RateLimitResponse.OVER_LIMIT
-_MINUTE = rls_pb2.RateLimitResponse.RateLimit.MINUTE
 
 
 class Directory(Protocol):
@@ -68,7 +52,7 @@ class Directory(Protocol):
 
 @dataclass(frozen=True)
 class Decision:
-    """The outcome of one ShouldRateLimit call, independent of protobuf."""
+    """The outcome of one decision."""
 
     allowed: bool
     # One per descriptor, in request order: the tightest verdict of its budgets (None = no
@@ -224,71 +208,3 @@ def rate_limit_headers(verdict: Verdict | None, allowed: bool) -> list[tuple[str
     if not allowed:
         headers.insert(0, ("retry-after", str(max(1, verdict.retry_after_seconds))))
     return headers
-
-
-def to_response(decision: Decision) -> Any:
-    statuses = []
-    for v in decision.verdicts:
-        if v is None:
-            statuses.append(rls_pb2.RateLimitResponse.DescriptorStatus(code=_OK))
-            continue
-        status = rls_pb2.RateLimitResponse.DescriptorStatus(
-            code=_OK if v.allowed else _OVER,
-            current_limit=rls_pb2.RateLimitResponse.RateLimit(
-                requests_per_unit=v.limit, unit=_MINUTE),
-            limit_remaining=v.remaining,
-        )
-        status.duration_until_reset.seconds = v.reset_seconds
-        statuses.append(status)
-    headers = rate_limit_headers(decision.tightest, decision.allowed)
-    return rls_pb2.RateLimitResponse(
-        overall_code=_OK if decision.allowed else _OVER,
-        statuses=statuses,
-        response_headers_to_add=[base_pb2.HeaderValue(key=k, value=v) for k, v in headers],
-    )
-
-
-class RateLimitServicer(rls_pb2_grpc.RateLimitServiceServicer):  # type: ignore[misc]
-    """ShouldRateLimit for the gateway's two ratelimit filters (domain "binoauth")."""
-
-    def __init__(self, decider: RateLimitDecider) -> None:
-        self.decider = decider
-
-    async def ShouldRateLimit(self, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
-        descriptors = [
-            d for d in (parse_descriptor((e.key, e.value) for e in desc.entries) for desc in request.descriptors)
-            if d is not None
-        ]
-        try:
-            decision = await self.decider.decide(descriptors, request.hits_addend or 1)
-        except RateLimitUnavailable:
-            await context.abort(
-                grpc.StatusCode.UNAVAILABLE, "rate limit store unavailable",
-                trailing_metadata=(("retry-after", str(ERROR_RETRY_AFTER_SECONDS)),),
-            )
-            raise  # unreachable: abort raises
-        if not decision.allowed:
-            # Debug only (a flood would otherwise become a log flood; the metric counts it).
-            # Never the credential: only what an operator needs to see who is limited.
-            first = next((d for d in descriptors), None)
-            _log.debug("rate limited", group=first.group if first else "",
-                      client_ip=first.remote_address if first else "",
-                      tenant=first.tenant if first else "")
-        return to_response(decision)
-
-
-def build_rate_limiting(
-    redis: aioredis.Redis, directory: Directory | None, registry: CollectorRegistry, base_domain: str,
-    defaults: Mapping[str, GroupLimits] | None = None, analytics: Analytics | None = None,
-) -> tuple[RateLimitServicer, Callable[[aio.Server], None]]:
-    """The servicer and its registration for the session service's composition root;
-    report HEALTH_SERVICE_NAME in ServiceParts.service_names. ``defaults``: the platform
-    defaults (policy.DEFAULTS; policy.scaled_defaults(k) for test stacks)."""
-    decider = RateLimitDecider(RateLimiter(redis), directory, RateLimitMetrics(registry), base_domain,
-                               defaults=DEFAULTS if defaults is None else defaults, analytics=analytics)
-    servicer = RateLimitServicer(decider)
-
-    def register(server: aio.Server) -> None:
-        rls_pb2_grpc.add_RateLimitServiceServicer_to_server(servicer, server)
-
-    return servicer, register

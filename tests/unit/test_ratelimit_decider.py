@@ -1,4 +1,4 @@
-"""services.session.ratelimit.service without Redis: decisions, failure policy, responses."""
+"""services.common.ratelimit.decider without Redis: decisions, failure policy, headers."""
 
 from __future__ import annotations
 
@@ -6,22 +6,20 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from envoy.service.ratelimit.v3 import rls_pb2
 from prometheus_client import CollectorRegistry
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from services.common.directory import TenantInfo
 from services.common.errors import NotFound
-from services.common.tenancy import TenantSelection
-from services.session.ratelimit.limiter import Budget, Verdict
-from services.session.ratelimit.policy import Descriptor, credential_hash
-from services.session.ratelimit.service import (
+from services.common.ratelimit.decider import (
     RateLimitDecider,
     RateLimitMetrics,
     RateLimitUnavailable,
     rate_limit_headers,
-    to_response,
 )
+from services.common.ratelimit.limiter import Budget, Verdict
+from services.common.ratelimit.policy import Descriptor, credential_hash
+from services.common.tenancy import TenantSelection
 
 pytestmark = pytest.mark.unit
 
@@ -94,13 +92,9 @@ async def test_limited_response_has_retry_after_and_ratelimit_headers() -> None:
     decider, registry = _decider(FakeLimiter(allow=False))
     decision = await decider.decide([Descriptor("signup", remote_address="10.0.0.1")])
     assert not decision.allowed and _count(registry, "signup", "limited") == 1
-    response = to_response(decision)
-    assert response.overall_code == rls_pb2.RateLimitResponse.OVER_LIMIT
-    headers = {h.key: h.value for h in response.response_headers_to_add}
+    headers = dict(rate_limit_headers(decision.tightest, decision.allowed))
     assert headers == {"retry-after": "12", "x-ratelimit-limit": "10", "x-ratelimit-remaining": "0",
                        "x-ratelimit-reset": "30"}
-    assert response.statuses[0].code == rls_pb2.RateLimitResponse.OVER_LIMIT
-    assert response.statuses[0].current_limit.requests_per_unit == 10
 
 
 def test_retry_after_is_at_least_one_second() -> None:
@@ -114,8 +108,7 @@ async def test_descriptors_without_budget_are_allowed_without_redis() -> None:
     limiter = FakeLimiter(fail=True)
     decider, _ = _decider(limiter)
     decision = await decider.decide([Descriptor("login")])  # no address, tenant or credential
-    assert decision.allowed and not limiter.seen
-    assert to_response(decision).overall_code == rls_pb2.RateLimitResponse.OK
+    assert decision.allowed and not limiter.seen and decision.tightest is None
 
 
 async def test_a_changed_tenant_override_applies_to_the_next_decision() -> None:

@@ -1,9 +1,11 @@
 """Who gets which budget: endpoint groups, platform defaults, tenant overrides, descriptors.
 
-The gateway sends one descriptor per request (see gateway/README.md, "Rate limits"):
+Every request through the gateway is described once (Descriptor.for_request, from the
+RequestMeta the gateway's headers fill; see gateway/README.md, "Rate limits"):
 
-    group           generic_key: login | signup | token | verification | management | public
-    remote_address  the client address Envoy trusts (use_remote_address + xff_num_trusted_hops)
+    group           the method's (binoauth.options.v1.rate_limit).group; none = management
+    remote_address  the client address Envoy trusts (x-binoauth-client-ip: use_remote_address
+                    + xff_num_trusted_hops)
     tenant          x-binoauth-tenant (set by the gateway from a /tenant/{id}/ path prefix)
     host            x-forwarded-host (the gateway sets it from :authority; clients cannot)
     tenant_header   x-tenant-id
@@ -15,15 +17,15 @@ Pure code: no I/O, unit-tested without Redis.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from services.common.context import RequestMeta
+from services.common.ratelimit.limiter import Budget
 from services.common.redis import KEY_PREFIX, redis_key
 from services.common.tenancy import TenantSelection, select_tenant
-from services.session.ratelimit.limiter import Budget
 
 GROUPS: tuple[str, ...] = ("login", "signup", "token", "verification", "management", "public")
 DEFAULT_GROUP = "management"
@@ -52,10 +54,7 @@ DEFAULTS: Mapping[str, GroupLimits] = {
 }
 PERIOD_SECONDS = 60
 
-# Descriptor entry keys (the gateway's descriptor_key values).
-GROUP, REMOTE_ADDRESS, TENANT, HOST, TENANT_HEADER, CREDENTIAL = (
-    "group", "remote_address", "tenant", "host", "tenant_header", "credential")
-ENTRY_KEYS: tuple[str, ...] = (GROUP, REMOTE_ADDRESS, TENANT, HOST, TENANT_HEADER, CREDENTIAL)
+# Longest header value a descriptor keeps (the rest cannot change which tenant is meant).
 _MAX_VALUE = 4096
 
 
@@ -69,7 +68,7 @@ def fails_closed(group: str) -> bool:
 
 @dataclass(frozen=True)
 class Descriptor:
-    """One request as the gateway describes it."""
+    """One request, as far as rate limits care."""
 
     group: str
     remote_address: str = ""
@@ -84,6 +83,15 @@ class Descriptor:
                 f"credential={'<set>' if self.credential else ''!r})")
 
     __str__ = __repr__
+
+    @classmethod
+    def for_request(cls, group: str, meta: RequestMeta) -> Descriptor:
+        return cls(
+            group=normalize_group(group), remote_address=meta.ip_address[:_MAX_VALUE],
+            tenant=meta.path_tenant[:_MAX_VALUE], host=meta.forwarded_host[:_MAX_VALUE],
+            tenant_header=meta.header_tenant[:_MAX_VALUE],
+            credential=(meta.authorization or meta.api_key)[:_MAX_VALUE],
+        )
 
     def selection(self, base_domain: str) -> list[TenantSelection]:
         """Tenant candidates in services.common.tenancy.select_tenant order."""
@@ -100,22 +108,6 @@ def _host(value: str) -> str:
     if host.startswith("["):  # [v6]:port
         return host.split("]", 1)[0] + "]"
     return host.split(":", 1)[0] if host.count(":") == 1 else host
-
-
-def parse_descriptor(entries: Iterable[tuple[str, str]]) -> Descriptor | None:
-    """From (key, value) pairs; the first value of a key wins. None without a group."""
-    values: dict[str, str] = {}
-    for key, value in entries:
-        if key in ENTRY_KEYS and key not in values:
-            values[key] = value[:_MAX_VALUE]
-    group = values.get(GROUP, "")
-    if not group:
-        return None
-    return Descriptor(
-        group=normalize_group(group), remote_address=values.get(REMOTE_ADDRESS, ""),
-        tenant=values.get(TENANT, ""), host=values.get(HOST, ""),
-        tenant_header=values.get(TENANT_HEADER, ""), credential=values.get(CREDENTIAL, ""),
-    )
 
 
 def scaled_defaults(factor: float) -> dict[str, GroupLimits]:
