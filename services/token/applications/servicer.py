@@ -22,7 +22,6 @@ from services.token.applications.usecases import UPDATABLE, ApplicationUseCases
 # grpc ships no type information; the context is a grpc.aio.ServicerContext.
 Context = Any
 READ, WRITE = "applications:read", "applications:write"
-_NO_STORE = (("cache-control", "no-store"),)
 
 
 class ApplicationServicer(pb_grpc.ApplicationServiceServicer):
@@ -53,7 +52,6 @@ class ApplicationServicer(pb_grpc.ApplicationServiceServicer):
     async def CreateApplication(self, request: pb.CreateApplicationRequest, context: Context) -> Any:
         tenant = await self._tenant(context, WRITE)
         app, secret = await self._apps.create(tenant, application_from_proto(request.application))
-        await context.send_initial_metadata(_NO_STORE)
         return pb.CreateApplicationResponse(application=application_to_proto(app), client_secret=secret)
 
     async def UpdateApplication(self, request: pb.UpdateApplicationRequest, context: Context) -> Any:
@@ -72,5 +70,4 @@ class ApplicationServicer(pb_grpc.ApplicationServiceServicer):
         overlap = (request.previous_secret_overlap_seconds
                    if request.HasField("previous_secret_overlap_seconds") else None)
         app, secret = await self._apps.rotate_secret(tenant.tenant_id, request.client_id, overlap)
-        await context.send_initial_metadata(_NO_STORE)
         return pb.RotateClientSecretResponse(application=application_to_proto(app), client_secret=secret)
