@@ -24,6 +24,7 @@ from prometheus_client import CollectorRegistry
 
 from services.common import db, tracing
 from services.common import redis as bredis
+from services.common.analytics import RedisAnalytics
 from services.common.clients import ServiceChannels
 from services.common.interceptor import ServerInterceptor
 from services.common.invalidation import InvalidationBus
@@ -46,6 +47,11 @@ class Runtime:
     registry: CollectorRegistry
     channels: ServiceChannels
     invalidation: InvalidationBus
+    # Usage counters for the analytics API, one buffer per process (services/common/analytics.py).
+    analytics: RedisAnalytics = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.analytics = RedisAnalytics(self.redis)
 
 
 @dataclass
@@ -110,6 +116,7 @@ class ServiceServer:
                                                  "redis": lambda: bredis.ping(redis_client)})
         self._probe.start()
         self._ready_task = asyncio.create_task(self._become_ready())
+        self._runtime.analytics.start()
         _log.info("listening", port=self.port, metrics_port=s.metrics_port)
         return self.port
 
@@ -161,6 +168,7 @@ class ServiceServer:
         assert self._runtime is not None and self._parts is not None
         for hook in self._parts.on_stop:
             await hook()
+        await self._runtime.analytics.stop()  # after the last call that could count
         await self._runtime.invalidation.stop()
         await self._runtime.channels.close()
         await self._runtime.redis.aclose()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from binoauth.session.v1 import session_internal_service_pb2_grpc as internal_grpc
 from binoauth.session.v1 import session_service_pb2_grpc as public_grpc
-from services.common.analytics import RedisAnalytics
 from services.common.directory import grpc_credential_verifier, tenant_directory
 from services.common.migrations import MigrationRunner
 from services.common.provisioning import ProvisioningHandler, in_order
@@ -75,5 +74,5 @@ def build(runtime: Runtime) -> ServiceParts:
         service_names=SERVICE_NAMES,
         on_ready=[on_ready],
         on_stop=[on_stop],
-        rate_limits=rate_limit_gate(runtime, directory, RedisAnalytics(runtime.redis)),
+        rate_limits=rate_limit_gate(runtime, directory, runtime.analytics),
     )

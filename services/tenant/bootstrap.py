@@ -17,7 +17,6 @@ from binoauth.tenant.v1 import (
 from binoauth.tenant.v1 import (
     tenant_service_pb2_grpc as tenant_grpc,
 )
-from services.common.analytics import RedisAnalytics
 from services.common.failures import RedisFailureCounter
 from services.common.migrations import MigrationRunner
 from services.common.passwords import PasswordHashing
@@ -83,5 +82,5 @@ def build(runtime: Runtime, provisioner: Provisioner | None = None) -> ServicePa
         service_names=SERVICE_NAMES,
         on_ready=[on_ready],
         on_stop=[on_stop],
-        rate_limits=rate_limit_gate(runtime, local_tenant_directory(runtime, tenants), RedisAnalytics(runtime.redis)),
+        rate_limits=rate_limit_gate(runtime, local_tenant_directory(runtime, tenants), runtime.analytics),
     )

@@ -9,7 +9,6 @@ from binoauth.token.v1 import oauth_service_pb2_grpc as oauth_grpc
 from binoauth.token.v1 import signing_key_service_pb2_grpc as keys_grpc
 from binoauth.token.v1 import token_internal_service_pb2 as internal_pb
 from binoauth.token.v1 import token_internal_service_pb2_grpc as internal_grpc
-from services.common.analytics import RedisAnalytics
 from services.common.crypto import SecretBox
 from services.common.csrf import CsrfTokens, derive_key
 from services.common.directory import grpc_credential_verifier, tenant_directory
@@ -110,7 +109,7 @@ def build(runtime: Runtime) -> ServiceParts:
         service_names=[*SERVICE_NAMES, applications.service_name],
         on_ready=[on_ready],
         on_stop=[reporter.drain, key_ages.stop],
-        rate_limits=rate_limit_gate(runtime, directory, RedisAnalytics(runtime.redis)),
+        rate_limits=rate_limit_gate(runtime, directory, runtime.analytics),
     )
 
 
@@ -138,7 +137,7 @@ def _oauth_parts(runtime: Runtime, keys: SigningKeys, applications: ApplicationU
         RefreshTokenGrant(grants, tokens, revoker, revocation, events, metrics, clock),
         ClientCredentialsGrant(access, issuer_for, clock),
         DeviceCodeGrant(devices, grants, tokens, clock),
-    ], metrics, RedisAnalytics(runtime.redis))
+    ], metrics, runtime.analytics)
     return OAuthParts(
         discovery=Discovery(issuer_for, token.grant_types),
         authorization=AuthorizationEndpoint(applications, grants, grants, platform, csrf, secure, events, issuer_for,

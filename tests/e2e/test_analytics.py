@@ -15,6 +15,7 @@ import pytest
 import redis
 from authlib.oauth2.rfc7636 import create_s256_code_challenge  # type: ignore[import-untyped]
 
+from services.common.analytics import FLUSH_SECONDS
 from tests.e2e.helpers import assert_envelope, unique_id
 from tests.e2e.test_oauth_code_flow import CALLBACK, Browser, setup_world
 from tools.stack import Stack
@@ -28,6 +29,7 @@ COUNTERS = ("sign_ins_succeeded", "sign_ins_failed", "sign_ups", "active_users",
 
 def folded(stack: Stack, timeout: float = 20.0) -> None:
     """Waits until everything counted so far is in PostgreSQL (nothing pending in Redis)."""
+    time.sleep(FLUSH_SECONDS + 0.3)  # each process writes its counts to Redis once a second
     client = redis.Redis.from_url(stack.redis_url)
     try:
         deadline = time.monotonic() + timeout

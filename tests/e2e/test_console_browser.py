@@ -354,7 +354,7 @@ def run_console(console: Any, stack: Stack, gateway: httpx.Client, platform: dic
     admin.heading("Security events")
     page.get_by_role("cell", name="LOGIN_SUCCEEDED").first.wait_for()
     admin.check("events")
-    # Counters reach the rollups within a fold (every 2 s): reload until the sign-in is there.
+    # Counters reach the rollups within a flush and a fold (1 s + 2 s): reload until the sign-in is there.
     deadline = time.monotonic() + 20
     while True:
         admin.goto(f"/t/{tenant}/analytics")

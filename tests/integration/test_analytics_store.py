@@ -54,6 +54,7 @@ async def test_recorded_counts_fold_once_and_read_back_exactly(world: dict[str, 
                 await counts.active(tenant, f"usr_{tenant}_{n}")
         await counts.count(tenant, "tokens_issued:client_credentials", 4)
     await counts.count("", "rate_limited")
+    await counts.flush()
     # Two replicas fold at the same moment: each count is applied once.
     replicas = [AnalyticsFolder(redis, store), AnalyticsFolder(redis, store)]
     await asyncio.gather(*(r.fold() for r in replicas))

@@ -48,6 +48,6 @@ def analytics_parts(runtime: Runtime, directory: TenantDirectory,
 
     queries = AnalyticsQueries(store, PlatformDistinct(runtime.redis, store), tenant_exists)
     return AnalyticsParts(
-        counts=RedisAnalytics(runtime.redis), store=store,
+        counts=runtime.analytics, store=store,
         folder=AnalyticsFolder(runtime.redis, store, fold_seconds(os.environ)),
         servicer=AnalyticsServicer(queries, credentials))

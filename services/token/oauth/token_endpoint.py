@@ -21,7 +21,7 @@ class TokenEndpoint:
         self._clients = clients
         self._grants = {grant.grant_type: grant for grant in grants}
         self._metrics = metrics
-        # One pipelined Redis write per token, no gRPC hop (services/common/analytics.py).
+        # Counted in memory, written to Redis once a second (services/common/analytics.py).
         self._analytics = analytics or NoAnalytics()
 
     @property
