@@ -18,8 +18,6 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
-	# xds-protos overwrites opentelemetry-proto's files with an older copy: put them back.
-	$(PIP) install -q --disable-pip-version-check --force-reinstall --no-deps "$$(grep '^opentelemetry-proto==' requirements.txt)"
 	touch $@
 
 protos: $(GEN)/.stamp $(DESC)

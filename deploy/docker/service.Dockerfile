@@ -11,9 +11,7 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 COPY requirements.txt ./
-# xds-protos overwrites opentelemetry-proto's files with an older copy: put them back.
-RUN pip install -r requirements.txt \
- && pip install --force-reinstall --no-deps "$(grep '^opentelemetry-proto==' requirements.txt)"
+RUN pip install -r requirements.txt
 COPY protos/ protos/
 COPY tools/make_packages.py tools/make_packages.py
 # Same protoc invocation as `make protos` (build/gen).
