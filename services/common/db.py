@@ -2,7 +2,14 @@
 
 A pooled connection never carries one tenant's search_path into another request: the
 search_path is only ever set with SET LOCAL inside a transaction, which PostgreSQL resets
-at COMMIT or ROLLBACK."""
+at COMMIT or ROLLBACK.
+
+A single-statement operation costs three round trips: "BEGIN; SET LOCAL search_path" as one
+simple query, the statement, COMMIT. Connections carry no session state (no session-level
+SET, advisory locks only transaction-scoped, no LISTEN, cursors only inside transactions;
+tests/unit/test_db_session_state.py keeps it so), so going back to the pool runs no reset
+query: asyncpg's default (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL) was a fourth round
+trip per operation. asyncpg still rolls back a transaction left open before the hook runs."""
 
 from __future__ import annotations
 
@@ -32,6 +39,10 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Nothing to reset (see the module doc)."""
+
+
 async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     """A pool that connects lazily (connections open on first use), so a
     service can start and report NOT_SERVING while the database is still coming up."""
@@ -40,7 +51,7 @@ async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
         min_size=0,
         max_size=max_size,
         init=_init_connection,
-        # Reset per-connection state when a connection goes back to the pool.
+        reset=_keep_session,
         max_inactive_connection_lifetime=300,
         command_timeout=30,
     )
@@ -64,34 +75,54 @@ def connection_broken(error: BaseException) -> bool:
 async def in_schema(pool: asyncpg.Pool, schema: str) -> AsyncIterator[asyncpg.Connection]:
     """A transaction whose unqualified table names resolve in `schema` only. One connection
     per transaction, released only when the transaction is over; a connection the failure
-    may have broken is closed instead of going back to the pool."""
+    may have broken is closed instead of going back to the pool. Inside it, use savepoint()
+    rather than conn.transaction() (asyncpg refuses a transaction it did not start)."""
     async with pool.acquire() as conn:
-        transaction = conn.transaction()
         try:
-            await transaction.start()
-            await conn.execute(f"SET LOCAL search_path TO {quote_ident(schema)}")
+            # One round trip (simple query protocol); the schema is a quoted identifier.
+            await conn.execute(f"BEGIN; SET LOCAL search_path TO {quote_ident(schema)}")
         except BaseException as error:
-            _discard_if_broken(conn, error)
+            await _end_failed(conn, error)
             raise
         try:
             yield conn
         except BaseException as error:
-            if connection_broken(error) or conn.is_closed():
-                # No ROLLBACK on a connection in this state (that is what raised
-                # InternalClientError); the server rolls back the transaction of a session
-                # that ends.
-                conn.terminate()
-            else:
-                try:
-                    await transaction.rollback()
-                except BaseException as rollback_error:  # noqa: BLE001 - the first error is the one to report
-                    _discard_if_broken(conn, rollback_error)
+            await _end_failed(conn, error)
             raise
         try:
-            await transaction.commit()
+            await conn.execute("COMMIT")
         except BaseException as error:
-            _discard_if_broken(conn, error)
+            await _end_failed(conn, error)
             raise
+
+
+async def _end_failed(conn: asyncpg.Connection, error: BaseException) -> None:
+    if connection_broken(error) or conn.is_closed():
+        # No ROLLBACK on a connection in this state (that is what raised
+        # InternalClientError); the server rolls back the transaction of a session that ends.
+        conn.terminate()
+        return
+    if not conn.is_in_transaction():
+        return
+    try:
+        await conn.execute("ROLLBACK")
+    except BaseException as rollback_error:  # noqa: BLE001 - the first error is the one to report
+        _discard_if_broken(conn, rollback_error)
+
+
+@asynccontextmanager
+async def savepoint(conn: asyncpg.Connection, name: str = "nested") -> AsyncIterator[None]:
+    """A nested transaction inside in_schema/in_tenant: on an exception its work is undone
+    and the outer transaction can go on (e.g. after a unique violation)."""
+    savepoint_name = quote_ident(name)
+    await conn.execute(f"SAVEPOINT {savepoint_name}")
+    try:
+        yield
+    except BaseException as error:
+        if not connection_broken(error) and not conn.is_closed():
+            await conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint_name}")
+        raise
+    await conn.execute(f"RELEASE SAVEPOINT {savepoint_name}")
 
 
 def _discard_if_broken(conn: asyncpg.Connection, error: BaseException) -> None:

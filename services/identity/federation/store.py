@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from services.common.db import in_tenant
+from services.common.db import in_tenant, savepoint
 from services.identity.federation.icons import StoredIcon
 from services.identity.federation.model import IdentityProvider, ProviderType
 from services.identity.users import User
@@ -72,7 +72,7 @@ class PgFederationStore:
         written in one transaction."""
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             try:
-                async with conn.transaction():
+                async with savepoint(conn):
                     await conn.execute(
                         "INSERT INTO identity_providers (provider_id, provider_type, config, enabled, display_order, "
                         "client_secret, private_key, created_at, updated_at) "
@@ -147,7 +147,7 @@ class PgFederationStore:
         the email or the identity was taken meanwhile."""
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             try:
-                async with conn.transaction():
+                async with savepoint(conn):
                     await conn.execute(
                         "INSERT INTO users (user_id, email, email_verified, phone, phone_verified, password_hash, "
                         "profile, metadata, status, created_at, updated_at) "
