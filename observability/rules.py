@@ -105,7 +105,7 @@ def _platform_alerts() -> list[dict[str, Any]]:
         _alert("BinoAuthRateLimitFailingClosed",
                'sum by (group) (rate(binoauth_ratelimit_decisions_total{result="failed_closed"}[5m])) > 0',
                "2m", "page", "Rate limiting fails closed for {{ $labels.group }}",
-               "The rate-limit service cannot reach Redis and refuses the requests of fail-closed groups."),
+               "Rate-limit decisions cannot reach Redis; fail-closed groups are refused."),
         _alert("BinoAuthRateLimitFailingOpen",
                'sum by (group) (rate(binoauth_ratelimit_decisions_total{result="failed_open"}[5m])) > 0',
                "10m", "ticket", "Rate limiting fails open for {{ $labels.group }}",

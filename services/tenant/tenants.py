@@ -66,7 +66,8 @@ class RateLimit:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Requests per minute per endpoint group; the session service's rate limiter applies them."""
+    """Requests per minute per endpoint group; every service's rate-limit gate applies them
+    (services/common/ratelimit)."""
 
     login: RateLimit = field(default_factory=lambda: RateLimit(20, 600))
     signup: RateLimit = field(default_factory=lambda: RateLimit(10, 300))
