@@ -43,9 +43,11 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     """Nothing to reset (see the module doc)."""
 
 
-async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(dsn: str, max_size: int = 10, application_name: str = "") -> asyncpg.Pool:
     """A pool that connects lazily (connections open on first use), so a
-    service can start and report NOT_SERVING while the database is still coming up."""
+    service can start and report NOT_SERVING while the database is still coming up.
+    `application_name` names the pool's sessions in pg_stat_activity and PostgreSQL's logs
+    (which service holds a connection, or runs a slow query)."""
     pool = asyncpg.create_pool(
         dsn,
         min_size=0,
@@ -54,6 +56,7 @@ async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
         reset=_keep_session,
         max_inactive_connection_lifetime=300,
         command_timeout=30,
+        server_settings={"application_name": application_name} if application_name else None,
     )
     await pool
     return pool

@@ -89,7 +89,8 @@ class ServiceServer:
     async def start(self) -> int:
         s = self.settings
         registry = CollectorRegistry()
-        pool = await db.create_pool(s.database_url.reveal(), max_size=s.db_pool_max)
+        pool = await db.create_pool(s.database_url.reveal(), max_size=s.db_pool_max,
+                                    application_name=f"binoauth-{s.service}")
         redis_client = bredis.create_redis(s.redis_url.reveal())
         self._runtime = Runtime(s, pool, redis_client, registry, ServiceChannels(s.service_addresses),
                                 InvalidationBus(redis_client))
@@ -208,7 +209,8 @@ def run(settings: Settings, build: BuildFn, migrations: Path, argv: list[str] | 
 
 
 async def migrate(settings: Settings, migrations: Path) -> None:
-    pool = await db.create_pool(settings.database_url.reveal(), max_size=2)
+    pool = await db.create_pool(settings.database_url.reveal(), max_size=2,
+                                application_name=f"binoauth-{settings.service}-migrate")
     try:
         await MigrationRunner(pool, settings.service, migrations).migrate_all()
         _log.info("migrations applied")

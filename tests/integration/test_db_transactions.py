@@ -78,3 +78,15 @@ async def test_a_savepoint_undoes_its_own_work_and_the_transaction_goes_on(pool:
             await conn.execute("INSERT INTO t VALUES (12)")
     async with pool.acquire() as conn:
         assert [r["n"] for r in await conn.fetch("SELECT n FROM a.t ORDER BY n")] == [10, 12]
+
+
+async def test_a_service_pool_names_its_sessions(postgres: PostgresServer) -> None:
+    """pg_stat_activity (and PostgreSQL's logs) say which service holds a connection."""
+    named = await db.create_pool(postgres.create_database(f"tx_{secrets.token_hex(3)}"), max_size=1,
+                                 application_name="binoauth-demo")
+    try:
+        async with named.acquire() as conn:
+            seen = await conn.fetchval("SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+        assert seen == "binoauth-demo"
+    finally:
+        await named.close()
