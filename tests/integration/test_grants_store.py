@@ -74,6 +74,19 @@ async def test_a_code_is_used_once_and_a_replay_finds_what_the_first_redemption_
     assert await store.redeem_code("acme", expired, NOW + timedelta(minutes=2), planned()) == (None, None)
 
 
+async def test_a_redemption_without_an_access_token_still_starts_its_family(store: PgGrantStore) -> None:
+    code_hash = await new_code(store)
+    family = PlannedFamily(secrets.token_hex(8), "app_1", "u1", None)
+    grant, earlier = await store.redeem_code("acme", code_hash, NOW, family)
+    assert grant is not None and earlier is None
+    token_hash = secrets.token_bytes(32)
+    await store.add_refresh("acme", token_hash, refresh_grant(family.family_id), NOW)
+    stored = await store.refresh_by_hash("acme", token_hash)
+    assert stored is not None and not stored.revoked  # the family exists and is live
+    assert await store.revoke_family("acme", family.family_id, NOW) == []  # it recorded no access token
+    assert await store.redeem_code("acme", code_hash, NOW, planned()) == (None, family)
+
+
 async def test_concurrent_redemptions_one_winner_and_the_loser_revokes_everything_it_issued(
     store: PgGrantStore
 ) -> None:
@@ -135,6 +148,58 @@ async def test_concurrent_rotation_and_revocation_never_leave_a_live_successor(s
             assert access.jti in {a.jti for a in revoked}
         else:
             assert rotation.outcome is RotationOutcome.REVOKED and successor is None
+
+
+async def test_two_rotations_of_one_token_one_wins_and_the_other_is_reuse(store: PgGrantStore) -> None:
+    """A token presented twice at once (a replayed token racing its owner): one rotation,
+    one reuse that revokes the family, the winner's successor included."""
+    for _ in range(ROUNDS):
+        family = planned()
+        await store.start_family("acme", family, NOW)
+        first = secrets.token_bytes(32)
+        await store.add_refresh("acme", first, refresh_grant(family.family_id), NOW)
+        successors = [secrets.token_bytes(32), secrets.token_bytes(32)]
+        accesses = [IssuedAccess(secrets.token_hex(8), NOW + timedelta(minutes=15)) for _ in successors]
+        rotations = await asyncio.gather(*(
+            store.rotate_refresh("acme", first, family.family_id, NOW, successor, refresh_grant(family.family_id),
+                                 access) for successor, access in zip(successors, accesses, strict=True)))
+        outcomes = sorted(r.outcome.value for r in rotations)
+        assert outcomes == sorted([RotationOutcome.ROTATED.value, RotationOutcome.REUSED.value])
+        won = next(i for i, r in enumerate(rotations) if r.outcome is RotationOutcome.ROTATED)
+        reuse = rotations[1 - won]
+        assert accesses[won].jti in {a.jti for a in reuse.revoked_access}
+        winner = await store.refresh_by_hash("acme", successors[won])
+        assert winner is not None and winner.revoked
+        assert await store.refresh_by_hash("acme", successors[1 - won]) is None
+
+
+async def test_a_rotation_is_one_statement_in_its_transaction(postgres: PostgresServer) -> None:
+    """Rotating a refresh token costs one statement between the transaction's opening and its
+    COMMIT (it was four: lock, mark used, insert the successor, record the access token)."""
+    seen: list[str] = []
+    dsn = postgres.create_database(f"grants_{secrets.token_hex(3)}")
+    pool = await create_pool(dsn, max_size=1)
+    counted = await create_pool(dsn, max_size=1)  # one connection: the one that logs
+    async with counted.acquire() as conn:
+        conn.add_query_logger(lambda record: seen.append(record.query))
+    try:
+        runner = MigrationRunner(pool, "token", MIGRATIONS)
+        await runner.migrate_shared()
+        await runner.migrate_tenant("acme")
+        store = PgGrantStore(counted)
+        family = planned()
+        await store.start_family("acme", family, NOW)
+        first = secrets.token_bytes(32)
+        await store.add_refresh("acme", first, refresh_grant(family.family_id), NOW)
+        mark = len(seen)
+        rotation = await store.rotate_refresh("acme", first, family.family_id, NOW, secrets.token_bytes(32),
+                                              refresh_grant(family.family_id), IssuedAccess("jti-9", NOW))
+        assert rotation.outcome is RotationOutcome.ROTATED
+        sent = [q for q in seen[mark:] if not q.startswith(("BEGIN", "COMMIT"))]
+        assert len(sent) == 1, sent
+    finally:
+        await counted.close()
+        await pool.close()
 
 
 async def test_forgetting_a_consent_revokes_the_users_families_of_that_client(store: PgGrantStore) -> None:
