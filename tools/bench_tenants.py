@@ -31,10 +31,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -137,28 +138,36 @@ def measure_start_up(stack: Stack, snapshot: Snapshot) -> None:
     stack.wait_gateway(timeout=120)
 
 
-def settle(stack: Stack, snapshot: Snapshot, limit_s: float) -> None:
-    """Waits until no autovacuum worker has run for 3 s in a row (at most `limit_s`)."""
+def on_database(stack: Stack, work: Callable[[Any], Awaitable[None]]) -> None:
+    """Runs `work` with a connection of its own to the stack's database."""
     import asyncpg
 
-    async def wait() -> None:
+    async def run() -> None:
         conn = await asyncpg.connect(stack.database_url)
-        started = quiet_since = time.perf_counter()
         try:
-            while time.perf_counter() - started < limit_s:
-                busy = await conn.fetchval(
-                    "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
-                now = time.perf_counter()
-                if busy:
-                    quiet_since = now
-                elif now - quiet_since >= 3:
-                    break
-                await asyncio.sleep(0.25)
+            await work(conn)
         finally:
             await conn.close()
+
+    asyncio.run(run())
+
+
+def settle(stack: Stack, snapshot: Snapshot, limit_s: float) -> None:
+    """Waits until no autovacuum worker has run for 3 s in a row (at most `limit_s`)."""
+
+    async def wait(conn: Any) -> None:
+        started = quiet_since = time.perf_counter()
+        while time.perf_counter() - started < limit_s:
+            busy = await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+            now = time.perf_counter()
+            if busy:
+                quiet_since = now
+            elif now - quiet_since >= 3:
+                break
+            await asyncio.sleep(0.25)
         snapshot.settle_s = time.perf_counter() - started
 
-    asyncio.run(wait())
+    on_database(stack, wait)
 
 
 def measure_processes(stack: Stack, snapshot: Snapshot) -> None:
@@ -173,22 +182,16 @@ def measure_processes(stack: Stack, snapshot: Snapshot) -> None:
 
 
 def measure_catalog(stack: Stack, snapshot: Snapshot) -> None:
-    import asyncpg
+    async def read(conn: Any) -> None:
+        snapshot.catalog["pg_class rows"] = await conn.fetchval("SELECT count(*) FROM pg_class")
+        snapshot.catalog["schemas"] = await conn.fetchval("SELECT count(*) FROM pg_namespace")
+        snapshot.catalog["database MiB"] = await conn.fetchval(
+            "SELECT pg_database_size(current_database())") / 2**20
+        snapshot.catalog["pg_catalog MiB"] = await conn.fetchval(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = 'pg_catalog' AND c.relkind = 'r'") / 2**20
 
-    async def read() -> None:
-        conn = await asyncpg.connect(stack.database_url)
-        try:
-            snapshot.catalog["pg_class rows"] = await conn.fetchval("SELECT count(*) FROM pg_class")
-            snapshot.catalog["schemas"] = await conn.fetchval("SELECT count(*) FROM pg_namespace")
-            snapshot.catalog["database MiB"] = await conn.fetchval(
-                "SELECT pg_database_size(current_database())") / 2**20
-            snapshot.catalog["pg_catalog MiB"] = await conn.fetchval(
-                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
-                "ON n.oid = c.relnamespace WHERE n.nspname = 'pg_catalog' AND c.relkind = 'r'") / 2**20
-        finally:
-            await conn.close()
-
-    asyncio.run(read())
+    on_database(stack, read)
 
 
 def provision_many(stack: Stack, platform: dict[str, str], first: int, last: int,

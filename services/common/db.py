@@ -100,12 +100,9 @@ async def in_schema(pool: asyncpg.Pool, schema: str) -> AsyncIterator[asyncpg.Co
 
 
 async def _end_failed(conn: asyncpg.Connection, error: BaseException) -> None:
-    if connection_broken(error) or conn.is_closed():
-        # No ROLLBACK on a connection in this state (that is what raised
-        # InternalClientError); the server rolls back the transaction of a session that ends.
-        conn.terminate()
-        return
-    if not conn.is_in_transaction():
+    # No ROLLBACK on a broken connection (that is what raised InternalClientError); the
+    # server rolls back the transaction of a session that ends.
+    if _discard_if_broken(conn, error) or not conn.is_in_transaction():
         return
     try:
         await conn.execute("ROLLBACK")
@@ -128,9 +125,12 @@ async def savepoint(conn: asyncpg.Connection, name: str = "nested") -> AsyncIter
     await conn.execute(f"RELEASE SAVEPOINT {savepoint_name}")
 
 
-def _discard_if_broken(conn: asyncpg.Connection, error: BaseException) -> None:
+def _discard_if_broken(conn: asyncpg.Connection, error: BaseException) -> bool:
+    """Terminates `conn` if `error` may have broken it; whether it did."""
     if connection_broken(error) or conn.is_closed():
         conn.terminate()
+        return True
+    return False
 
 
 class TenantSchemaGate(Protocol):

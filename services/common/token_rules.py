@@ -11,6 +11,7 @@ standard library and PyJWT for that reason.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -79,17 +80,15 @@ def verified_claims(token: str, jwk: Mapping[str, Any], algorithm: str, *, issue
 
 
 def _public_key(jwk: Mapping[str, Any], algorithm: str) -> Any:
-    try:
-        return _cached_public_key(tuple(sorted(jwk.items())), algorithm)
-    except TypeError:  # a list-valued member (key_ops): not hashable, built every time
-        return jwt.PyJWK(dict(jwk), algorithm=algorithm).key
+    return _cached_public_key(json.dumps(jwk, sort_keys=True), algorithm)
 
 
 # A JWKS holds a handful of keys and every token of a key checks with the same object: built
-# once (~16 us each, a tenth of an ES256 verification), not per token.
+# once (~16 us each, a tenth of an ES256 verification), not per token. Keyed by the whole JWK
+# (canonical JSON, lists such as key_ops included), so a key reusing a kid is its own entry.
 @lru_cache(maxsize=1024)
-def _cached_public_key(jwk: tuple[tuple[str, Any], ...], algorithm: str) -> Any:
-    return jwt.PyJWK(dict(jwk), algorithm=algorithm).key
+def _cached_public_key(jwk_json: str, algorithm: str) -> Any:
+    return jwt.PyJWK(json.loads(jwk_json), algorithm=algorithm).key
 
 
 def scopes_of(claims: Mapping[str, Any]) -> frozenset[str]:

@@ -11,20 +11,10 @@ import asyncpg
 import pytest
 
 from services.common import db
+from tests.integration.query_log import QueryCount
 from tools.devstack import PostgresServer
 
 pytestmark = pytest.mark.integration
-
-
-class Statements:
-    """Every statement the server received on a connection (PostgreSQL's log would be slower
-    to read): counted through asyncpg's query logger."""
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def __call__(self, record: asyncpg.connection.LoggedQuery) -> None:
-        self.seen.append(record.query)
 
 
 @pytest.fixture
@@ -39,14 +29,11 @@ async def pool(postgres: PostgresServer) -> asyncpg.Pool:
 
 
 async def test_one_round_trip_opens_the_tenant_transaction_and_release_runs_no_reset(pool: asyncpg.Pool) -> None:
-    statements = Statements()
-    async with pool.acquire() as conn:
-        conn.add_query_logger(statements)
+    count = QueryCount()
+    await count.watch(pool)
     async with db.in_schema(pool, "a") as conn:
         await conn.execute("INSERT INTO t VALUES (1)")
-    async with pool.acquire() as conn:
-        conn.remove_query_logger(statements)
-    assert statements.seen == ['BEGIN; SET LOCAL search_path TO "a"', "INSERT INTO t VALUES (1)", "COMMIT"]
+    assert count.queries == ['BEGIN; SET LOCAL search_path TO "a"', "INSERT INTO t VALUES (1)", "COMMIT"]
 
 
 async def test_the_next_operation_sees_neither_the_schema_nor_the_transaction(pool: asyncpg.Pool) -> None:

@@ -22,6 +22,7 @@ from services.token.oauth.grant_records import (
     RotationOutcome,
 )
 from services.token.oauth.grants_store import PgGrantStore
+from tests.integration.query_log import QueryCount
 from tools.devstack import PostgresServer
 
 pytestmark = pytest.mark.integration
@@ -176,12 +177,11 @@ async def test_two_rotations_of_one_token_one_wins_and_the_other_is_reuse(store:
 async def test_a_rotation_is_one_statement_in_its_transaction(postgres: PostgresServer) -> None:
     """Rotating a refresh token costs one statement between the transaction's opening and its
     COMMIT (it was four: lock, mark used, insert the successor, record the access token)."""
-    seen: list[str] = []
+    count = QueryCount()
     dsn = postgres.create_database(f"grants_{secrets.token_hex(3)}")
     pool = await create_pool(dsn, max_size=1)
-    counted = await create_pool(dsn, max_size=1)  # one connection: the one that logs
-    async with counted.acquire() as conn:
-        conn.add_query_logger(lambda record: seen.append(record.query))
+    counted = await create_pool(dsn, max_size=1)
+    await count.watch(counted)
     try:
         runner = MigrationRunner(pool, "token", MIGRATIONS)
         await runner.migrate_shared()
@@ -191,11 +191,11 @@ async def test_a_rotation_is_one_statement_in_its_transaction(postgres: Postgres
         await store.start_family("acme", family, NOW)
         first = secrets.token_bytes(32)
         await store.add_refresh("acme", first, refresh_grant(family.family_id), NOW)
-        mark = len(seen)
+        mark = len(count.queries)
         rotation = await store.rotate_refresh("acme", first, family.family_id, NOW, secrets.token_bytes(32),
                                               refresh_grant(family.family_id), IssuedAccess("jti-9", NOW))
         assert rotation.outcome is RotationOutcome.ROTATED
-        sent = [q for q in seen[mark:] if not q.startswith(("BEGIN", "COMMIT"))]
+        sent = [q for q in count.since(mark) if not q.startswith(("BEGIN", "COMMIT"))]
         assert len(sent) == 1, sent
     finally:
         await counted.close()

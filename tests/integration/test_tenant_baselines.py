@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 
 from services.common.migrations import Baseline, Migration, MigrationRunner, load_baseline, load_migrations
-from tests.integration.test_tenant_startup import QueryCount, counting_pool
+from tests.integration.query_log import QueryCount, counting_pool
 from tools.devstack import PostgresServer
 
 pytestmark = pytest.mark.integration

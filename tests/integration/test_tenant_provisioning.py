@@ -20,7 +20,7 @@ from services.common.settings import Secret
 from services.token.keys.model import ALGORITHMS, KeyState
 from services.token.keys.store import PgSigningKeyStore
 from services.token.keys.usecases import SigningKeys
-from tests.integration.test_tenant_startup import QueryCount, counting_pool
+from tests.integration.query_log import QueryCount, counting_pool
 from tools.devstack import PostgresServer
 
 pytestmark = pytest.mark.integration

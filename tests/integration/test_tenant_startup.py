@@ -21,30 +21,13 @@ from services.common.invalidation import InvalidationBus
 from services.common.migrations import MigrationRunner, load_migrations
 from services.common.server import Runtime
 from tests.integration.conftest import service_settings
+from tests.integration.query_log import QueryCount, counting_pool
 from tools.devstack import PostgresServer, RedisServer
 
 pytestmark = pytest.mark.integration
 
 MANY_TENANTS = 300
 ROUNDS = 20
-
-
-class QueryCount:
-    """Every statement the pool's connections send, counted client-side (asyncpg's query
-    logger sees simple and extended protocol alike, BEGIN/COMMIT included)."""
-
-    def __init__(self) -> None:
-        self.queries: list[str] = []
-
-    async def init(self, conn: asyncpg.Connection) -> None:
-        conn.add_query_logger(lambda record: self.queries.append(record.query))
-
-    def since(self, mark: int) -> list[str]:
-        return self.queries[mark:]
-
-
-async def counting_pool(dsn: str, count: QueryCount) -> asyncpg.Pool:
-    return await asyncpg.create_pool(dsn, min_size=0, max_size=4, init=count.init)
 
 
 async def add_migrated_tenants(pool: asyncpg.Pool, service: str, folder: Path, first: int, count: int) -> None:
