@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -18,8 +20,10 @@ from services.token.oauth.grant_records import (
     CodeGrant,
     IssuedAccess,
     PlannedFamily,
+    PresentedRefresh,
     RefreshGrant,
     RotationOutcome,
+    Successor,
 )
 from services.token.oauth.grants_store import PgGrantStore
 from tests.integration.query_log import QueryCount
@@ -197,6 +201,131 @@ async def test_a_rotation_is_one_statement_in_its_transaction(postgres: Postgres
         assert rotation.outcome is RotationOutcome.ROTATED
         sent = [q for q in count.since(mark) if not q.startswith(("BEGIN", "COMMIT"))]
         assert len(sent) == 1, sent
+    finally:
+        await counted.close()
+        await pool.close()
+
+
+async def live_refresh(store: PgGrantStore, **changes: Any) -> tuple[PlannedFamily, bytes]:
+    """A new family with one unused refresh token (its grant: refresh_grant's, with `changes`)."""
+    family = planned()
+    await store.start_family("acme", family, NOW)
+    token_hash = secrets.token_bytes(32)
+    await store.add_refresh("acme", token_hash, replace(refresh_grant(family.family_id), **changes), NOW)
+    return family, token_hash
+
+
+def presented(token_hash: bytes, client_id: str = "app_1", scopes: tuple[str, ...] = ()) -> PresentedRefresh:
+    return PresentedRefresh(token_hash, client_id, scopes)
+
+
+async def test_rotate_presented_uses_the_token_up_and_stores_its_successor(store: PgGrantStore) -> None:
+    family, first = await live_refresh(store)
+    second = secrets.token_bytes(32)
+    access = IssuedAccess("jti-p", NOW + timedelta(minutes=15))
+    idle = NOW + timedelta(days=2)
+    used = await store.rotate_presented("acme", presented(first, scopes=("openid",)), NOW, Successor(second, idle),
+                                        access)
+    assert used == refresh_grant(family.family_id)
+    old = await store.refresh_by_hash("acme", first)
+    assert old is not None and old.used and not old.revoked
+    successor = await store.refresh_by_hash("acme", second)
+    assert successor is not None and not successor.used and not successor.revoked
+    assert successor.grant == replace(used, expire_time=idle)
+    # The access token about to be issued is recorded with the family: revoking it reaches it.
+    assert "jti-p" in {a.jti for a in await store.revoke_family("acme", family.family_id, NOW)}
+
+
+async def test_rotate_presented_bounds_the_successor_by_the_familys_absolute_expiry(store: PgGrantStore) -> None:
+    _, first = await live_refresh(store)
+    second = secrets.token_bytes(32)
+    await store.rotate_presented("acme", presented(first), NOW, Successor(second, NOW + timedelta(days=90)),
+                                 IssuedAccess("j", NOW))
+    successor = await store.refresh_by_hash("acme", second)
+    assert successor is not None and successor.grant.expire_time == NOW + timedelta(days=30)
+
+
+@pytest.mark.parametrize("case", ["other client", "wider scope", "expired", "family expired", "family revoked",
+                                  "token revoked", "used", "unknown"])
+async def test_rotate_presented_leaves_a_token_it_refuses_as_it_was(store: PgGrantStore, case: str) -> None:
+    family, first = await live_refresh(store)
+    now, ask = NOW, presented(first)
+    if case == "other client":
+        ask = presented(first, client_id="app_2")
+    elif case == "wider scope":
+        ask = presented(first, scopes=("openid", "email"))
+    elif case == "expired":
+        now = NOW + timedelta(days=1)  # the idle expiry, exactly
+    elif case == "family expired":
+        family, first = await live_refresh(store, expire_time=NOW + timedelta(days=60))
+        now, ask = NOW + timedelta(days=30), presented(first)  # the family's absolute expiry, exactly
+    elif case == "family revoked":
+        await store.revoke_family("acme", family.family_id, NOW)
+    elif case == "token revoked":
+        async with in_tenant(store._pool, "token", "acme") as conn:  # a state no port sets alone
+            await conn.execute("UPDATE refresh_tokens SET revoke_time = $2 WHERE token_hash = $1", first, NOW)
+    elif case == "used":
+        await store.rotate_presented("acme", presented(first), NOW, Successor(secrets.token_bytes(32), NOW),
+                                     IssuedAccess("j0", NOW))
+    elif case == "unknown":
+        ask = presented(secrets.token_bytes(32))
+    before = await store.refresh_by_hash("acme", first)
+    second = secrets.token_bytes(32)
+    assert await store.rotate_presented("acme", ask, now, Successor(second, now + timedelta(days=1)),
+                                        IssuedAccess("j1", now)) is None
+    assert await store.refresh_by_hash("acme", first) == before
+    assert await store.refresh_by_hash("acme", second) is None
+
+
+async def test_two_presentations_of_one_token_at_once_rotate_it_once(store: PgGrantStore) -> None:
+    for _ in range(ROUNDS):
+        _, first = await live_refresh(store)
+        successors = [secrets.token_bytes(32), secrets.token_bytes(32)]
+        used = await asyncio.gather(*(
+            store.rotate_presented("acme", presented(first), NOW, Successor(successor, NOW + timedelta(days=1)),
+                                   IssuedAccess(secrets.token_hex(8), NOW)) for successor in successors))
+        assert sum(grant is not None for grant in used) == 1
+        stored = [await store.refresh_by_hash("acme", successor) for successor in successors]
+        assert [s is not None for s in stored] == [grant is not None for grant in used]
+
+
+async def test_rotate_presented_racing_a_revocation_never_leaves_a_live_successor(store: PgGrantStore) -> None:
+    for _ in range(ROUNDS):
+        family, first = await live_refresh(store)
+        second = secrets.token_bytes(32)
+        access = IssuedAccess(secrets.token_hex(8), NOW + timedelta(minutes=15))
+        used, revoked = await asyncio.gather(
+            store.rotate_presented("acme", presented(first), NOW, Successor(second, NOW + timedelta(days=1)), access),
+            store.revoke_family("acme", family.family_id, NOW))
+        successor = await store.refresh_by_hash("acme", second)
+        if used is not None:
+            assert successor is not None and successor.revoked
+            assert access.jti in {a.jti for a in revoked}
+        else:
+            assert successor is None
+
+
+async def test_a_refresh_is_one_statement_in_one_transaction(postgres: PostgresServer) -> None:
+    """The common refresh: one transaction holding one statement (it was two transactions, a
+    read and then the rotation: six round trips, now three)."""
+    count = QueryCount()
+    dsn = postgres.create_database(f"grants_{secrets.token_hex(3)}")
+    pool = await create_pool(dsn, max_size=1)
+    counted = await create_pool(dsn, max_size=1)
+    await count.watch(counted)
+    try:
+        runner = MigrationRunner(pool, "token", MIGRATIONS)
+        await runner.migrate_shared()
+        await runner.migrate_tenant("acme")
+        store = PgGrantStore(counted)
+        _, first = await live_refresh(store)
+        mark = len(count.queries)
+        used = await store.rotate_presented("acme", presented(first), NOW,
+                                            Successor(secrets.token_bytes(32), NOW + timedelta(days=1)),
+                                            IssuedAccess("jti-9", NOW))
+        assert used is not None
+        sent = count.since(mark)
+        assert len(sent) == 3 and sent[0].startswith("BEGIN") and sent[2] == "COMMIT", sent
     finally:
         await counted.close()
         await pool.close()

@@ -15,10 +15,12 @@ from services.token.oauth.grant_records import (
     CodeGrant,
     IssuedAccess,
     PlannedFamily,
+    PresentedRefresh,
     RefreshGrant,
     Rotation,
     RotationOutcome,
     StoredRefresh,
+    Successor,
 )
 from services.token.oauth.ports import TokenEvent
 
@@ -116,6 +118,23 @@ class FakeGrantStore:
         family = self.families.get(token.grant.family_id)
         return StoredRefresh(token.grant, token.create_time, token.used,
                              token.revoked or family is None or family.revoked)
+
+    async def rotate_presented(self, tenant_id: str, presented: PresentedRefresh, now: datetime,
+                               successor: Successor, access: IssuedAccess) -> RefreshGrant | None:
+        token = self.refresh.get(presented.token_hash)
+        if token is None:
+            return None
+        grant = token.grant
+        family = self.families.get(grant.family_id)
+        if (family is None or family.revoked or token.used or token.revoked or grant.client_id != presented.client_id
+                or now >= min(grant.expire_time, grant.family_expire_time)
+                or not set(presented.scopes) <= set(grant.scope.split())):
+            return None
+        token.used = True
+        expire = min(successor.idle_expire_time, grant.family_expire_time)
+        self.refresh[successor.token_hash] = _Refresh(replace(grant, expire_time=expire), now)
+        family.access.append(access)
+        return grant
 
     async def rotate_refresh(self, tenant_id: str, token_hash: bytes, family_id: str, now: datetime,
                              new_hash: bytes, new_grant: RefreshGrant, access: IssuedAccess) -> Rotation:

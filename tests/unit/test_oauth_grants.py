@@ -182,6 +182,10 @@ async def test_refresh_ends_with_expiry_and_with_sign_out_everywhere() -> None:
     world.revocation.user_not_before["u1"] = T0 + timedelta(seconds=1)
     assert await _error(world.refresh(first["refresh_token"])) == "invalid_grant"
     assert world.jti(first["access_token"]) in world.revocation.denied
+    # The refused refresh left no live token behind (the store rotates before the sign-out
+    # check: the successor it stored went with the family) and its planned access token is denied.
+    assert world.store.refresh and all(token.revoked for token in world.store.refresh.values())
+    assert len(world.revocation.denied) == 2
 
 
 async def test_a_refresh_token_of_another_client_or_unknown_is_invalid_grant() -> None:

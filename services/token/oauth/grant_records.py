@@ -59,6 +59,25 @@ class RefreshGrant:
 
 
 @dataclass(frozen=True)
+class PresentedRefresh:
+    """A refresh request as it reaches the store: the token (by hash), the client presenting
+    it and the scopes asked for (empty: the grant's own)."""
+
+    token_hash: bytes
+    client_id: str
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Successor:
+    """The refresh token a rotation stores in place of the one used: its hash and idle expiry
+    (the family's absolute expiry still bounds it)."""
+
+    token_hash: bytes
+    idle_expire_time: datetime
+
+
+@dataclass(frozen=True)
 class StoredRefresh:
     grant: RefreshGrant
     create_time: datetime

@@ -19,10 +19,12 @@ from services.token.oauth.grant_records import (
     CodeGrant,
     IssuedAccess,
     PlannedFamily,
+    PresentedRefresh,
     RefreshGrant,
     Rotation,
     RotationOutcome,
     StoredRefresh,
+    Successor,
 )
 
 SERVICE = "token"
@@ -31,10 +33,14 @@ _REFRESH_COLUMNS = ("r.family_id, r.client_id, r.user_id, r.scope, r.auth_time, 
                     "coalesce(r.revoke_time, f.revoke_time) AS revoke_time")
 
 
+def _refresh_grant(row: Any) -> RefreshGrant:
+    return RefreshGrant(row["family_id"], row["client_id"], row["user_id"], row["scope"], row["auth_time"],
+                        tuple(row["amr"]), row["claims"], row["expire_time"], row["family_expire_time"])
+
+
 def _stored_refresh(row: Any) -> StoredRefresh:
-    grant = RefreshGrant(row["family_id"], row["client_id"], row["user_id"], row["scope"], row["auth_time"],
-                         tuple(row["amr"]), row["claims"], row["expire_time"], row["family_expire_time"])
-    return StoredRefresh(grant, row["create_time"], row["used_time"] is not None, row["revoke_time"] is not None)
+    return StoredRefresh(_refresh_grant(row), row["create_time"], row["used_time"] is not None,
+                         row["revoke_time"] is not None)
 
 
 async def _record_access(conn: asyncpg.Connection, family_id: str, access: IssuedAccess | None) -> None:
@@ -85,6 +91,34 @@ WITH family AS (
     INSERT INTO family_access_tokens (family_id, jti, expire_time) SELECT family_id, $13, $14 FROM used
 )
 SELECT EXISTS (SELECT 1 FROM family) AS live, EXISTS (SELECT 1 FROM used) AS rotated
+"""
+
+
+# $1 token hash, $2 now, $3 the presenting client, $4 the scopes asked for, $5/$6 the successor's
+# hash and idle expiry, $7/$8 the access token. The same family lock and re-checked UPDATE as
+# _ROTATE, with every check a refresh makes before using a token up in the UPDATE's condition:
+# a token that fails any of them is left as it was.
+_ROTATE_PRESENTED = """
+WITH token AS (
+    SELECT family_id FROM refresh_tokens WHERE token_hash = $1
+), family AS (
+    SELECT family_id FROM grant_families
+    WHERE family_id = (SELECT family_id FROM token) AND revoke_time IS NULL FOR UPDATE
+), used AS (
+    UPDATE refresh_tokens SET used_time = $2
+    WHERE token_hash = $1 AND family_id = (SELECT family_id FROM family)
+      AND used_time IS NULL AND revoke_time IS NULL AND client_id = $3
+      AND expire_time > $2 AND family_expire_time > $2 AND string_to_array(scope, ' ') @> $4::text[]
+    RETURNING family_id, client_id, user_id, scope, auth_time, amr, claims, expire_time, family_expire_time
+), successor AS (
+    INSERT INTO refresh_tokens (token_hash, family_id, client_id, user_id, scope, auth_time, amr, claims,
+                                create_time, expire_time, family_expire_time, revoke_time)
+    SELECT $5, family_id, client_id, user_id, scope, auth_time, amr, claims, $2,
+           LEAST($6::timestamptz, family_expire_time), family_expire_time, NULL FROM used
+), access AS (
+    INSERT INTO family_access_tokens (family_id, jti, expire_time) SELECT family_id, $7, $8 FROM used
+)
+SELECT * FROM used
 """
 
 
@@ -170,6 +204,16 @@ class PgGrantStore:
                 f"SELECT {_REFRESH_COLUMNS} FROM refresh_tokens r LEFT JOIN grant_families f "
                 "ON f.family_id = r.family_id WHERE r.token_hash = $1", token_hash)
         return _stored_refresh(row) if row else None
+
+    async def rotate_presented(self, tenant_id: str, presented: PresentedRefresh, now: datetime,
+                               successor: Successor, access: IssuedAccess) -> RefreshGrant | None:
+        """One statement, one transaction: a refresh's read and rotation were two transactions
+        (six round trips), now three round trips."""
+        async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
+            row = await conn.fetchrow(_ROTATE_PRESENTED, presented.token_hash, now, presented.client_id,
+                                      list(presented.scopes), successor.token_hash, successor.idle_expire_time,
+                                      access.jti, access.expire_time)
+        return _refresh_grant(row) if row else None
 
     async def rotate_refresh(self, tenant_id: str, token_hash: bytes, family_id: str, now: datetime,
                              new_hash: bytes, new_grant: RefreshGrant, access: IssuedAccess) -> Rotation:

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -22,7 +22,7 @@ from services.common.auth import credential_hash
 from services.common.directory import TenantInfo
 from services.token.applications.model import REFRESH_TOKEN, Application
 from services.token.oauth.access_tokens import AccessTokenIssuer, Signer, new_jti
-from services.token.oauth.grant_records import IssuedAccess, PlannedFamily, RefreshGrant
+from services.token.oauth.grant_records import IssuedAccess, PlannedFamily, RefreshGrant, Successor
 from services.token.oauth.platform import claims_for_scopes
 
 ID_TOKEN_ALGORITHM: Final = "RS256"
@@ -60,6 +60,19 @@ class PlannedRefresh:
     grant: RefreshGrant
 
 
+@dataclass(frozen=True)
+class PlannedSuccessor:
+    """The next refresh token of a rotation, chosen before the store knows whose grant it is."""
+
+    token: str
+    successor: Successor
+
+    def planned(self, used: RefreshGrant) -> PlannedRefresh:
+        """What the rotation stored for `used`: its grant, with the successor's expiry."""
+        grant = replace(used, expire_time=min(self.successor.idle_expire_time, used.family_expire_time))
+        return PlannedRefresh(self.token, self.successor.token_hash, grant)
+
+
 class TokenIssuer:
     def __init__(self, keys: Signer, access: AccessTokenIssuer, issuer_for: Callable[[str], str]) -> None:
         self._keys = keys
@@ -84,11 +97,16 @@ class TokenIssuer:
             return None
         lifetimes = self.lifetimes(tenant, client)
         absolute = family_expire or now + timedelta(seconds=lifetimes["refresh_token_absolute_ttl_seconds"])
-        idle = now + timedelta(seconds=lifetimes["refresh_token_idle_ttl_seconds"])
-        token = secrets.token_urlsafe(32)
+        planned = self.plan_successor(tenant, client, now)
         grant = RefreshGrant(family_id, client.client_id, who.user_id, " ".join(who.scopes), who.auth_time, who.amr,
-                             who.claims, min(idle, absolute), absolute)
-        return PlannedRefresh(token, token_hash(token), grant)
+                             who.claims, min(planned.successor.idle_expire_time, absolute), absolute)
+        return PlannedRefresh(planned.token, planned.successor.token_hash, grant)
+
+    def plan_successor(self, tenant: TenantInfo, client: Application, now: datetime) -> PlannedSuccessor:
+        """A rotation's next refresh token: the grant it belongs to is copied by the store."""
+        idle = now + timedelta(seconds=self.lifetimes(tenant, client)["refresh_token_idle_ttl_seconds"])
+        token = secrets.token_urlsafe(32)
+        return PlannedSuccessor(token, Successor(token_hash(token), idle))
 
     async def sign(self, tenant: TenantInfo, client: Application, who: UserAuthorization, access: IssuedAccess,
                    now: datetime, refresh: PlannedRefresh | None) -> dict[str, Any]:

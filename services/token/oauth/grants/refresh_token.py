@@ -5,7 +5,6 @@ no scope escalation; idle and absolute expiry; revoked with the user's sign-ins.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -14,9 +13,9 @@ import structlog
 from services.common.directory import TenantInfo
 from services.token.applications.model import REFRESH_TOKEN, Application
 from services.token.oauth.errors import OAuthError, invalid_request
-from services.token.oauth.grant_records import RotationOutcome
+from services.token.oauth.grant_records import IssuedAccess, PresentedRefresh, RefreshGrant, RotationOutcome
 from services.token.oauth.grants.family_revocation import FamilyRevoker
-from services.token.oauth.issuer import TokenIssuer, UserAuthorization, token_hash
+from services.token.oauth.issuer import PlannedSuccessor, TokenIssuer, UserAuthorization, token_hash
 from services.token.oauth.ports import OAuthMetrics, RefreshStore, RevocationCheck, SecurityEvents, TokenEvent
 
 _log = structlog.get_logger("oauth")
@@ -42,33 +41,35 @@ class RefreshTokenGrant:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             raise invalid_request("refresh_token is required")
         now = self._clock()
-        hashed = token_hash(token)
-        stored = await self._store.refresh_by_hash(tenant.tenant_id, hashed)
+        presented = PresentedRefresh(token_hash(token), client.client_id, tuple(form.get("scope", "").split()))
+        access = self._tokens.plan_access(tenant, client, now)
+        planned = self._tokens.plan_successor(tenant, client, now)
+        # The common case is one statement (issue 13); a token it does not rotate is looked at
+        # again, step by step, to answer why and to catch a reuse.
+        used = await self._store.rotate_presented(tenant.tenant_id, presented, now, planned.successor, access)
+        if used is None:
+            return await self._checked_rotation(tenant, client, presented, now, access, planned)
+        if await self._revoked_since_sign_in(tenant, used, now):
+            raise OAuthError("invalid_grant", "the refresh token was revoked")
+        return await self._tokens.sign(tenant, client, _who(used, presented), access, now, planned.planned(used))
+
+    async def _checked_rotation(self, tenant: TenantInfo, client: Application, presented: PresentedRefresh,
+                                now: datetime, access: IssuedAccess, planned: PlannedSuccessor) -> dict[str, Any]:
+        stored = await self._store.refresh_by_hash(tenant.tenant_id, presented.token_hash)
         if stored is None or stored.grant.client_id != client.client_id:
             raise OAuthError("invalid_grant", "the refresh token is invalid")
         grant = stored.grant
         # Checks that do not use the token up come first: a bad scope must not burn it.
-        requested = form.get("scope", "").split() or grant.scope.split()
-        if not set(requested) <= set(grant.scope.split()):
+        if not set(presented.scopes) <= set(grant.scope.split()):
             raise OAuthError("invalid_scope", "a refresh cannot add scopes")
         if stored.revoked:
             raise OAuthError("invalid_grant", "the refresh token was revoked")
         if now >= grant.expire_time or now >= grant.family_expire_time:
             raise OAuthError("invalid_grant", "the refresh token has expired")
-        if await self._revocation.is_revoked(tenant.tenant_id, "", grant.user_id, grant.auth_time):
-            # Password reset, disable or "sign out everywhere" since this sign-in.
-            await self._revoker.revoke(tenant.tenant_id, grant.family_id, now)
+        if await self._revoked_since_sign_in(tenant, grant, now):
             raise OAuthError("invalid_grant", "the refresh token was revoked")
-        who = UserAuthorization(grant.user_id, list(dict.fromkeys(requested)), grant.claims, grant.auth_time,
-                                grant.amr)
-        access = self._tokens.plan_access(tenant, client, now)
-        # RFC 6749 section 6: a narrower scope is for this access token only; the new refresh
-        # token keeps the scope of the one it replaces.
-        successor = self._tokens.plan_refresh(tenant, client, grant.family_id,
-                                              replace(who, scopes=grant.scope.split()), now,
-                                              grant.family_expire_time)
-        assert successor is not None  # the client holds the refresh grant, or it would not be here
-        rotation = await self._store.rotate_refresh(tenant.tenant_id, hashed, grant.family_id, now,
+        successor = planned.planned(grant)
+        rotation = await self._store.rotate_refresh(tenant.tenant_id, presented.token_hash, grant.family_id, now,
                                                     successor.token_hash, successor.grant, access)
         if rotation.outcome is RotationOutcome.REUSED:
             await self._revoker.deny(tenant.tenant_id, rotation.revoked_access, now)
@@ -78,4 +79,18 @@ class RefreshTokenGrant:
                                 client_id=client.client_id)
         if rotation.outcome is not RotationOutcome.ROTATED:
             raise OAuthError("invalid_grant", "the refresh token is invalid")
-        return await self._tokens.sign(tenant, client, who, access, now, successor)
+        return await self._tokens.sign(tenant, client, _who(grant, presented), access, now, successor)
+
+    async def _revoked_since_sign_in(self, tenant: TenantInfo, grant: RefreshGrant, now: datetime) -> bool:
+        """Password reset, disable or "sign out everywhere" since this sign-in ends the family."""
+        if not await self._revocation.is_revoked(tenant.tenant_id, "", grant.user_id, grant.auth_time):
+            return False
+        await self._revoker.revoke(tenant.tenant_id, grant.family_id, now)
+        return True
+
+
+def _who(grant: RefreshGrant, presented: PresentedRefresh) -> UserAuthorization:
+    # RFC 6749 section 6: a narrower scope is for this access token only; the new refresh
+    # token keeps the scope of the one it replaces.
+    scopes = list(dict.fromkeys(presented.scopes or grant.scope.split()))
+    return UserAuthorization(grant.user_id, scopes, grant.claims, grant.auth_time, grant.amr)
