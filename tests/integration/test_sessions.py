@@ -212,3 +212,22 @@ async def test_inactive_tenant_sessions_do_not_validate(world: World) -> None:
     with pytest.raises(NotFound):
         await world.sessions.validate("globex", secret)
     assert SESSION_COOKIE == "binoauth_session"
+
+
+async def test_one_read_answers_loaded_denied_and_the_latest_not_before(world: World) -> None:
+    """read_revocation (the token service's and CheckToken's read) in every shape it is asked:
+    with and without a jti or a user, before and after the deny-list is loaded."""
+    live = RedisLiveState(world.redis)
+    now = world.clock.now
+    assert await live.check_token("acme", "jti-1", "user-1") == (False, False, None)
+    await live.mark_loaded()
+    assert await live.check_token("acme", "jti-1", "user-1") == (True, False, None)
+    await live.deny_jti("acme", "jti-1", now + timedelta(minutes=5), now)
+    await live.set_tenant_not_before("acme", now - timedelta(hours=1))
+    assert await live.check_token("acme", "jti-1", "user-1") == (True, True, now - timedelta(hours=1))
+    await live.set_user_not_before("acme", "user-1", now)
+    assert await live.check_token("acme", "jti-1", "user-1") == (True, True, now)
+    assert await live.check_token("acme", "", "user-1") == (True, False, now)
+    assert await live.check_token("acme", "jti-1", "") == (True, True, now - timedelta(hours=1))
+    assert await live.check_token("acme", "jti-2", "user-2") == (True, False, now - timedelta(hours=1))
+    assert await live.check_token("globex", "jti-1", "user-1") == (True, False, None)  # another tenant's keys
