@@ -178,32 +178,39 @@ async def test_two_rotations_of_one_token_one_wins_and_the_other_is_reuse(store:
         assert await store.refresh_by_hash("acme", successors[1 - won]) is None
 
 
-async def test_a_rotation_is_one_statement_in_its_transaction(postgres: PostgresServer) -> None:
-    """Rotating a refresh token costs one statement between the transaction's opening and its
-    COMMIT (it was four: lock, mark used, insert the successor, record the access token)."""
+@pytest.fixture
+async def counted(postgres: PostgresServer) -> AsyncIterator[tuple[PgGrantStore, QueryCount]]:
+    """A store on a one-connection pool whose statements are counted (migrated through another
+    pool, so only the test's own statements are in the count)."""
     count = QueryCount()
     dsn = postgres.create_database(f"grants_{secrets.token_hex(3)}")
     pool = await create_pool(dsn, max_size=1)
-    counted = await create_pool(dsn, max_size=1)
-    await count.watch(counted)
+    counted_pool = await create_pool(dsn, max_size=1)
+    await count.watch(counted_pool)
     try:
         runner = MigrationRunner(pool, "token", MIGRATIONS)
         await runner.migrate_shared()
         await runner.migrate_tenant("acme")
-        store = PgGrantStore(counted)
-        family = planned()
-        await store.start_family("acme", family, NOW)
-        first = secrets.token_bytes(32)
-        await store.add_refresh("acme", first, refresh_grant(family.family_id), NOW)
-        mark = len(count.queries)
-        rotation = await store.rotate_refresh("acme", first, family.family_id, NOW, secrets.token_bytes(32),
-                                              refresh_grant(family.family_id), IssuedAccess("jti-9", NOW))
-        assert rotation.outcome is RotationOutcome.ROTATED
-        sent = [q for q in count.since(mark) if not q.startswith(("BEGIN", "COMMIT"))]
-        assert len(sent) == 1, sent
+        yield PgGrantStore(counted_pool), count
     finally:
-        await counted.close()
+        await counted_pool.close()
         await pool.close()
+
+
+async def test_a_rotation_is_one_statement_in_its_transaction(counted: tuple[PgGrantStore, QueryCount]) -> None:
+    """Rotating a refresh token costs one statement between the transaction's opening and its
+    COMMIT (it was four: lock, mark used, insert the successor, record the access token)."""
+    store, count = counted
+    family = planned()
+    await store.start_family("acme", family, NOW)
+    first = secrets.token_bytes(32)
+    await store.add_refresh("acme", first, refresh_grant(family.family_id), NOW)
+    mark = len(count.queries)
+    rotation = await store.rotate_refresh("acme", first, family.family_id, NOW, secrets.token_bytes(32),
+                                          refresh_grant(family.family_id), IssuedAccess("jti-9", NOW))
+    assert rotation.outcome is RotationOutcome.ROTATED
+    sent = [q for q in count.since(mark) if not q.startswith(("BEGIN", "COMMIT"))]
+    assert len(sent) == 1, sent
 
 
 async def live_refresh(store: PgGrantStore, **changes: Any) -> tuple[PlannedFamily, bytes]:
@@ -305,30 +312,18 @@ async def test_rotate_presented_racing_a_revocation_never_leaves_a_live_successo
             assert successor is None
 
 
-async def test_a_refresh_is_one_statement_in_one_transaction(postgres: PostgresServer) -> None:
+async def test_a_refresh_is_one_statement_in_one_transaction(counted: tuple[PgGrantStore, QueryCount]) -> None:
     """The common refresh: one transaction holding one statement (it was two transactions, a
     read and then the rotation: six round trips, now three)."""
-    count = QueryCount()
-    dsn = postgres.create_database(f"grants_{secrets.token_hex(3)}")
-    pool = await create_pool(dsn, max_size=1)
-    counted = await create_pool(dsn, max_size=1)
-    await count.watch(counted)
-    try:
-        runner = MigrationRunner(pool, "token", MIGRATIONS)
-        await runner.migrate_shared()
-        await runner.migrate_tenant("acme")
-        store = PgGrantStore(counted)
-        _, first = await live_refresh(store)
-        mark = len(count.queries)
-        used = await store.rotate_presented("acme", presented(first), NOW,
-                                            Successor(secrets.token_bytes(32), NOW + timedelta(days=1)),
-                                            IssuedAccess("jti-9", NOW))
-        assert used is not None
-        sent = count.since(mark)
-        assert len(sent) == 3 and sent[0].startswith("BEGIN") and sent[2] == "COMMIT", sent
-    finally:
-        await counted.close()
-        await pool.close()
+    store, count = counted
+    _, first = await live_refresh(store)
+    mark = len(count.queries)
+    used = await store.rotate_presented("acme", presented(first), NOW,
+                                        Successor(secrets.token_bytes(32), NOW + timedelta(days=1)),
+                                        IssuedAccess("jti-9", NOW))
+    assert used is not None
+    sent = count.since(mark)
+    assert len(sent) == 3 and sent[0].startswith("BEGIN") and sent[2] == "COMMIT", sent
 
 
 async def test_forgetting_a_consent_revokes_the_users_families_of_that_client(store: PgGrantStore) -> None:
