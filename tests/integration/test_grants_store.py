@@ -222,6 +222,10 @@ async def live_refresh(store: PgGrantStore, **changes: Any) -> tuple[PlannedFami
     return family, token_hash
 
 
+async def accept(_grant: RefreshGrant) -> None:
+    """A rotation's confirmation that finds nothing against it."""
+
+
 def presented(token_hash: bytes, client_id: str = "app_1", scopes: tuple[str, ...] = ()) -> PresentedRefresh:
     return PresentedRefresh(token_hash, client_id, scopes)
 
@@ -232,7 +236,7 @@ async def test_rotate_presented_uses_the_token_up_and_stores_its_successor(store
     access = IssuedAccess("jti-p", NOW + timedelta(minutes=15))
     idle = NOW + timedelta(days=2)
     used = await store.rotate_presented("acme", presented(first, scopes=("openid",)), NOW, Successor(second, idle),
-                                        access)
+                                        access, accept)
     assert used == refresh_grant(family.family_id)
     old = await store.refresh_by_hash("acme", first)
     assert old is not None and old.used and not old.revoked
@@ -247,7 +251,7 @@ async def test_rotate_presented_bounds_the_successor_by_the_familys_absolute_exp
     _, first = await live_refresh(store)
     second = secrets.token_bytes(32)
     await store.rotate_presented("acme", presented(first), NOW, Successor(second, NOW + timedelta(days=90)),
-                                 IssuedAccess("j", NOW))
+                                 IssuedAccess("j", NOW), accept)
     successor = await store.refresh_by_hash("acme", second)
     assert successor is not None and successor.grant.expire_time == NOW + timedelta(days=30)
 
@@ -273,15 +277,36 @@ async def test_rotate_presented_leaves_a_token_it_refuses_as_it_was(store: PgGra
             await conn.execute("UPDATE refresh_tokens SET revoke_time = $2 WHERE token_hash = $1", first, NOW)
     elif case == "used":
         await store.rotate_presented("acme", presented(first), NOW, Successor(secrets.token_bytes(32), NOW),
-                                     IssuedAccess("j0", NOW))
+                                     IssuedAccess("j0", NOW), accept)
     elif case == "unknown":
         ask = presented(secrets.token_bytes(32))
     before = await store.refresh_by_hash("acme", first)
     second = secrets.token_bytes(32)
     assert await store.rotate_presented("acme", ask, now, Successor(second, now + timedelta(days=1)),
-                                        IssuedAccess("j1", now)) is None
+                                        IssuedAccess("j1", now), accept) is None
     assert await store.refresh_by_hash("acme", first) == before
     assert await store.refresh_by_hash("acme", second) is None
+
+
+async def test_a_confirmation_that_raises_undoes_the_rotation(store: PgGrantStore) -> None:
+    """The refresh grant's sign-out check runs inside the rotation's transaction: a refusal,
+    or Redis failing, leaves the token unused and stores no successor."""
+    family, first = await live_refresh(store)
+    seen: list[RefreshGrant] = []
+
+    async def refuse(grant: RefreshGrant) -> None:
+        seen.append(grant)
+        raise ConnectionError("redis unavailable")
+
+    second = secrets.token_bytes(32)
+    with pytest.raises(ConnectionError):
+        await store.rotate_presented("acme", presented(first), NOW, Successor(second, NOW + timedelta(days=1)),
+                                     IssuedAccess("j-undone", NOW + timedelta(minutes=5)), refuse)
+    assert seen == [refresh_grant(family.family_id)]
+    old = await store.refresh_by_hash("acme", first)
+    assert old is not None and not old.used and not old.revoked
+    assert await store.refresh_by_hash("acme", second) is None
+    assert "j-undone" not in {a.jti for a in await store.revoke_family("acme", family.family_id, NOW)}
 
 
 async def test_two_presentations_of_one_token_at_once_rotate_it_once(store: PgGrantStore) -> None:
@@ -290,7 +315,7 @@ async def test_two_presentations_of_one_token_at_once_rotate_it_once(store: PgGr
         successors = [secrets.token_bytes(32), secrets.token_bytes(32)]
         used = await asyncio.gather(*(
             store.rotate_presented("acme", presented(first), NOW, Successor(successor, NOW + timedelta(days=1)),
-                                   IssuedAccess(secrets.token_hex(8), NOW)) for successor in successors))
+                                   IssuedAccess(secrets.token_hex(8), NOW), accept) for successor in successors))
         assert sum(grant is not None for grant in used) == 1
         stored = [await store.refresh_by_hash("acme", successor) for successor in successors]
         assert [s is not None for s in stored] == [grant is not None for grant in used]
@@ -302,7 +327,8 @@ async def test_rotate_presented_racing_a_revocation_never_leaves_a_live_successo
         second = secrets.token_bytes(32)
         access = IssuedAccess(secrets.token_hex(8), NOW + timedelta(minutes=15))
         used, revoked = await asyncio.gather(
-            store.rotate_presented("acme", presented(first), NOW, Successor(second, NOW + timedelta(days=1)), access),
+            store.rotate_presented("acme", presented(first), NOW, Successor(second, NOW + timedelta(days=1)), access,
+                                   accept),
             store.revoke_family("acme", family.family_id, NOW))
         successor = await store.refresh_by_hash("acme", second)
         if used is not None:
@@ -320,7 +346,7 @@ async def test_a_refresh_is_one_statement_in_one_transaction(counted: tuple[PgGr
     mark = len(count.queries)
     used = await store.rotate_presented("acme", presented(first), NOW,
                                         Successor(secrets.token_bytes(32), NOW + timedelta(days=1)),
-                                        IssuedAccess("jti-9", NOW))
+                                        IssuedAccess("jti-9", NOW), accept)
     assert used is not None
     sent = count.since(mark)
     assert len(sent) == 3 and sent[0].startswith("BEGIN") and sent[2] == "COMMIT", sent

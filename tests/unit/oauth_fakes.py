@@ -4,6 +4,7 @@ revocation that reaches every refresh and access token, reuse detection on rotat
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -120,7 +121,8 @@ class FakeGrantStore:
                              token.revoked or family is None or family.revoked)
 
     async def rotate_presented(self, tenant_id: str, presented: PresentedRefresh, now: datetime,
-                               successor: Successor, access: IssuedAccess) -> RefreshGrant | None:
+                               successor: Successor, access: IssuedAccess,
+                               confirm: Callable[[RefreshGrant], Awaitable[None]]) -> RefreshGrant | None:
         token = self.refresh.get(presented.token_hash)
         if token is None:
             return None
@@ -130,6 +132,7 @@ class FakeGrantStore:
                 or now >= min(grant.expire_time, grant.family_expire_time)
                 or not set(presented.scopes) <= set(grant.scope.split())):
             return None
+        await confirm(grant)  # before any change: an exception leaves everything as it was
         token.used = True
         expire = min(successor.idle_expire_time, grant.family_expire_time)
         self.refresh[successor.token_hash] = _Refresh(replace(grant, expire_time=expire), now)

@@ -182,10 +182,27 @@ async def test_refresh_ends_with_expiry_and_with_sign_out_everywhere() -> None:
     world.revocation.user_not_before["u1"] = T0 + timedelta(seconds=1)
     assert await _error(world.refresh(first["refresh_token"])) == "invalid_grant"
     assert world.jti(first["access_token"]) in world.revocation.denied
-    # The refused refresh left no live token behind (the store rotates before the sign-out
-    # check: the successor it stored went with the family) and its planned access token is denied.
-    assert world.store.refresh and all(token.revoked for token in world.store.refresh.values())
-    assert len(world.revocation.denied) == 2
+    # The refusal stored no successor and left the family's one token revoked.
+    assert len(world.store.refresh) == 1 and all(token.revoked for token in world.store.refresh.values())
+
+
+async def test_a_failing_sign_out_check_does_not_use_the_refresh_token_up() -> None:
+    """Redis failing during a refresh must leave the token as it was: the client retries it,
+    and a retry must not look like a replay (which would revoke the user's family)."""
+    world = World()
+    first = await world.redeem(await world.code())
+    working = world.revocation.is_revoked
+
+    async def unavailable(*_args: object) -> bool:
+        raise ConnectionError("redis unavailable")
+
+    world.revocation.is_revoked = unavailable  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        await world.refresh(first["refresh_token"])
+    world.revocation.is_revoked = working  # type: ignore[method-assign]
+    second = await world.refresh(first["refresh_token"])
+    assert second["refresh_token"] != first["refresh_token"]
+    assert world.metrics.replays == [] and world.events.types == []
 
 
 async def test_a_refresh_token_of_another_client_or_unknown_is_invalid_grant() -> None:

@@ -9,6 +9,7 @@ transaction that uses the code up, so a concurrent replay always finds what to r
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -206,14 +207,20 @@ class PgGrantStore:
         return _stored_refresh(row) if row else None
 
     async def rotate_presented(self, tenant_id: str, presented: PresentedRefresh, now: datetime,
-                               successor: Successor, access: IssuedAccess) -> RefreshGrant | None:
+                               successor: Successor, access: IssuedAccess,
+                               confirm: Callable[[RefreshGrant], Awaitable[None]]) -> RefreshGrant | None:
         """One statement, one transaction: a refresh's read and rotation were two transactions
-        (six round trips), now three round trips."""
+        (six round trips), now three. `confirm` runs inside the transaction (the family's row
+        lock held), so its exception rolls the rotation back."""
         async with in_tenant(self._pool, SERVICE, tenant_id) as conn:
             row = await conn.fetchrow(_ROTATE_PRESENTED, presented.token_hash, now, presented.client_id,
                                       list(presented.scopes), successor.token_hash, successor.idle_expire_time,
                                       access.jti, access.expire_time)
-        return _refresh_grant(row) if row else None
+            if row is None:
+                return None
+            used = _refresh_grant(row)
+            await confirm(used)
+        return used
 
     async def rotate_refresh(self, tenant_id: str, token_hash: bytes, family_id: str, now: datetime,
                              new_hash: bytes, new_grant: RefreshGrant, access: IssuedAccess) -> Rotation:

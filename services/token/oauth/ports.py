@@ -94,12 +94,15 @@ class RefreshStore(FamilyStore, Protocol):
     async def refresh_by_hash(self, tenant_id: str, token_hash: bytes) -> StoredRefresh | None: ...
 
     async def rotate_presented(self, tenant_id: str, presented: PresentedRefresh, now: datetime,
-                               successor: Successor, access: IssuedAccess) -> RefreshGrant | None:
+                               successor: Successor, access: IssuedAccess,
+                               confirm: Callable[[RefreshGrant], Awaitable[None]]) -> RefreshGrant | None:
         """A refresh's common case in one round trip: if the presented token is live (unused,
         unrevoked, unexpired, its family live), is the presenting client's and covers the scopes
         asked for, uses it up under the family's lock and stores its successor (the same grant)
         and the access token about to be issued; returns the used token's grant. Anything else
-        changes nothing and returns None: refresh_by_hash and rotate_refresh then say why."""
+        changes nothing and returns None: refresh_by_hash and rotate_refresh then say why.
+        `confirm` sees the grant before the rotation commits: if it raises, nothing changed
+        and its exception propagates (a check that fails must not use the token up)."""
         ...
 
     async def rotate_refresh(self, tenant_id: str, token_hash: bytes, family_id: str, now: datetime,

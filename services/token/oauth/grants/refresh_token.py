@@ -45,12 +45,21 @@ class RefreshTokenGrant:
         access = self._tokens.plan_access(tenant, client, now)
         planned = self._tokens.plan_successor(tenant, client, now)
         # The common case is one statement (issue 13); a token it does not rotate is looked at
-        # again, step by step, to answer why and to catch a reuse.
-        used = await self._store.rotate_presented(tenant.tenant_id, presented, now, planned.successor, access)
+        # again, step by step, to answer why and to catch a reuse. The sign-out check runs
+        # before the rotation commits: a refusal, or Redis failing, leaves the token unused (a
+        # client retrying after an error must not look like a replay).
+        async def not_signed_out(grant: RefreshGrant) -> None:
+            if await self._revocation.is_revoked(tenant.tenant_id, "", grant.user_id, grant.auth_time):
+                raise _SignedOut(grant)
+
+        try:
+            used = await self._store.rotate_presented(tenant.tenant_id, presented, now, planned.successor, access,
+                                                      not_signed_out)
+        except _SignedOut as signed_out:
+            await self._revoker.revoke(tenant.tenant_id, signed_out.grant.family_id, now)
+            raise OAuthError("invalid_grant", "the refresh token was revoked") from None
         if used is None:
             return await self._checked_rotation(tenant, client, presented, now, access, planned)
-        if await self._revoked_since_sign_in(tenant, used, now):
-            raise OAuthError("invalid_grant", "the refresh token was revoked")
         return await self._tokens.sign(tenant, client, _who(used, presented), access, now, planned.planned(used))
 
     async def _checked_rotation(self, tenant: TenantInfo, client: Application, presented: PresentedRefresh,
@@ -66,7 +75,9 @@ class RefreshTokenGrant:
             raise OAuthError("invalid_grant", "the refresh token was revoked")
         if now >= grant.expire_time or now >= grant.family_expire_time:
             raise OAuthError("invalid_grant", "the refresh token has expired")
-        if await self._revoked_since_sign_in(tenant, grant, now):
+        if await self._revocation.is_revoked(tenant.tenant_id, "", grant.user_id, grant.auth_time):
+            # Password reset, disable or "sign out everywhere" since this sign-in.
+            await self._revoker.revoke(tenant.tenant_id, grant.family_id, now)
             raise OAuthError("invalid_grant", "the refresh token was revoked")
         successor = planned.planned(grant)
         rotation = await self._store.rotate_refresh(tenant.tenant_id, presented.token_hash, grant.family_id, now,
@@ -81,12 +92,13 @@ class RefreshTokenGrant:
             raise OAuthError("invalid_grant", "the refresh token is invalid")
         return await self._tokens.sign(tenant, client, _who(grant, presented), access, now, successor)
 
-    async def _revoked_since_sign_in(self, tenant: TenantInfo, grant: RefreshGrant, now: datetime) -> bool:
-        """Password reset, disable or "sign out everywhere" since this sign-in ends the family."""
-        if not await self._revocation.is_revoked(tenant.tenant_id, "", grant.user_id, grant.auth_time):
-            return False
-        await self._revoker.revoke(tenant.tenant_id, grant.family_id, now)
-        return True
+
+class _SignedOut(Exception):
+    """Password reset, disable or "sign out everywhere" since the grant's sign-in."""
+
+    def __init__(self, grant: RefreshGrant) -> None:
+        super().__init__("signed out since this sign-in")
+        self.grant = grant
 
 
 def _who(grant: RefreshGrant, presented: PresentedRefresh) -> UserAuthorization:
