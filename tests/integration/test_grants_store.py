@@ -256,6 +256,12 @@ async def test_rotate_presented_bounds_the_successor_by_the_familys_absolute_exp
     assert successor is not None and successor.grant.expire_time == NOW + timedelta(days=30)
 
 
+async def set_revoked(store: PgGrantStore, update: str, key: str | bytes) -> None:
+    """A revocation state no port sets alone (one row, not the whole family)."""
+    async with in_tenant(store._pool, "token", "acme") as conn:
+        await conn.execute(update, key, NOW)
+
+
 @pytest.mark.parametrize("case", ["other client", "wider scope", "expired", "family expired", "family revoked",
                                   "token revoked", "used", "unknown"])
 async def test_rotate_presented_leaves_a_token_it_refuses_as_it_was(store: PgGrantStore, case: str) -> None:
@@ -271,10 +277,12 @@ async def test_rotate_presented_leaves_a_token_it_refuses_as_it_was(store: PgGra
         family, first = await live_refresh(store, expire_time=NOW + timedelta(days=60))
         now, ask = NOW + timedelta(days=30), presented(first)  # the family's absolute expiry, exactly
     elif case == "family revoked":
-        await store.revoke_family("acme", family.family_id, NOW)
+        # The family alone (a token stored before its family was revoked, as migration 0009
+        # left them): the family's own condition must refuse it.
+        await set_revoked(store, "UPDATE grant_families SET revoke_time = $2 WHERE family_id = $1",
+                          family.family_id)
     elif case == "token revoked":
-        async with in_tenant(store._pool, "token", "acme") as conn:  # a state no port sets alone
-            await conn.execute("UPDATE refresh_tokens SET revoke_time = $2 WHERE token_hash = $1", first, NOW)
+        await set_revoked(store, "UPDATE refresh_tokens SET revoke_time = $2 WHERE token_hash = $1", first)
     elif case == "used":
         await store.rotate_presented("acme", presented(first), NOW, Successor(secrets.token_bytes(32), NOW),
                                      IssuedAccess("j0", NOW), accept)

@@ -67,7 +67,7 @@ class PlannedSuccessor:
     token: str
     successor: Successor
 
-    def planned(self, used: RefreshGrant) -> PlannedRefresh:
+    def refresh_for(self, used: RefreshGrant) -> PlannedRefresh:
         """What the rotation stored for `used`: its grant, with the successor's expiry."""
         grant = replace(used, expire_time=min(self.successor.idle_expire_time, used.family_expire_time))
         return PlannedRefresh(self.token, self.successor.token_hash, grant)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any, Final
 
 import structlog
@@ -45,22 +46,24 @@ class RefreshTokenGrant:
         access = self._tokens.plan_access(tenant, client, now)
         planned = self._tokens.plan_successor(tenant, client, now)
         # The common case is one statement (issue 13); a token it does not rotate is looked at
-        # again, step by step, to answer why and to catch a reuse. The sign-out check runs
-        # before the rotation commits: a refusal, or Redis failing, leaves the token unused (a
-        # client retrying after an error must not look like a replay).
-        async def not_signed_out(grant: RefreshGrant) -> None:
-            if await self._revocation.is_revoked(tenant.tenant_id, "", grant.user_id, grant.auth_time):
-                raise _SignedOut(grant)
-
+        # again, step by step, to answer why and to catch a reuse. On both paths the sign-out
+        # check runs before the rotation commits: a refusal, or Redis failing, leaves the token
+        # unused (a client retrying after an error must not look like a replay).
         try:
             used = await self._store.rotate_presented(tenant.tenant_id, presented, now, planned.successor, access,
-                                                      not_signed_out)
+                                                      partial(self._not_signed_out, tenant.tenant_id))
+            if used is None:
+                return await self._checked_rotation(tenant, client, presented, now, access, planned)
         except _SignedOut as signed_out:
             await self._revoker.revoke(tenant.tenant_id, signed_out.grant.family_id, now)
             raise OAuthError("invalid_grant", "the refresh token was revoked") from None
-        if used is None:
-            return await self._checked_rotation(tenant, client, presented, now, access, planned)
-        return await self._tokens.sign(tenant, client, _who(used, presented), access, now, planned.planned(used))
+        return await self._tokens.sign(tenant, client, _who(used, presented), access, now, planned.refresh_for(used))
+
+    async def _not_signed_out(self, tenant_id: str, grant: RefreshGrant) -> None:
+        """Raises _SignedOut after a password reset, disable or "sign out everywhere" since the
+        grant's sign-in."""
+        if await self._revocation.is_revoked(tenant_id, "", grant.user_id, grant.auth_time):
+            raise _SignedOut(grant)
 
     async def _checked_rotation(self, tenant: TenantInfo, client: Application, presented: PresentedRefresh,
                                 now: datetime, access: IssuedAccess, planned: PlannedSuccessor) -> dict[str, Any]:
@@ -75,11 +78,8 @@ class RefreshTokenGrant:
             raise OAuthError("invalid_grant", "the refresh token was revoked")
         if now >= grant.expire_time or now >= grant.family_expire_time:
             raise OAuthError("invalid_grant", "the refresh token has expired")
-        if await self._revocation.is_revoked(tenant.tenant_id, "", grant.user_id, grant.auth_time):
-            # Password reset, disable or "sign out everywhere" since this sign-in.
-            await self._revoker.revoke(tenant.tenant_id, grant.family_id, now)
-            raise OAuthError("invalid_grant", "the refresh token was revoked")
-        successor = planned.planned(grant)
+        await self._not_signed_out(tenant.tenant_id, grant)
+        successor = planned.refresh_for(grant)
         rotation = await self._store.rotate_refresh(tenant.tenant_id, presented.token_hash, grant.family_id, now,
                                                     successor.token_hash, successor.grant, access)
         if rotation.outcome is RotationOutcome.REUSED:
